@@ -1,0 +1,316 @@
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..policy import discounts, penalties, stages
+
+
+def _dec(value):
+    return Decimal(str(value or 0.0))
+
+
+class CollectionPolicy(models.Model):
+    """How a company gets paid: deposits, discounts, penalties and the escalation ladder."""
+
+    _name = "collection.policy"
+    _description = "Collection Policy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        tracking=True,
+        help="Leave empty to offer the policy to every company (shipped presets are shared).",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        help="Currency of the fixed amounts of this policy (fixed fees, caps, minimum charge); "
+        "they are converted to the invoice currency when charged.",
+    )
+    description = fields.Text(translate=True, help="What this policy is for, for your colleagues.")
+    penalty_clause = fields.Html(
+        translate=True,
+        sanitize=True,
+        help="Late-payment clause printed on invoices and shown on the portal.",
+    )
+    stage_ids = fields.One2many("collection.stage", "policy_id", string="Escalation Ladder", copy=True)
+    stage_count = fields.Integer(compute="_compute_stage_count")
+
+    # Deposits and terms
+    deposit_template_id = fields.Many2one(
+        "collection.deposit.template",
+        string="Deposit Schedule",
+        check_company=True,
+        help="Installments applied to new customer invoices of this policy.",
+    )
+    default_due_days = fields.Integer(
+        string="Default Due Days",
+        help="Days after the invoice date (or completion) when no due date was agreed "
+        "(30 under the NYC Freelance Isn't Free Act). 0: use the payment terms.",
+    )
+    contract_threshold_amount = fields.Monetary(
+        string="Written Contract From",
+        help="Invoices of this amount or more need a written contract (800 USD in NYC). 0: no threshold.",
+    )
+
+    # Early-payment discounts
+    discount_tier_ids = fields.One2many(
+        "collection.discount.tier", "policy_id", string="Early-Payment Discounts", copy=True
+    )
+
+    # Late penalties
+    penalty_tier_ids = fields.One2many(
+        "collection.penalty.tier", "policy_id", string="Penalty Steps", copy=True
+    )
+    fixed_fee = fields.Monetary(string="Fixed Fee", help="Fixed recovery fee (40 EUR in the EU).")
+    fee_band_ids = fields.One2many(
+        "collection.fee.band",
+        "policy_id",
+        string="Fixed Fee by Debt",
+        copy=True,
+        help="When set, the fixed fee depends on the size of the debt (UK: 40 / 70 / 100 GBP).",
+    )
+    fixed_fee_mode = fields.Selection(
+        [("once", "Once per invoice"), ("per_step", "At every penalty step")],
+        default="once",
+        required=True,
+    )
+    fixed_fee_days = fields.Integer(
+        string="Fixed Fee After (days late)", default=1, help="Days late before the fixed fee is due."
+    )
+    interest_mode = fields.Selection(
+        [
+            ("none", "No interest"),
+            ("fixed", "Fixed annual rate"),
+            ("reference", "Reference rate + points"),
+        ],
+        default="none",
+        required=True,
+    )
+    annual_rate = fields.Float(
+        digits=(16, 4),
+        string="Annual Rate / Points (%)",
+        help="The annual interest rate, or the points added to the reference rate.",
+    )
+    rate_index_id = fields.Many2one("collection.rate.index", string="Reference Rate")
+    day_count = fields.Selection(
+        [("365", "Actual/365"), ("360", "Actual/360"), ("366", "Actual/366")],
+        default="365",
+        required=True,
+        string="Day Count",
+    )
+    grace_days = fields.Integer(
+        help="No penalty at all while the invoice is at most this many days late."
+    )
+    cap_percent = fields.Float(
+        digits=(5, 2),
+        string="Cap (% of invoice)",
+        help="Total penalties never exceed this share of the invoice. 0: no cap.",
+    )
+    cap_amount = fields.Monetary(string="Cap (amount)", help="0: no cap.")
+    minimum_charge = fields.Monetary(
+        string="Minimum Worth Charging",
+        help="Smaller amounts are not invoiced yet; they are charged once they reach it.",
+    )
+    waiver_days = fields.Integer(
+        string="Goodwill Waiver (days)",
+        help="Fees are waived when the invoice is paid within this many days of the late-fee notice. "
+        "0: no waiver.",
+    )
+    late_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Late Fee Product",
+        default=lambda self: self.env.ref(
+            "freelance_collections.product_late_fee", raise_if_not_found=False
+        ),
+        help="Product of late-fee invoice lines; its income account is used unless one is set here.",
+    )
+    late_fee_account_id = fields.Many2one(
+        "account.account",
+        string="Late Fee Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+    )
+    late_fee_tax_ids = fields.Many2many(
+        "account.tax",
+        string="Late Fee Taxes",
+        check_company=True,
+        domain="[('type_tax_use', '=', 'sale')]",
+        help="Usually none: late-payment interest and fixed indemnities are outside VAT in the EU.",
+    )
+
+    write_off_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-Debt Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Write-offs are booked to this account.",
+    )
+
+    # Reminders
+    reminder_interval_days = fields.Integer(
+        string="At Most One Reminder Every (days)",
+        default=7,
+        help="A client never gets two reminder emails closer than this.",
+    )
+    discount_nudge_days = fields.Integer(
+        string="Discount Expiry Nudge (days before)",
+        default=2,
+        help="Remind the client this many days before an early-payment offer expires. 0: no nudge.",
+    )
+    quiet_days = fields.Selection(
+        [
+            ("none", "Send every day"),
+            ("sat_sun", "Not on Saturday and Sunday"),
+            ("fri_sat", "Not on Friday and Saturday"),
+        ],
+        default="sat_sun",
+        required=True,
+        string="Quiet Days",
+        help="Reminders are only sent on business days.",
+    )
+
+    @api.depends("stage_ids")
+    def _compute_stage_count(self):
+        for policy in self:
+            policy.stage_count = len(policy.stage_ids)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    def _raise_errors(self, errors):
+        if errors:
+            raise ValidationError(
+                _("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors))
+            )
+
+    @api.constrains("discount_tier_ids")
+    def _check_discount_tiers(self):
+        for policy in self:
+            policy._raise_errors(discounts.validate_tiers(policy._get_discount_tiers()))
+
+    @api.constrains(
+        "penalty_tier_ids",
+        "fee_band_ids",
+        "fixed_fee",
+        "fixed_fee_mode",
+        "fixed_fee_days",
+        "interest_mode",
+        "annual_rate",
+        "rate_index_id",
+        "grace_days",
+        "cap_percent",
+        "cap_amount",
+        "minimum_charge",
+        "late_fee_product_id",
+    )
+    def _check_penalty_rules(self):
+        for policy in self:
+            errors = list(penalties.validate_rules(policy._get_penalty_rules()))
+            if policy.interest_mode == "reference" and not policy.rate_index_id:
+                errors.append(_("Choose the reference rate that the interest is based on."))
+            if policy.fixed_fee_days < 0:
+                errors.append(_("The fixed fee delay cannot be negative."))
+            if policy.waiver_days < 0:
+                errors.append(_("The goodwill waiver period cannot be negative."))
+            if policy._has_penalties() and not policy.late_fee_product_id:
+                errors.append(_("Choose a late fee product: penalties are invoiced with it."))
+            policy._raise_errors(errors)
+
+    @api.constrains(
+        "reminder_interval_days", "discount_nudge_days", "default_due_days"
+    )
+    def _check_reminders(self):
+        for policy in self:
+            if min(
+                policy.reminder_interval_days,
+                policy.discount_nudge_days,
+                policy.default_due_days,
+            ) < 0:
+                policy._raise_errors(
+                    [_("Reminder intervals and due days must be zero or positive numbers of days.")]
+                )
+
+    @api.constrains("stage_ids")
+    def _check_stages(self):
+        for policy in self:
+            policy._raise_errors(stages.validate_stages(policy._get_stage_rules()))
+
+    # ------------------------------------------------------------------
+    # Pure-engine adapters
+    # ------------------------------------------------------------------
+    def _has_penalties(self):
+        self.ensure_one()
+        return bool(
+            self.penalty_tier_ids
+            or self.fixed_fee
+            or self.fee_band_ids
+            or self.interest_mode != "none"
+        )
+
+    def _get_discount_tiers(self):
+        self.ensure_one()
+        return [
+            discounts.DiscountTier(days=tier.days, percent=_dec(tier.percent))
+            for tier in self.discount_tier_ids.sorted(lambda t: (t.days, t.id))
+        ]
+
+    def _get_penalty_rules(self):
+        self.ensure_one()
+        return penalties.PenaltyRules(
+            percent_tiers=tuple(
+                penalties.PercentTier(days_late=tier.days_late, percent=_dec(tier.percent))
+                for tier in self.penalty_tier_ids.sorted(lambda t: (t.days_late, t.id))
+            ),
+            fixed_fee=_dec(self.fixed_fee),
+            fee_bands=tuple(
+                penalties.FeeBand(min_debt=_dec(band.min_debt), amount=_dec(band.amount))
+                for band in self.fee_band_ids.sorted(lambda b: (b.min_debt, b.id))
+            ),
+            fixed_fee_mode=self.fixed_fee_mode,
+            fixed_fee_days=self.fixed_fee_days,
+            interest_mode=self.interest_mode,
+            annual_rate=_dec(self.annual_rate),
+            day_count=int(self.day_count),
+            grace_days=self.grace_days,
+            cap_percent=_dec(self.cap_percent) if self.cap_percent else None,
+            cap_amount=_dec(self.cap_amount) if self.cap_amount else None,
+            minimum_charge=_dec(self.minimum_charge),
+        )
+
+    def _get_reference_rates(self):
+        """Dated reference rates for the penalty engine (empty unless interest is indexed)."""
+        self.ensure_one()
+        if self.interest_mode != "reference" or not self.rate_index_id:
+            return []
+        return [
+            penalties.RatePeriod(start=start, rate=_dec(rate))
+            for start, rate in self.rate_index_id._get_rate_periods()
+        ]
+
+    def _get_stage_rules(self):
+        self.ensure_one()
+        return [
+            stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
+            for rank, stage in enumerate(self.stage_ids.sorted(lambda s: (s.days, s.id)))
+        ]
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_open_stages(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Escalation Ladder"),
+            "res_model": "collection.stage",
+            "view_mode": "list,form",
+            "domain": [("policy_id", "=", self.id)],
+            "context": {"default_policy_id": self.id},
+        }

@@ -1,0 +1,77 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CollectionRateIndex(models.Model):
+    """A published reference rate (ECB, Bank of England, ...) with its dated values."""
+
+    _name = "collection.rate.index"
+    _description = "Collection Reference Rate Index"
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Stable technical code, used when importing rates from a CSV file.",
+    )
+    active = fields.Boolean(default=True)
+    note = fields.Text(translate=True, help="Where the rate comes from and how it is fixed.")
+    rate_ids = fields.One2many("collection.reference.rate", "index_id", string="Rates")
+    current_rate = fields.Float(
+        compute="_compute_current_rate", digits=(16, 4), string="Rate Today (%)"
+    )
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "A reference rate index with this code already exists."),
+    ]
+
+    @api.depends("rate_ids.date", "rate_ids.rate")
+    def _compute_current_rate(self):
+        today = fields.Date.context_today(self)
+        for index in self:
+            rates = index.rate_ids.filtered(lambda r: r.date <= today).sorted("date")
+            index.current_rate = rates[-1].rate if rates else 0.0
+
+    def _get_rate_periods(self):
+        """Return the index's values as a list of (start date, rate percent) tuples, oldest first."""
+        self.ensure_one()
+        return [(rate.date, rate.rate) for rate in self.rate_ids.sorted("date")]
+
+
+class CollectionReferenceRate(models.Model):
+    """One value of a reference rate index, in force from its date until the next one."""
+
+    _name = "collection.reference.rate"
+    _description = "Collection Reference Rate"
+    _order = "index_id, date desc"
+    _rec_name = "date"
+
+    index_id = fields.Many2one(
+        "collection.rate.index", required=True, ondelete="cascade", index=True
+    )
+    date = fields.Date(required=True, help="The rate applies from this date on.")
+    rate = fields.Float(
+        required=True, digits=(16, 4), string="Rate (%)", help="Annual rate, in percent."
+    )
+
+    _sql_constraints = [
+        (
+            "index_date_unique",
+            "unique(index_id, date)",
+            "This index already has a rate on that date; edit it instead of adding another.",
+        ),
+    ]
+
+    @api.constrains("rate")
+    def _check_rate(self):
+        for rate in self:
+            if rate.rate < -100 or rate.rate > 100:
+                raise ValidationError(
+                    _(
+                        "The rate of %(index)s on %(date)s is %(rate)s%%; "
+                        "enter an annual percentage between -100 and 100.",
+                        index=rate.index_id.name,
+                        date=rate.date,
+                        rate=rate.rate,
+                    )
+                )

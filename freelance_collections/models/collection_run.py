@@ -1,0 +1,328 @@
+"""The daily collections run: stages from facts, then each newly reached stage's actions, once."""
+
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+_logger = logging.getLogger(__name__)
+
+# Session-level PostgreSQL advisory lock: one collections run at a time, released if the process dies.
+RUN_LOCK_KEY = 0x46434F4C  # "FCOL"
+BATCH_SIZE = 1000
+QUIET_WEEKDAYS = {"none": (), "sat_sun": (5, 6), "fri_sat": (4, 5)}
+
+
+@dataclass
+class PlannedAction:
+    move: object
+    stage: object
+    action: str
+    key: str
+    note: str = ""
+    blocked: str = ""  # why it waits (quiet day, throttled, confirmation): nothing is recorded then
+
+
+@dataclass
+class RunReport:
+    invoices: int = 0
+    stage_changes: int = 0
+    actions: dict = field(default_factory=lambda: defaultdict(int))
+
+
+class CollectionPolicy(models.Model):
+    _inherit = "collection.policy"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_run_collections(self, batch_size=BATCH_SIZE):
+        """Run the ladder for every company as of today. Returns the report, or False when another
+        run holds the lock."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", RUN_LOCK_KEY))
+        if not cr.fetchone()[0]:
+            _logger.info("Collections run skipped: another run is in progress.")
+            return False
+        try:
+            report = RunReport()
+            for company in self.env["res.company"].sudo().search([]):
+                self.with_company(company).sudo()._run_company(company, batch_size, report)
+            _logger.info(
+                "Collections run: %s invoices, %s stage changes, actions %s",
+                report.invoices, report.stage_changes, dict(report.actions),
+            )
+            return report
+        finally:
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
+
+    def _run_company(self, company, batch_size, report):
+        Move = self.env["account.move"].with_company(company)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        ids = Move._collection_open_invoice_ids(company)
+        done = 0
+        for batch in split_every(batch_size, ids, Move.browse):
+            before = {move.id: move.collection_stage_id.id for move in batch}
+            batch._collection_refresh_stages()
+            report.stage_changes += sum(1 for m in batch if m.collection_stage_id.id != before[m.id])
+            plan = batch._collection_plan(fields.Date.context_today(self))
+            for action, count in self._collection_execute(plan).items():
+                report.actions[action] += count
+            done += len(batch)
+            report.invoices += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
+            if auto_commit:
+                self.env.cr.commit()
+            self.env.invalidate_all()
+
+    # ------------------------------------------------------------------
+    # Execution (side effects, recorded in the same transaction)
+    # ------------------------------------------------------------------
+    @api.model
+    def _collection_execute(self, plan):
+        """Carry out the planned actions that are not blocked; record each in the action log."""
+        todo = [item for item in plan if not item.blocked]
+        counts = defaultdict(int)
+        if not todo:
+            return counts
+        by_action = defaultdict(list)
+        for item in todo:
+            by_action[item.action].append(item)
+        log_vals = []
+        for action in ("manual", "work_stop", "agency", "write_off", "activity", "email", "formal_notice"):
+            items = by_action.get(action)
+            if not items:
+                continue
+            states = getattr(self, f"_collection_do_{action}")(items)
+            for item in items:
+                state = states.get(item.key, "done") if states else "done"
+                log_vals.append({
+                    "key": item.key,
+                    "move_id": item.move.id,
+                    "partner_id": item.move.commercial_partner_id.id,
+                    "stage_id": item.stage.id,
+                    "action": action,
+                    "state": state,
+                    "note": item.note or False,
+                })
+                counts[action] += 1
+        self.env["collection.action.log"].sudo().create(log_vals)
+        return counts
+
+    def _collection_post_on_invoices(self, items, body):
+        for item in items:
+            item.move._message_log(body=body)
+
+    def _collection_do_manual(self, items):
+        for move, stage in {(i.move, i.stage) for i in items}:
+            move.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Confirm collection stage: %(stage)s", stage=stage.name),
+                note=_("The run waits for a confirmation before the actions of this stage "
+                       "(use Action > Escalate now on the invoice)."),
+                user_id=move._collection_responsible().id,
+            )
+        self._collection_post_on_invoices(items, _("Collection stage waiting for a manual confirmation."))
+        return {item.key: "pending" for item in items}
+
+    def _collection_do_work_stop(self, items):
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            partner._message_log(body=_(
+                "Work stopped: %(invoices)s reached stage %(stage)s.",
+                invoices=", ".join(i.move.name for i in group), stage=group[0].stage.name,
+            ))
+        self._collection_post_on_invoices(items, _("Work stopped for this client."))
+
+    def _collection_do_agency(self, items):
+        today = fields.Date.context_today(self)
+        for item in items:
+            item.move.write({
+                "collection_agency_id": item.stage.agency_partner_id.id,
+                "collection_agency_commission": item.stage.agency_commission,
+                "collection_agency_date": today,
+            })
+            item.move._message_log(body=_(
+                "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
+                agency=item.stage.agency_partner_id.display_name or _("(to be chosen)"),
+                rate=item.stage.agency_commission,
+            ))
+
+    def _collection_do_write_off(self, items):
+        states = {}
+        for item in items:
+            try:
+                with self.env.cr.savepoint():
+                    item.move._collection_write_off()
+            except Exception as error:  # noqa: BLE001 - recorded on the log, the run goes on
+                states[item.key] = "failed"
+                item.note = str(error)[:250]
+        return states
+
+    def _collection_do_activity(self, items):
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            stage = group[0].stage
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            note = stage.activity_note or ""
+            moves[0].activity_schedule(
+                activity_type_id=stage.activity_type_id.id,
+                summary=_("%(stage)s: %(client)s", stage=stage.name, client=partner.display_name),
+                note=_("%(note)s<p>Invoices: %(invoices)s</p>", note=note,
+                       invoices=", ".join(moves.mapped("name"))),
+                user_id=moves[0]._collection_responsible().id,
+            )
+
+    def _collection_do_email(self, items):
+        """One email per client, listing every invoice that calls for one, in the firmest tone."""
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            template = max(group, key=lambda i: i.stage.days).stage.mail_template_id
+            partner._collection_send_reminder(template, moves)
+            self._collection_post_on_invoices(group, _(
+                "Reminder %(template)s sent to the client.", template=template.name))
+
+    def _collection_do_formal_notice(self, items):
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            attachment = partner._collection_attach_demand_letter(moves)
+            stage = group[0].stage
+            if not stage.action_email:
+                template = self.env.ref("freelance_collections.mail_template_formal_notice")
+                partner._collection_send_reminder(template, moves, attachment)
+            self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
+
+
+def _group(items, key):
+    groups = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # ------------------------------------------------------------------
+    # Planning (no side effect: the dry run shows this)
+    # ------------------------------------------------------------------
+    @api.model
+    def _collection_open_invoice_ids(self, company):
+        return self.search([
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("collection_policy_id", "!=", False),
+        ], order="commercial_partner_id, id").ids
+
+    def _collection_plan(self, today, stage_by_move=None):
+        """What the run would do today for these invoices, as PlannedAction items.
+
+        STAGE_BY_MOVE gives the stage to plan for (the dry run passes the stages of today without
+        writing them); by default each invoice's current stage.
+        """
+        if stage_by_move is None:
+            stage_by_move = {move.id: move.collection_stage_id for move in self}
+        moves = self.filtered(lambda m: stage_by_move.get(m.id))
+        if not moves:
+            return []
+        candidates = []
+        for move in moves:
+            stage = stage_by_move[move.id]
+            for action in stage._get_actions():
+                candidates.append(PlannedAction(move, stage, action, f"{move.id}:{stage.id}:{action}"))
+        logs = self.env["collection.action.log"].sudo().search_fetch(
+            [("key", "in", [c.key for c in candidates])], ["key", "state"])
+        state_by_key = {log.key: log.state for log in logs}
+        last_email = self._collection_last_email_dates(moves.commercial_partner_id)
+        plan = []
+        for item in candidates:
+            if item.key in state_by_key:
+                continue
+            manual_key = f"{item.move.id}:{item.stage.id}:manual"
+            if item.action != "manual" and item.stage.action_manual and state_by_key.get(manual_key) != "done":
+                item.blocked = _("waiting for a manual confirmation")
+            elif item.action in ("email", "formal_notice"):
+                policy = item.move.collection_policy_id
+                if today.weekday() in QUIET_WEEKDAYS[policy.quiet_days]:
+                    item.blocked = _("quiet day: sent on the next business day")
+                else:
+                    last = last_email.get(item.move.commercial_partner_id.id)
+                    interval = policy.reminder_interval_days
+                    if item.action == "email" and last and interval and last > today - timedelta(days=interval):
+                        item.blocked = _("throttled: last reminder on %(date)s", date=last)
+            plan.append(item)
+        return plan
+
+    @api.model
+    def _collection_last_email_dates(self, partners):
+        groups = self.env["collection.action.log"].sudo()._read_group(
+            [("partner_id", "in", partners.ids), ("action", "in", ("email", "formal_notice")),
+             ("state", "=", "done")],
+            ["partner_id"], ["date:max"])
+        return {partner.id: last for partner, last in groups}
+
+    # ------------------------------------------------------------------
+    # Server actions
+    # ------------------------------------------------------------------
+    def _collection_open_selection(self):
+        return self.filtered(lambda m: m._is_collection_open())
+
+    def action_collection_send_reminder(self):
+        """Send each client one reminder now for the selected open invoices (not throttled)."""
+        moves = self._collection_open_selection()
+        if not moves:
+            raise UserError(_("Choose posted customer invoices that are still to be paid."))
+        default = self.env.ref("freelance_collections.mail_template_friendly")
+        stamp = fields.Datetime.now().isoformat()
+        for partner, group in moves.grouped("commercial_partner_id").items():
+            stage = max(group.collection_stage_id, key=lambda s: s.days, default=self.env["collection.stage"])
+            template = stage.mail_template_id or default
+            partner._collection_send_reminder(template, group)
+            self.env["collection.action.log"].sudo().create([{
+                "key": f"{move.id}:now:{stamp}", "move_id": move.id, "partner_id": partner.id,
+                "stage_id": move.collection_stage_id.id, "action": "email", "note": _("sent by hand"),
+                "user_id": self.env.user.id,
+            } for move in group])
+            for move in group:
+                move._message_log(body=_("Reminder sent by hand to the client."))
+        return True
+
+    def action_collection_escalate(self):
+        """Confirm the stages waiting for a confirmation and run today's actions for these invoices now."""
+        moves = self._collection_open_selection()
+        if not moves:
+            raise UserError(_("Choose posted customer invoices that are still to be paid."))
+        self.env["collection.action.log"].sudo().search([
+            ("move_id", "in", moves.ids), ("action", "=", "manual"), ("state", "=", "pending"),
+        ]).write({"state": "done", "user_id": self.env.user.id})
+        moves._collection_refresh_stages()
+        plan = moves._collection_plan(fields.Date.context_today(self))
+        done = self.env["collection.policy"]._collection_execute(plan)
+        waiting = [item for item in plan if item.blocked]
+        message = _("%(done)s action(s) done.", done=sum(done.values()))
+        if waiting:
+            message += " " + _("%(count)s waiting: %(why)s", count=len(waiting),
+                               why="; ".join(sorted({str(item.blocked) for item in waiting})))
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"message": message, "type": "info", "sticky": False}}
+
+    def action_collection_close_dispute(self):
+        self.filtered("collection_dispute").write({"collection_dispute": False})
+        return True
+
+    def action_collection_write_off(self):
+        if not self.env.user.has_group("freelance_collections.group_collections_manager"):
+            raise UserError(_("Only a collections manager can write off an invoice."))
+        for move in self._collection_open_selection():
+            move._collection_write_off()
+        return True
+
+    def _collection_responsible(self):
+        self.ensure_one()
+        return self.invoice_user_id or self.company_id.collection_responsible_id or self.env.user

@@ -1,0 +1,121 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+ACTION_FIELDS = (
+    "action_email",
+    "action_activity",
+    "action_work_stop",
+    "action_formal_notice",
+    "action_agency",
+    "action_write_off",
+    "action_manual",
+)
+
+
+class CollectionStage(models.Model):
+    """One rung of a policy's escalation ladder, reached DAYS after the due date.
+
+    The ladder is ordered by days: a stage is reached once the invoice is that many days late.
+    """
+
+    _name = "collection.stage"
+    _description = "Collection Stage"
+    _order = "policy_id, days, id"
+
+    name = fields.Char(required=True, translate=True)
+    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="policy_id.company_id", store=True)
+    days = fields.Integer(
+        required=True,
+        string="Days From Due Date",
+        help="Reached this many days after the due date; negative before it (-3: three days before).",
+    )
+    color = fields.Integer()
+    severity = fields.Selection(
+        [("info", "Courteous"), ("warning", "Firm"), ("danger", "Serious")],
+        default="info",
+        required=True,
+        help="Colour of the stage badge and tone of the portal message.",
+    )
+    portal_message = fields.Text(
+        translate=True, help="Shown to the client on the invoice portal page at this stage."
+    )
+
+    action_email = fields.Boolean(string="Send Email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'res.partner')]",
+        help="Rendered on the client; one email lists all its invoices that reached the stage.",
+    )
+    action_activity = fields.Boolean(string="Schedule Activity")
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_note = fields.Html(translate=True, string="Activity Note")
+    action_work_stop = fields.Boolean(
+        string="Stop Work", help="From this stage on, the client is flagged work-stop."
+    )
+    action_formal_notice = fields.Boolean(
+        string="Formal Notice", help="Print the demand letter, attach it to the invoice and send it."
+    )
+    action_agency = fields.Boolean(string="Hand Over to Agency")
+    agency_partner_id = fields.Many2one("res.partner", string="Collection Agency")
+    agency_commission = fields.Float(string="Agency Commission (%)", digits=(5, 2))
+    action_write_off = fields.Boolean(string="Write Off")
+    action_manual = fields.Boolean(
+        string="Manual Confirmation", help="The run waits for a user to confirm this stage."
+    )
+    stops_work = fields.Boolean(
+        compute="_compute_stops_work",
+        store=True,
+        help="This stage or an earlier one of the ladder stops work.",
+    )
+
+    @api.depends(
+"days", "action_work_stop", "policy_id.stage_ids.action_work_stop", "policy_id.stage_ids.days"
+    )
+    def _compute_stops_work(self):
+        for stage in self:
+            stage.stops_work = any(
+                other.action_work_stop
+                for other in stage.policy_id.stage_ids
+                if other.days <= stage.days
+            )
+
+    @api.constrains("name", "days", *ACTION_FIELDS, "mail_template_id", "activity_type_id", "agency_partner_id",
+                    "agency_commission")
+    def _check_actions(self):
+        for stage in self:
+            if not any(stage[name] for name in ACTION_FIELDS):
+                raise ValidationError(
+                    _(
+                        "Stage %(stage)s of %(policy)s does nothing: tick at least one action "
+                        "(email, activity, work stop, formal notice, agency, write-off or manual "
+                        "confirmation).",
+                        stage=stage.name,
+                        policy=stage.policy_id.name,
+                    )
+                )
+            if stage.action_email and not stage.mail_template_id:
+                raise ValidationError(
+                    _("Stage %(stage)s sends an email: choose its email template.", stage=stage.name)
+                )
+            if stage.action_activity and not stage.activity_type_id:
+                raise ValidationError(
+                    _("Stage %(stage)s schedules an activity: choose its activity type.", stage=stage.name)
+                )
+            if not 0 <= stage.agency_commission <= 100:
+                raise ValidationError(
+                    _(
+                        "Stage %(stage)s: the agency commission must be between 0 and 100%%.",
+                        stage=stage.name,
+                    )
+                )
+
+    @api.constrains("days", "policy_id")
+    def _check_order(self):
+        self.policy_id._check_stages()
+
+    def _get_actions(self):
+        """Names of the actions this stage performs, in execution order."""
+        self.ensure_one()
+        return [name[len("action_"):] for name in ACTION_FIELDS if self[name]]

@@ -1,0 +1,271 @@
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..policy import stages
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    collection_policy_id = fields.Many2one(
+        "collection.policy",
+        string="Collection Policy",
+        company_dependent=True,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]",
+        help="Overrides the company's default collection policy for this customer.",
+    )
+    collection_invoice_ids = fields.One2many(
+        "account.move",
+        "commercial_partner_id",
+        string="Customer Invoices",
+        domain=[("move_type", "=", "out_invoice")],
+    )
+    collection_open_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Open Invoices",
+        compute="_compute_collection_open_invoice_ids",
+        help="Posted customer invoices of the client still to be paid, earliest due first.",
+    )
+    collection_reminder_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices in Reminder",
+        compute="_compute_collection_reminder_invoice_ids",
+        help="The invoices a reminder lists: those the run chose, else all open invoices.",
+    )
+    collection_stage_id = fields.Many2one(
+        "collection.stage",
+        string="Collection Stage",
+        compute="_compute_collection_stage_id",
+        store=True,
+        index=True,
+        tracking=True,
+        help="The stage of the client's worst open invoice.",
+    )
+    collection_work_stop = fields.Boolean(
+        string="Work Stopped",
+        compute="_compute_collection_work_stop",
+        store=True,
+        tracking=True,
+        help="Set while an open invoice of the client is at or past a work-stop stage, "
+        "unless overridden by hand.",
+    )
+    collection_work_stop_override = fields.Selection(
+        [("stop", "Always stop work"), ("release", "Never stop work")],
+        string="Work-Stop Override",
+        tracking=True,
+        help="Decide by hand instead of from the collection stages.",
+    )
+    collection_work_stop_reason = fields.Char(string="Override Reason", tracking=True)
+    collection_exception_until = fields.Date(
+        string="Escalation Paused Until",
+        tracking=True,
+        help="A valued client: no reminder, penalty or escalation until this date.",
+    )
+    collection_exception_reason = fields.Char(string="Pause Reason", tracking=True)
+    collection_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_collection_amounts",
+        currency_field="collection_currency_id",
+    )
+    collection_due_amount = fields.Monetary(
+        string="Total Due",
+        compute="_compute_collection_amounts",
+        currency_field="collection_currency_id",
+    )
+    collection_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_collection_amounts"
+    )
+    collection_overdue_count = fields.Integer(
+        string="Overdue Invoices", compute="_compute_collection_amounts"
+    )
+    collection_avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        compute="_compute_collection_avg_days_late",
+        help="Average lateness of the client's invoices: paid ones at their last payment, "
+        "overdue ones as of today.",
+    )
+
+    def _compute_collection_open_invoice_ids(self):
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            order="collection_due_date, id",
+        )
+        by_partner = invoices.grouped("commercial_partner_id")
+        for partner in self:
+            partner.collection_open_invoice_ids = by_partner.get(
+                partner.commercial_partner_id, self.env["account.move"]
+            )
+
+    @api.depends_context("collection_invoice_ids")
+    def _compute_collection_reminder_invoice_ids(self):
+        chosen = self.env["account.move"].browse(self.env.context.get("collection_invoice_ids") or [])
+        for partner in self:
+            mine = chosen.filtered(lambda m: m.commercial_partner_id == partner.commercial_partner_id)
+            partner.collection_reminder_invoice_ids = mine or partner.collection_open_invoice_ids
+
+    @api.depends(
+        "commercial_partner_id",
+        "commercial_partner_id.collection_invoice_ids.collection_stage_id",
+    )
+    def _compute_collection_stage_id(self):
+        for partner in self:
+            invoice_stages = partner.commercial_partner_id.collection_invoice_ids.collection_stage_id
+            ladder = [
+                stages.StageRule(key=stage.id, sequence=stage.days, days=stage.days)
+                for stage in invoice_stages
+            ]
+            worst = stages.worst_stage(ladder, invoice_stages.ids)
+            partner.collection_stage_id = worst or False
+
+    @api.depends(
+        "collection_work_stop_override",
+        "commercial_partner_id.collection_work_stop_override",
+        "commercial_partner_id.collection_invoice_ids.collection_stage_id.stops_work",
+    )
+    def _compute_collection_work_stop(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            override = commercial.collection_work_stop_override
+            if override:
+                partner.collection_work_stop = override == "stop"
+            else:
+                partner.collection_work_stop = any(
+                    commercial.collection_invoice_ids.collection_stage_id.mapped("stops_work")
+                )
+
+    @api.depends_context("company")
+    def _compute_collection_amounts(self):
+        """Due and overdue receivable amounts in the current company's currency, in one query."""
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        commercial_ids = self.commercial_partner_id.ids
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "child_of", commercial_ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("company_id", "=", company.id),
+            ],
+            ["partner_id", "date_maturity:day"],
+            ["amount_residual:sum"],
+        ) if commercial_ids else []
+        due, overdue, counts = {}, {}, {}
+        for partner, maturity, residual in groups:
+            key = partner.commercial_partner_id.id
+            due[key] = due.get(key, 0.0) + residual
+            if maturity and maturity < today and residual > 0:
+                overdue[key] = overdue.get(key, 0.0) + residual
+                counts[key] = counts.get(key, 0) + 1
+        for partner in self:
+            key = partner.commercial_partner_id.id
+            partner.collection_currency_id = company.currency_id
+            partner.collection_due_amount = due.get(key, 0.0)
+            partner.collection_overdue_amount = overdue.get(key, 0.0)
+            partner.collection_overdue_count = counts.get(key, 0)
+
+    @api.depends_context("company", "allowed_company_ids")
+    def _compute_collection_avg_days_late(self):
+        """One query: lateness of paid invoices (last payment date) and overdue ones (today)."""
+        commercial_ids = self.commercial_partner_id.ids
+        averages = {}
+        if commercial_ids:
+            self.env["account.move"].flush_model(
+                ["commercial_partner_id", "move_type", "state", "invoice_date_due", "payment_state"]
+            )
+            self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
+            self.env["account.move.line"].flush_model(["move_id", "display_type"])
+            today = fields.Date.context_today(self)
+            self.env.cr.execute(SQL(
+                """
+                SELECT m.commercial_partner_id,
+                       AVG(GREATEST(0, COALESCE(paid.last_date, %(today)s) - m.invoice_date_due))
+                  FROM account_move m
+             LEFT JOIN LATERAL (
+                       SELECT MAX(apr.max_date) AS last_date
+                         FROM account_move_line l
+                         JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+                        WHERE l.move_id = m.id AND l.display_type = 'payment_term'
+                       ) paid ON m.payment_state IN ('paid', 'in_payment')
+                 WHERE m.commercial_partner_id = ANY(%(partners)s)
+                   AND m.move_type = 'out_invoice'
+                   AND m.state = 'posted'
+                   AND m.company_id = ANY(%(companies)s)
+                   AND (m.payment_state IN ('paid', 'in_payment') OR m.invoice_date_due < %(today)s)
+              GROUP BY m.commercial_partner_id
+                """,
+                today=today,
+                partners=commercial_ids,
+                companies=self.env.companies.ids,
+            ))
+            averages = dict(self.env.cr.fetchall())
+        for partner in self:
+            partner.collection_avg_days_late = float(averages.get(partner.commercial_partner_id.id) or 0.0)
+
+    def _collection_send_reminder(self, template, moves, attachments=None):
+        """Post TEMPLATE on the client (queued email to its invoicing contact) listing MOVES."""
+        self.ensure_one()
+        partner = self.with_context(collection_invoice_ids=moves.ids, mail_notify_force_send=False)
+        return partner.message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+            attachment_ids=attachments.ids if attachments else [],
+        )
+
+    def _collection_attach_demand_letter(self, moves):
+        """Render the demand letter for MOVES and attach it to each of them; return the attachments."""
+        self.ensure_one()
+        report = self.env.ref("freelance_collections.action_report_demand_letter")
+        content, _type = self.env["ir.actions.report"].with_context(
+            collection_invoice_ids=moves.ids)._render_qweb_pdf(report, self.ids)
+        name = _("Demand letter - %(client)s - %(date)s.pdf", client=self.display_name,
+                 date=fields.Date.context_today(self))
+        return self.env["ir.attachment"].create([{
+            "name": name, "raw": content, "res_model": "account.move", "res_id": move.id,
+            "mimetype": "application/pdf",
+        } for move in moves])
+
+    def write(self, vals):
+        if vals.get("collection_exception_until"):
+            self.env["account.move"].search([
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ])._collection_hold_stage()
+        return super().write(vals)
+
+    def action_collection_send_reminder(self):
+        invoices = self.env["account.move"].search([
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ])
+        return invoices.action_collection_send_reminder()
+
+    def action_collection_resume(self):
+        self.commercial_partner_id.write(
+            {"collection_exception_until": False, "collection_exception_reason": False})
+        return True
+
+    def action_view_collection_overdue_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [
+            ("move_type", "=", "out_invoice"),
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("collection_due_date", "<", fields.Date.context_today(self)),
+        ]
+        action["context"] = {"create": False}
+        action["name"] = _("Overdue Invoices")
+        return action

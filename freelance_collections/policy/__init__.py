@@ -1,0 +1,26 @@
+"""Pure collection policy arithmetic: no Odoo import, Decimal money, plain dates."""
+
+from .discounts import (
+    DiscountOffer,
+    DiscountTier,
+    best_tier,
+    discount_amount,
+    discounted_total,
+    next_tier,
+    offer_on,
+    tier_deadline,
+    validate_tiers,
+)
+from .money import round_money, to_decimal
+from .penalties import (
+    BalanceChange,
+    FeeBand,
+    PenaltyBreakdown,
+    PenaltyRules,
+    PercentTier,
+    RatePeriod,
+    compute_penalty,
+    validate_rules,
+)
+from .schedule import TRIGGERS, DepositLine, Installment, split_installments, validate_deposit_lines
+from .stages import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage

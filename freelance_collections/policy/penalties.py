@@ -1,0 +1,250 @@
+"""Late penalties: stepped percentages, fixed fees and daily interest, charged only once.
+
+Semantics:
+* The residual on a date is the original amount until the first BalanceChange, then the residual
+  of the latest BalanceChange on or before that date (never below zero).
+* days_late = on_date - due_date. While days_late <= grace_days nothing is due; once past the grace
+  period everything accrues as from the due date.
+* Percent steps state the TOTAL surcharge once reached: reaching a step charges the difference with
+  the previous step, applied to what is still owed on the day the step is reached (moving from 5%
+  to 10% charges 5% more). Each step's contribution is rounded.
+* The fixed fee is the fee band for the debt (residual at the due date), or the flat fixed fee;
+  'once' charges it once days_late >= fixed_fee_days, 'per_step' once per percent step reached
+  (once in all if there are no steps).
+* Interest is simple interest on the residual for each day after the due date up to on_date,
+  split at every payment and every reference-rate change; the rate is the fixed annual rate, or the
+  reference rate of the day + the annual rate as points. Summed exactly, rounded once.
+* The total is capped at min(cap_amount, cap_percent of the original amount) when set.
+* to_charge = total - already_charged, never negative; an amount below minimum_charge is not charged
+  yet (it stays due and is charged once it is worth it).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .money import round_money, to_decimal
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+INTEREST_MODES = ("none", "fixed", "reference")
+FIXED_FEE_MODES = ("once", "per_step")
+
+
+@dataclass(frozen=True)
+class PercentTier:
+    days_late: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class FeeBand:
+    min_debt: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RatePeriod:
+    start: date
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class BalanceChange:
+    date: date
+    residual: Decimal
+
+
+@dataclass(frozen=True)
+class PenaltyRules:
+    percent_tiers: tuple = ()
+    fixed_fee: Decimal = ZERO
+    fee_bands: tuple = ()
+    fixed_fee_mode: str = "once"
+    fixed_fee_days: int = 1
+    interest_mode: str = "none"
+    annual_rate: Decimal = ZERO
+    day_count: int = 365
+    grace_days: int = 0
+    cap_percent: Decimal | None = None
+    cap_amount: Decimal | None = None
+    minimum_charge: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class PenaltyBreakdown:
+    percent: Decimal
+    fixed: Decimal
+    interest: Decimal
+    total: Decimal
+    capped: bool
+    to_charge: Decimal
+    days_late: int
+
+
+def validate_rules(rules):
+    """Return what is wrong with penalty rules, as messages that say what to fix."""
+    errors = []
+    tiers = list(rules.percent_tiers)
+    for tier in tiers:
+        percent = to_decimal(tier.percent)
+        if tier.days_late < 0:
+            errors.append(f"A penalty step is at {tier.days_late} days late; enter zero or more days.")
+        if percent < 0 or percent > HUNDRED:
+            errors.append(f"The penalty step at {tier.days_late} days is {percent}%; enter 0 to 100%.")
+    for previous, tier in zip(tiers, tiers[1:]):
+        if tier.days_late <= previous.days_late:
+            errors.append(
+                f"Penalty steps at {previous.days_late} and {tier.days_late} days are out of order: "
+                "each step must come strictly later than the one before it."
+            )
+        elif to_decimal(tier.percent) < to_decimal(previous.percent):
+            errors.append(
+                f"The penalty step at {tier.days_late} days ({to_decimal(tier.percent)}%) is lower than the one "
+                f"at {previous.days_late} days ({to_decimal(previous.percent)}%): steps state the total surcharge, "
+                "which can only grow."
+            )
+    if to_decimal(rules.fixed_fee) < 0:
+        errors.append("The fixed fee cannot be negative.")
+    bands = list(rules.fee_bands)
+    for band in bands:
+        if to_decimal(band.amount) < 0:
+            errors.append(f"The fixed fee from a debt of {band.min_debt} cannot be negative.")
+    if bands and to_decimal(bands[0].min_debt) != 0:
+        errors.append("The first fixed-fee band must start at a debt of 0.")
+    for previous, band in zip(bands, bands[1:]):
+        if to_decimal(band.min_debt) <= to_decimal(previous.min_debt):
+            errors.append(
+                f"Fixed-fee bands from {previous.min_debt} and {band.min_debt} are out of order: "
+                "each band must start at a larger debt than the one before it."
+            )
+    if rules.fixed_fee_mode not in FIXED_FEE_MODES:
+        errors.append(f"Unknown fixed fee mode '{rules.fixed_fee_mode}'; use 'once' or 'per_step'.")
+    if rules.interest_mode not in INTEREST_MODES:
+        errors.append(f"Unknown interest mode '{rules.interest_mode}'; use none, fixed or reference.")
+    rate = to_decimal(rules.annual_rate)
+    if rate < 0 or rate > HUNDRED:
+        errors.append(f"The annual interest rate is {rate}%; enter 0 to 100%.")
+    if rules.day_count not in (360, 365, 366):
+        errors.append(f"The day count is {rules.day_count}; use 360, 365 or 366.")
+    if rules.grace_days < 0:
+        errors.append("The grace period cannot be negative.")
+    if rules.cap_percent is not None and not 0 <= to_decimal(rules.cap_percent) <= HUNDRED:
+        errors.append(f"The cap is {rules.cap_percent}% of the invoice; enter 0 to 100%.")
+    if rules.cap_amount is not None and to_decimal(rules.cap_amount) < 0:
+        errors.append("The cap amount cannot be negative.")
+    if to_decimal(rules.minimum_charge) < 0:
+        errors.append("The minimum amount worth charging cannot be negative.")
+    return errors
+
+
+def _residual_on(day, original, balances):
+    residual = original
+    for change in balances:
+        if change.date <= day:
+            residual = to_decimal(change.residual)
+        else:
+            break
+    return max(residual, ZERO)
+
+
+def _rate_on(day, periods):
+    rate = None
+    for period in periods:
+        if period.start <= day:
+            rate = to_decimal(period.rate)
+        else:
+            break
+    if rate is None:
+        raise ValueError(f"No reference rate on or before {day.isoformat()}: add the rate in force then.")
+    return rate
+
+
+def _fee_for(debt, rules):
+    if rules.fee_bands:
+        amount = ZERO
+        for band in sorted(rules.fee_bands, key=lambda b: to_decimal(b.min_debt)):
+            if debt >= to_decimal(band.min_debt):
+                amount = to_decimal(band.amount)
+        return amount
+    return to_decimal(rules.fixed_fee)
+
+
+def _interest(rules, original, due_date, on_date, balances, periods):
+    """Exact (unrounded) simple interest from the day after DUE_DATE to ON_DATE inclusive."""
+    if rules.interest_mode == "none" or on_date <= due_date:
+        return ZERO
+    points = to_decimal(rules.annual_rate)
+    # Segment boundaries: every payment and every rate change inside the period.
+    cuts = {due_date + timedelta(days=1), on_date + timedelta(days=1)}
+    cuts.update(c.date for c in balances if due_date < c.date <= on_date)
+    if rules.interest_mode == "reference":
+        cuts.update(p.start for p in periods if due_date < p.start <= on_date)
+    bounds = sorted(cuts)
+    total = ZERO
+    for start, end in zip(bounds, bounds[1:]):
+        residual = _residual_on(start, original, balances)
+        if not residual:
+            continue
+        rate = points if rules.interest_mode == "fixed" else _rate_on(start, periods) + points
+        total += residual * rate / HUNDRED * (end - start).days / rules.day_count
+    return total
+
+
+def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), reference_rates=(),
+                    digits=2, already_charged=ZERO):
+    """What is due in penalties on ON_DATE, and what is still to charge (see module docstring)."""
+    original = to_decimal(original_amount)
+    balances = sorted(balances, key=lambda change: change.date)
+    periods = sorted(reference_rates, key=lambda period: period.start)
+    late = (on_date - due_date).days
+    zero = round_money(ZERO, digits)
+    if late <= rules.grace_days or late <= 0:
+        return PenaltyBreakdown(zero, zero, zero, zero, False, zero, late)
+
+    percent_part = ZERO
+    previous = ZERO
+    steps = 0
+    for tier in sorted(rules.percent_tiers, key=lambda t: t.days_late):
+        if late < tier.days_late:
+            break
+        step_date = due_date + timedelta(days=tier.days_late)
+        residual = _residual_on(step_date, original, balances)
+        percent = to_decimal(tier.percent)
+        percent_part += round_money(residual * (percent - previous) / HUNDRED, digits)
+        previous = percent
+        steps += 1
+
+    fixed_part = ZERO
+    fee = _fee_for(_residual_on(due_date, original, balances), rules)
+    if fee and late >= rules.fixed_fee_days:
+        times = max(steps, 1) if rules.fixed_fee_mode == "per_step" and rules.percent_tiers else 1
+        if rules.fixed_fee_mode == "per_step" and rules.percent_tiers and not steps:
+            times = 0
+        fixed_part = round_money(fee * times, digits)
+
+    interest_part = round_money(_interest(rules, original, due_date, on_date, balances, periods), digits)
+    total = percent_part + fixed_part + interest_part
+    capped = False
+    caps = []
+    if rules.cap_amount is not None:
+        caps.append(to_decimal(rules.cap_amount))
+    if rules.cap_percent is not None:
+        caps.append(original * to_decimal(rules.cap_percent) / HUNDRED)
+    if caps:
+        limit = round_money(min(caps), digits)
+        if total > limit:
+            total, capped = limit, True
+    total = round_money(total, digits)
+    to_charge = max(total - round_money(already_charged, digits), ZERO)
+    if to_charge and to_charge < to_decimal(rules.minimum_charge):
+        to_charge = ZERO
+    return PenaltyBreakdown(
+        percent=round_money(percent_part, digits),
+        fixed=round_money(fixed_part, digits),
+        interest=interest_part,
+        total=total,
+        capped=capped,
+        to_charge=round_money(to_charge, digits),
+        days_late=late,
+    )

@@ -1,0 +1,96 @@
+"""Deposit schedules: split an invoice total into installments with their due dates.
+
+Every installment but the last is the rounded share of the total; the last one takes the
+remainder, so the installments always add up to the rounded total to the cent.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .money import round_money, to_decimal
+
+TRIGGERS = ("on_issue", "days_after", "fixed_date", "milestone", "before_final")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class DepositLine:
+    percent: Decimal
+    trigger: str = "on_issue"
+    days: int = 0
+    fixed_date: date | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Installment:
+    sequence: int
+    label: str
+    percent: Decimal
+    amount: Decimal
+    due_date: date | None
+    trigger: str
+
+
+def validate_deposit_lines(lines):
+    """Return what is wrong with a deposit schedule, as messages that say what to fix."""
+    lines = list(lines)
+    if not lines:
+        return ["Add at least one deposit line."]
+    errors = []
+    for index, line in enumerate(lines, start=1):
+        percent = to_decimal(line.percent)
+        if percent <= 0 or percent > HUNDRED:
+            errors.append(f"Line {index} is {percent}%; each line must be more than 0% and at most 100%.")
+        if line.trigger not in TRIGGERS:
+            errors.append(f"Line {index} has an unknown trigger '{line.trigger}'; use one of {', '.join(TRIGGERS)}.")
+        if line.days is not None and line.days < 0:
+            errors.append(f"Line {index} has {line.days} days; enter zero or a positive number of days.")
+        if line.trigger == "fixed_date" and not line.fixed_date:
+            errors.append(f"Line {index} is due on a fixed date: enter the date.")
+    total = sum((to_decimal(line.percent) for line in lines), Decimal(0))
+    if total != HUNDRED:
+        errors.append(f"Deposit lines add up to {total.normalize():f}%; they must add up to 100%.")
+    return errors
+
+
+def _due_date(line, issue_date, final_due):
+    if line.trigger == "on_issue":
+        return issue_date
+    if line.trigger == "fixed_date":
+        return line.fixed_date
+    if line.trigger == "before_final" and final_due:
+        return final_due
+    return issue_date + timedelta(days=line.days or 0)
+
+
+def split_installments(total, lines, issue_date, digits, final_due=None):
+    """Split TOTAL into installments following LINES; raise ValueError if LINES are invalid."""
+    lines = list(lines)
+    errors = validate_deposit_lines(lines)
+    if errors:
+        raise ValueError(" ".join(errors))
+    total = round_money(total, digits)
+    installments = []
+    allocated = Decimal(0)
+    count = len(lines)
+    for sequence, line in enumerate(lines, start=1):
+        percent = to_decimal(line.percent)
+        if sequence < count:
+            amount = round_money(total * percent / HUNDRED, digits)
+            allocated += amount
+        else:
+            amount = total - allocated
+        label = line.label or f"Installment {sequence}/{count} ({percent.normalize():f}%)"
+        installments.append(
+            Installment(
+                sequence=sequence,
+                label=label,
+                percent=percent,
+                amount=amount,
+                due_date=_due_date(line, issue_date, final_due),
+                trigger=line.trigger,
+            )
+        )
+    return installments

@@ -1,0 +1,71 @@
+"""Escalation decisions: which stage of the ladder an invoice is in, from facts only.
+
+A stage is never sticky: it is recomputed from the due date, the amount still due and the
+pauses every time. A paused invoice keeps the stage it had when the pause started.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class StageRule:
+    key: object
+    sequence: int
+    days: int
+    name: str = ""
+
+    @property
+    def title(self):
+        return self.name or str(self.key)
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    due_date: date
+    residual: Decimal
+    paused: bool = False
+    held_key: object = None
+
+
+def days_late(due_date, today):
+    return (today - due_date).days
+
+
+def validate_stages(stages):
+    """Return what is wrong with a ladder, as messages that say what to fix."""
+    errors = []
+    keys = [stage.key for stage in stages]
+    if len(set(keys)) != len(keys):
+        errors.append("Two stages share the same key; each stage must be distinct.")
+    ordered = sorted(stages, key=lambda stage: stage.sequence)
+    for previous, stage in zip(ordered, ordered[1:]):
+        if stage.days <= previous.days:
+            errors.append(
+                f"Stages '{previous.title}' ({previous.days} days) and '{stage.title}' ({stage.days} days) "
+                "are out of order: each stage must be reached strictly later than the one before it."
+            )
+    return errors
+
+
+def decide_stage(stages, facts, today):
+    """Key of the stage FACTS put the invoice in on TODAY, or None."""
+    if facts.residual <= 0:
+        return None
+    if facts.paused:
+        return facts.held_key
+    late = days_late(facts.due_date, today)
+    reached = [stage for stage in stages if stage.days <= late]
+    if not reached:
+        return None
+    return max(reached, key=lambda stage: (stage.sequence, stage.days)).key
+
+
+def worst_stage(stages, keys):
+    """Of KEYS (None ignored), the key of the stage furthest along the ladder, or None."""
+    by_key = {stage.key: stage for stage in stages}
+    present = [by_key[key] for key in keys if key is not None and key in by_key]
+    if not present:
+        return None
+    return max(present, key=lambda stage: (stage.sequence, stage.days)).key

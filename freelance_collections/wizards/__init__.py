@@ -1,0 +1,2 @@
+from . import collection_dry_run
+from . import collection_action_wizard

@@ -1,0 +1,82 @@
+from odoo import Command, _, api, fields, models
+
+
+class CollectionDryRun(models.TransientModel):
+    """What tonight's run would do, per invoice, without doing anything."""
+
+    _name = "collection.dry.run"
+    _description = "Collections Dry Run"
+
+    date = fields.Date(default=fields.Date.context_today, readonly=True)
+    line_ids = fields.One2many("collection.dry.run.line", "wizard_id", readonly=True)
+    line_count = fields.Integer(compute="_compute_line_count")
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for wizard in self:
+            wizard.line_count = len(wizard.line_ids)
+
+    @api.model
+    def _plan_lines(self, moves, today):
+        """Line values for MOVES: the stage they would be in and each action, done or waiting."""
+        targets = moves._collection_target_stages(today)
+        plan = moves._collection_plan(today, stage_by_move=targets)
+        lines = []
+        planned_moves = set()
+        for item in plan:
+            planned_moves.add(item.move.id)
+            lines.append({
+                "move_id": item.move.id,
+                "current_stage_id": item.move.collection_stage_id.id,
+                "stage_id": item.stage.id,
+                "action": item.action,
+                "status": item.blocked or _("will be done"),
+                "will_run": not item.blocked,
+            })
+        for move in moves:
+            if move.id not in planned_moves and targets[move.id] != move.collection_stage_id:
+                lines.append({
+                    "move_id": move.id,
+                    "current_stage_id": move.collection_stage_id.id,
+                    "stage_id": targets[move.id].id,
+                    "action": False,
+                    "status": _("stage change only"),
+                    "will_run": True,
+                })
+        return lines
+
+    @api.model
+    def action_open(self, moves=None):
+        """Build the dry run for MOVES (default: every open invoice of the current company)."""
+        today = fields.Date.context_today(self)
+        if moves is None:
+            Move = self.env["account.move"]
+            moves = Move.browse(Move._collection_open_invoice_ids(self.env.company))
+        wizard = self.create({"line_ids": [Command.create(vals) for vals in self._plan_lines(moves, today)]})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Collections Dry Run"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+
+class CollectionDryRunLine(models.TransientModel):
+    _name = "collection.dry.run.line"
+    _description = "Collections Dry Run Line"
+    _order = "partner_id, move_id, id"
+
+    wizard_id = fields.Many2one("collection.dry.run", required=True, ondelete="cascade")
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Client", store=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    amount_residual = fields.Monetary(related="move_id.amount_residual", string="Amount Due")
+    days_late = fields.Integer(related="move_id.collection_days_late")
+    current_stage_id = fields.Many2one("collection.stage", string="Stage Now", readonly=True)
+    stage_id = fields.Many2one("collection.stage", string="Stage Tonight", readonly=True)
+    action = fields.Selection(
+        selection=lambda self: self.env["collection.action.log"]._fields["action"].selection, readonly=True)
+    status = fields.Char(readonly=True)
+    will_run = fields.Boolean(readonly=True)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Run every test: pure policy tests, the addon installed into a fresh database with its Odoo tests
+# (pytest-odoo), Odoo's own accounting tests with the addon installed, and end-to-end checks
+# (install with demo data, upgrade, uninstall).
+source "$(dirname "$0")/_common.sh"
+install_requirements
+
+DB="${TEST_DB:-fc_test_$$}"
+LOGDIR="${LOGDIR:-$(mktemp -d)}"
+cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cd "$REPO"
+
+echo "== 1/4 Pure policy tests (plain pytest + hypothesis)"
+"$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/unit
+
+echo "== 2/4 Install freelance_collections into a fresh database '$DB' (no demo data)"
+dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+if ! odoo -d "$DB" -i freelance_collections --without-demo=all --stop-after-init \
+        --log-level=warn > "$LOGDIR/install.log" 2>&1 || grep -q " ERROR " "$LOGDIR/install.log"; then
+    tail -50 "$LOGDIR/install.log"; die "installing the addon failed (log: $LOGDIR/install.log)"
+fi
+
+echo "== 3/4 Addon tests (pytest-odoo) and Odoo's own accounting tests with the addon installed"
+"$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DB" \
+    --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
+ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account_payment}"
+if ! odoo -d "$DB" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --log-level=test \
+        > "$LOGDIR/core.log" 2>&1; then
+    grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/core.log" | head -40
+    die "Odoo's own accounting tests failed with the addon installed (log: $LOGDIR/core.log)"
+fi
+grep -E "tests in |post-tests in|failed, .* error" "$LOGDIR/core.log" | tail -3
+
+echo "== 4/4 End-to-end checks (install with demo data, upgrade, uninstall)"
+"$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/e2e
+echo "All tests passed."

@@ -1,0 +1,59 @@
+"""End-to-end checks drive a real Odoo 18 through its command line, in throw-away databases."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _addons_path():
+    if os.environ.get("ODOO_ADDONS_PATH"):
+        return os.environ["ODOO_ADDONS_PATH"]
+    import odoo  # noqa: PLC0415
+
+    root = os.path.dirname(os.path.dirname(odoo.__file__))
+    paths = [REPO]
+    if os.path.isdir(os.path.join(root, "addons")):
+        paths.append(os.path.join(root, "addons"))
+    paths.append(os.path.join(root, "odoo", "addons"))
+    return ",".join(paths)
+
+
+class OdooRunner:
+    """Runs odoo-bin commands and shell scripts against one database."""
+
+    def __init__(self, db):
+        self.db = db
+        self.addons_path = _addons_path()
+
+    def run(self, *args, timeout=1200):
+        cmd = [sys.executable, "-m", "odoo", f"--addons-path={self.addons_path}", "-d", self.db,
+               "--stop-after-init", "--log-level=warn", *args]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, f"{' '.join(args)} failed:\n{output[-4000:]}"
+        errors = [line for line in output.splitlines()
+                  if " ERROR " in line or " CRITICAL " in line or "failed to install" in line]
+        assert not errors, "\n".join(errors)
+        return output
+
+    def shell(self, script, timeout=600):
+        """Run SCRIPT in `odoo shell` (``env`` is there) and return what it printed."""
+        cmd = [sys.executable, "-m", "odoo", "shell", f"--addons-path={self.addons_path}", "-d", self.db,
+               "--no-http", "--log-level=warn"]
+        result = subprocess.run(cmd, input=script, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]
+        return result.stdout
+
+
+@pytest.fixture
+def odoo_db():
+    db = f"fc_e2e_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+    yield OdooRunner(db)
+    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
