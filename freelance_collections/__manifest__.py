@@ -27,6 +27,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_action_log_views.xml",
+        "views/collection_payment_plan_views.xml",
         "views/collections_menus.xml",
     ],
     "demo": [

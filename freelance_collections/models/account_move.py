@@ -3,7 +3,7 @@ from decimal import Decimal
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..policy import stages
+from ..policy import discounts, stages
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
@@ -63,6 +63,19 @@ class AccountMove(models.Model):
         "account.move", string="Write-off Entry", copy=False, readonly=True)
     collection_log_ids = fields.One2many(
         "collection.action.log", "move_id", string="Collection Actions")
+    collection_discount_percent = fields.Float(
+        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2))
+    collection_discount_deadline = fields.Date(
+        string="Discount Deadline", compute="_compute_collection_discount")
+    collection_discount_amount_to_pay = fields.Monetary(
+        string="Amount With Discount", compute="_compute_collection_discount")
+    collection_plan_id = fields.Many2one(
+        "collection.payment.plan", string="Payment Plan", copy=False, readonly=True, index="btree_not_null",
+        help="The running payment plan: escalation stands still while its installments are paid on time.")
+    collection_pause_days = fields.Integer(
+        string="Days on a Payment Plan", copy=False, readonly=True,
+        help="Days the invoice spent on a payment plan that was later broken or cancelled: "
+        "they do not count towards the collection stage.")
     collection_paused = fields.Boolean(
         string="Escalation Paused", compute="_compute_collection_paused"
     )
@@ -93,6 +106,24 @@ class AccountMove(models.Model):
                 min(open_terms.mapped("date_maturity")) if open_terms else move.invoice_date_due
             )
 
+    @api.depends_context("tz")
+    @api.depends("collection_policy_id.discount_tier_ids", "invoice_date", "amount_total", "payment_state")
+    def _compute_collection_discount(self):
+        """The best early-payment tier of the policy still open today, for an unpaid invoice."""
+        today = fields.Date.context_today(self)
+        for move in self:
+            offer = None
+            policy = move.collection_policy_id
+            if (policy.discount_tier_ids and move.invoice_date and move.move_type == "out_invoice"
+                    and move.payment_state == "not_paid" and move.state == "posted"):
+                offer = discounts.offer_on(
+                    policy._get_discount_tiers(), move.invoice_date, today,
+                    Decimal(str(move.amount_total)), move.currency_id.decimal_places,
+                )
+            move.collection_discount_percent = float(offer.tier.percent) if offer else 0.0
+            move.collection_discount_deadline = offer.deadline if offer else False
+            move.collection_discount_amount_to_pay = float(offer.amount_to_pay) if offer else 0.0
+
     def _compute_collection_days_late(self):
         today = fields.Date.context_today(self)
         for move in self:
@@ -108,16 +139,21 @@ class AccountMove(models.Model):
             and self.payment_state in OPEN_PAYMENT_STATES
         )
 
-    @api.depends("collection_dispute", "commercial_partner_id.collection_exception_until")
+    @api.depends("collection_dispute", "collection_plan_id", "commercial_partner_id.collection_exception_until")
     def _compute_collection_paused(self):
         today = fields.Date.context_today(self)
         for move in self:
-            until = move.commercial_partner_id.collection_exception_until
-            move.collection_paused = bool(move.collection_dispute or (until and until >= today))
+            move.collection_paused = move._collection_is_paused(today)
+
+    def _collection_is_paused(self, today):
+        self.ensure_one()
+        until = self.commercial_partner_id.collection_exception_until
+        return bool(self.collection_dispute or self.collection_plan_id or (until and until >= today))
 
     @api.depends(
         "state", "payment_state", "amount_residual", "collection_due_date", "collection_policy_id",
         "collection_policy_id.stage_ids.days", "collection_dispute", "collection_paused_stage_id",
+        "collection_plan_id", "collection_pause_days",
         "commercial_partner_id.collection_exception_until",
     )
     def _compute_collection_stage_id(self):
@@ -137,12 +173,12 @@ class AccountMove(models.Model):
                 continue
             if policy.id not in ladders:
                 ladders[policy.id] = policy._get_stage_rules()
-            until = move.commercial_partner_id.collection_exception_until
             facts = stages.InvoiceFacts(
                 due_date=move.collection_due_date,
                 residual=Decimal(str(move.amount_residual)),
-                paused=bool(move.collection_dispute or (until and until >= today)),
+                paused=move._collection_is_paused(today),
                 held_key=move.collection_paused_stage_id.id or None,
+                paused_days=move.collection_pause_days,
             )
             result[move.id] = Stage.browse(stages.decide_stage(ladders[policy.id], facts, today) or [])
         return result
@@ -232,6 +268,8 @@ class AccountMove(models.Model):
 
     def _collection_refresh_stages(self):
         """Recompute the stage of these invoices as of today (the daily run calls this)."""
-        self.invalidate_recordset(["collection_paused", "collection_days_late"])
-        self.env.add_to_compute(self._fields["collection_stage_id"], self)
+        self.invalidate_recordset(["collection_paused", "collection_days_late", "collection_discount_percent",
+                                   "collection_discount_deadline", "collection_discount_amount_to_pay"])
+        # mark the stage and everything that depends on it (the client's stage and work stop)
+        self.modified(["collection_pause_days"])
         self._recompute_recordset(["collection_stage_id"])

@@ -2,6 +2,7 @@ from odoo import fields, models
 
 ACTIONS = [
     ("email", "Email"),
+    ("discount_nudge", "Discount reminder"),
     ("activity", "Activity"),
     ("work_stop", "Work stop"),
     ("formal_notice", "Formal notice"),

@@ -2,13 +2,16 @@
 
 import logging
 import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
+
+from ..policy import discounts
 
 _logger = logging.getLogger(__name__)
 
@@ -65,6 +68,8 @@ class CollectionPolicy(models.Model):
     def _run_company(self, company, batch_size, report):
         Move = self.env["account.move"].with_company(company)
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self.env["collection.payment.plan"].with_company(company)._collection_check_plans(
+            company, fields.Date.context_today(self))
         ids = Move._collection_open_invoice_ids(company)
         done = 0
         for batch in split_every(batch_size, ids, Move.browse):
@@ -95,7 +100,8 @@ class CollectionPolicy(models.Model):
         for item in todo:
             by_action[item.action].append(item)
         log_vals = []
-        for action in ("manual", "work_stop", "agency", "write_off", "activity", "email", "formal_notice"):
+        for action in ("manual", "work_stop", "agency", "write_off", "activity", "email", "formal_notice",
+                       "discount_nudge"):
             items = by_action.get(action)
             if not items:
                 continue
@@ -106,14 +112,28 @@ class CollectionPolicy(models.Model):
                     "key": item.key,
                     "move_id": item.move.id,
                     "partner_id": item.move.commercial_partner_id.id,
-                    "stage_id": item.stage.id,
+                    "stage_id": item.stage.id or False,
                     "action": action,
                     "state": state,
                     "note": item.note or False,
                 })
                 counts[action] += 1
+            if action not in ("email", "formal_notice", "discount_nudge"):  # those are messages on the client already
+                self._collection_post_on_partners(items, action, states)
         self.env["collection.action.log"].sudo().create(log_vals)
         return counts
+
+    def _collection_post_on_partners(self, items, action, states):
+        label = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))[action]
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            done = [i for i in group if (states or {}).get(i.key, "done") != "failed"]
+            if not done:
+                continue
+            partner._message_log(body=_(
+                "Collections: %(action)s for %(invoices)s (stage %(stage)s).",
+                action=label, invoices=", ".join(i.move.name for i in done),
+                stage=", ".join(sorted({i.stage.name for i in done})),
+            ))
 
     def _collection_post_on_invoices(self, items, body):
         for item in items:
@@ -132,11 +152,6 @@ class CollectionPolicy(models.Model):
         return {item.key: "pending" for item in items}
 
     def _collection_do_work_stop(self, items):
-        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
-            partner._message_log(body=_(
-                "Work stopped: %(invoices)s reached stage %(stage)s.",
-                invoices=", ".join(i.move.name for i in group), stage=group[0].stage.name,
-            ))
         self._collection_post_on_invoices(items, _("Work stopped for this client."))
 
     def _collection_do_agency(self, items):
@@ -179,6 +194,8 @@ class CollectionPolicy(models.Model):
 
     def _collection_do_email(self, items):
         """One email per client, listing every invoice that calls for one, in the firmest tone."""
+        # a stage that also issues a formal notice sends its email with the demand letter (see below)
+        items = [item for item in items if not item.stage.action_formal_notice]
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             moves = self.env["account.move"].union(*(i.move for i in group))
             template = max(group, key=lambda i: i.stage.days).stage.mail_template_id
@@ -186,14 +203,22 @@ class CollectionPolicy(models.Model):
             self._collection_post_on_invoices(group, _(
                 "Reminder %(template)s sent to the client.", template=template.name))
 
+    def _collection_do_discount_nudge(self, items):
+        template = self.env.ref("freelance_collections.mail_template_discount_nudge")
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            partner._collection_send_reminder(template, moves)
+            self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
+
     def _collection_do_formal_notice(self, items):
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             moves = self.env["account.move"].union(*(i.move for i in group))
-            attachment = partner._collection_attach_demand_letter(moves)
-            stage = group[0].stage
-            if not stage.action_email:
-                template = self.env.ref("freelance_collections.mail_template_formal_notice")
-                partner._collection_send_reminder(template, moves, attachment)
+            attachments = partner._collection_attach_demand_letter(moves)
+            stage = max(group, key=lambda i: i.stage.days).stage
+            template = (stage.action_email and stage.mail_template_id) or self.env.ref(
+                "freelance_collections.mail_template_formal_notice")
+            # one letter covers all the invoices: each keeps a copy, the email carries one
+            partner._collection_send_reminder(template, moves, attachments[:1])
             self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
 
 
@@ -228,14 +253,17 @@ class AccountMove(models.Model):
         """
         if stage_by_move is None:
             stage_by_move = {move.id: move.collection_stage_id for move in self}
-        moves = self.filtered(lambda m: stage_by_move.get(m.id))
-        if not moves:
-            return []
         candidates = []
-        for move in moves:
-            stage = stage_by_move[move.id]
-            for action in stage._get_actions():
+        for move in self:
+            stage = stage_by_move.get(move.id)
+            for action in stage._get_actions() if stage else ():
                 candidates.append(PlannedAction(move, stage, action, f"{move.id}:{stage.id}:{action}"))
+            nudge = move._collection_discount_nudge(today)
+            if nudge:
+                candidates.append(nudge)
+        if not candidates:
+            return []
+        moves = self.browse({item.move.id for item in candidates})
         logs = self.env["collection.action.log"].sudo().search_fetch(
             [("key", "in", [c.key for c in candidates])], ["key", "state"])
         state_by_key = {log.key: log.state for log in logs}
@@ -247,7 +275,7 @@ class AccountMove(models.Model):
             manual_key = f"{item.move.id}:{item.stage.id}:manual"
             if item.action != "manual" and item.stage.action_manual and state_by_key.get(manual_key) != "done":
                 item.blocked = _("waiting for a manual confirmation")
-            elif item.action in ("email", "formal_notice"):
+            elif item.action in ("email", "formal_notice", "discount_nudge"):
                 policy = item.move.collection_policy_id
                 if today.weekday() in QUIET_WEEKDAYS[policy.quiet_days]:
                     item.blocked = _("quiet day: sent on the next business day")
@@ -258,6 +286,25 @@ class AccountMove(models.Model):
                         item.blocked = _("throttled: last reminder on %(date)s", date=last)
             plan.append(item)
         return plan
+
+    def _collection_discount_nudge(self, today):
+        """A planned discount reminder when an early-payment tier of the policy ends within the
+        policy's nudge days, or None. Keyed by tier so each offer is announced once."""
+        self.ensure_one()
+        policy = self.collection_policy_id
+        if not policy.discount_nudge_days or not policy.discount_tier_ids or self.payment_state != "not_paid" \
+                or not self.invoice_date or self.collection_paused:
+            return None
+        tier = discounts.best_tier(policy._get_discount_tiers(), self.invoice_date, today)
+        if tier is None:
+            return None
+        left = (discounts.tier_deadline(tier, self.invoice_date) - today).days
+        if left > policy.discount_nudge_days:
+            return None
+        return PlannedAction(self, self.env["collection.stage"], "discount_nudge",
+                             f"{self.id}:discount:{tier.days}",
+                             note=_("%(percent)s%% until %(date)s", percent=tier.percent,
+                                    date=discounts.tier_deadline(tier, self.invoice_date)))
 
     @api.model
     def _collection_last_email_dates(self, partners):
@@ -285,7 +332,7 @@ class AccountMove(models.Model):
             template = stage.mail_template_id or default
             partner._collection_send_reminder(template, group)
             self.env["collection.action.log"].sudo().create([{
-                "key": f"{move.id}:now:{stamp}", "move_id": move.id, "partner_id": partner.id,
+                "key": f"{move.id}:now:{uuid.uuid4().hex}", "move_id": move.id, "partner_id": partner.id,
                 "stage_id": move.collection_stage_id.id, "action": "email", "note": _("sent by hand"),
                 "user_id": self.env.user.id,
             } for move in group])
@@ -312,6 +359,24 @@ class AccountMove(models.Model):
         return {"type": "ir.actions.client", "tag": "display_notification",
                 "params": {"message": message, "type": "info", "sticky": False}}
 
+    def action_collection_propose_plan(self):
+        """Open a proposed payment plan for the selected open invoices of one client."""
+        moves = self._collection_open_selection()
+        if not moves:
+            raise UserError(_("Choose posted customer invoices that are still to be paid."))
+        if len(moves.commercial_partner_id) > 1 or len(moves.currency_id) > 1 or len(moves.company_id) > 1:
+            raise UserError(_("A payment plan covers one client's invoices in one currency and company: "
+                              "select fewer invoices."))
+        plan = self.env["collection.payment.plan"].create({
+            "partner_id": moves.commercial_partner_id.id,
+            "company_id": moves.company_id.id,
+            "currency_id": moves.currency_id.id,
+            "move_ids": [Command.set(moves.ids)],
+        })
+        plan.action_generate_lines()
+        return {"type": "ir.actions.act_window", "res_model": "collection.payment.plan", "res_id": plan.id,
+                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
     def action_collection_close_dispute(self):
         self.filtered("collection_dispute").write({"collection_dispute": False})
         return True
@@ -325,4 +390,4 @@ class AccountMove(models.Model):
 
     def _collection_responsible(self):
         self.ensure_one()
-        return self.invoice_user_id or self.company_id.collection_responsible_id or self.env.user
+        return self.company_id.collection_responsible_id or self.invoice_user_id or self.env.user

@@ -22,5 +22,5 @@ from .penalties import (
     compute_penalty,
     validate_rules,
 )
-from .schedule import TRIGGERS, DepositLine, Installment, split_installments, validate_deposit_lines
+from .schedule import TRIGGERS, DepositLine, Installment, split_equal, split_installments, validate_deposit_lines
 from .stages import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage

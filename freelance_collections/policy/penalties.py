@@ -9,11 +9,13 @@ Semantics:
   the previous step, applied to what is still owed on the day the step is reached (moving from 5%
   to 10% charges 5% more). Each step's contribution is rounded.
 * The fixed fee is the fee band for the debt (residual at the due date), or the flat fixed fee;
+  there is none when nothing was owed at the due date;
   'once' charges it once days_late >= fixed_fee_days, 'per_step' once per percent step reached
   (once in all if there are no steps).
 * Interest is simple interest on the residual for each day after the due date up to on_date,
   split at every payment and every reference-rate change; the rate is the fixed annual rate, or the
-  reference rate of the day + the annual rate as points. Summed exactly, rounded once.
+  reference rate of the day + the annual rate as points (never below zero: a negative reference
+  rate cannot earn the debtor interest). Summed exactly, rounded once.
 * The total is capped at min(cap_amount, cap_percent of the original amount) when set.
 * to_charge = total - already_charged, never negative; an amount below minimum_charge is not charged
   yet (it stays due and is charged once it is worth it).
@@ -186,7 +188,7 @@ def _interest(rules, original, due_date, on_date, balances, periods):
         residual = _residual_on(start, original, balances)
         if not residual:
             continue
-        rate = points if rules.interest_mode == "fixed" else _rate_on(start, periods) + points
+        rate = points if rules.interest_mode == "fixed" else max(_rate_on(start, periods) + points, ZERO)
         total += residual * rate / HUNDRED * (end - start).days / rules.day_count
     return total
 
@@ -216,8 +218,9 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
         steps += 1
 
     fixed_part = ZERO
-    fee = _fee_for(_residual_on(due_date, original, balances), rules)
-    if fee and late >= rules.fixed_fee_days:
+    debt = _residual_on(due_date, original, balances)
+    fee = _fee_for(debt, rules)
+    if fee and debt and late >= rules.fixed_fee_days:
         times = max(steps, 1) if rules.fixed_fee_mode == "per_step" and rules.percent_tiers else 1
         if rules.fixed_fee_mode == "per_step" and rules.percent_tiers and not steps:
             times = 0

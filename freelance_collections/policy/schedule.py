@@ -94,3 +94,12 @@ def split_installments(total, lines, issue_date, digits, final_due=None):
             )
         )
     return installments
+
+
+def split_equal(total, count, digits):
+    """Split TOTAL into COUNT amounts rounded to DIGITS that sum exactly to it (remainder last)."""
+    if count < 1:
+        raise ValueError(f"A payment plan needs at least one installment, not {count}.")
+    total = round_money(total, digits)
+    share = round_money(total / count, digits)
+    return [share] * (count - 1) + [total - share * (count - 1)]

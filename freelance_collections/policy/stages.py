@@ -1,7 +1,8 @@
 """Escalation decisions: which stage of the ladder an invoice is in, from facts only.
 
 A stage is never sticky: it is recomputed from the due date, the amount still due and the
-pauses every time. A paused invoice keeps the stage it had when the pause started.
+pauses every time. A paused invoice keeps the stage it had when the pause started; the days a payment plan was kept
+do not count as late, so a broken plan resumes the ladder at the stage it left.
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class InvoiceFacts:
     residual: Decimal
     paused: bool = False
     held_key: object = None
+    paused_days: int = 0  # days escalation stood still (a payment plan kept): they do not count as late
 
 
 def days_late(due_date, today):
@@ -55,7 +57,7 @@ def decide_stage(stages, facts, today):
         return None
     if facts.paused:
         return facts.held_key
-    late = days_late(facts.due_date, today)
+    late = days_late(facts.due_date, today) - max(facts.paused_days, 0)
     reached = [stage for stage in stages if stage.days <= late]
     if not reached:
         return None

@@ -2,3 +2,4 @@ from . import test_policy_config
 from . import test_invoice_stage
 from . import test_partner_collections
 from . import test_security
+from . import test_collection_run

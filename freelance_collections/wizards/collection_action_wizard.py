@@ -58,7 +58,7 @@ class CollectionActionWizard(models.TransientModel):
             if not self.agency_partner_id:
                 raise ValidationError(_("Choose the collection agency."))
             if not 0 <= self.agency_commission <= 100:
-                raise ValidationError(_("The agency commission must be between 0 and 100%%."))
+                raise ValidationError(_("The agency commission must be between 0 and 100%."))
             for move in self.move_ids:
                 move.write({"collection_agency_id": self.agency_partner_id.id,
                             "collection_agency_commission": self.agency_commission,

@@ -1,0 +1,16 @@
+{
+    "name": "Freelance Collections - Sales",
+    "version": "18.0.1.0.0",
+    "category": "Accounting",
+    "summary": "Work-stop on quotations: banner, filter, and manager-only confirmation "
+    "for clients whose overdue invoices stopped work",
+    "author": "freelance_collections",
+    "license": "LGPL-3",
+    "depends": ["freelance_collections", "sale"],
+    "data": [
+        "views/sale_order_views.xml",
+    ],
+    "installable": True,
+    "auto_install": True,
+    "application": False,
+}

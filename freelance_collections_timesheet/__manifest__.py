@@ -1,0 +1,16 @@
+{
+    "name": "Freelance Collections - Timesheets",
+    "version": "18.0.1.0.0",
+    "category": "Accounting",
+    "summary": "Work-stop on projects: banner, and manager-only timesheets "
+    "for clients whose overdue invoices stopped work",
+    "author": "freelance_collections",
+    "license": "LGPL-3",
+    "depends": ["freelance_collections", "hr_timesheet"],
+    "data": [
+        "views/project_project_views.xml",
+    ],
+    "installable": True,
+    "auto_install": True,
+    "application": False,
+}

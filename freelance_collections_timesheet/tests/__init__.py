@@ -1,0 +1,1 @@
+from . import test_timesheet_work_stop
