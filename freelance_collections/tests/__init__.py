@@ -3,3 +3,4 @@ from . import test_invoice_stage
 from . import test_partner_collections
 from . import test_security
 from . import test_collection_run
+from . import test_collection_timeline
