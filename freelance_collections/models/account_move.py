@@ -202,7 +202,8 @@ class AccountMove(models.Model):
             lambda m: m.move_type == "out_invoice" and m.commercial_partner_id.collection_work_stop
         )
         if stopped:
-            if not self.env.user.has_group("freelance_collections.group_collections_manager"):
+            override = self.env.user._collection_work_stop_override()
+            if not override:
                 raise UserError(_(
                     "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
                     "invoices are posted. Ask a collections manager to post it if it must go out.",
@@ -212,7 +213,8 @@ class AccountMove(models.Model):
                 move._message_log(body=_(
                     "Posted by %(user)s although work is stopped for this client (manager override).",
                     user=self.env.user.name,
-                ))
+                ) if override == "manager" else _(
+                    "Posted after an online action of the client although work is stopped for this client."))
         return super()._post(soft=soft)
 
     def _collection_write_off(self):

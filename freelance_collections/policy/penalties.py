@@ -11,7 +11,7 @@ Semantics:
 * The fixed fee is the fee band for the debt (residual at the due date), or the flat fixed fee;
   there is none when nothing was owed at the due date;
   'once' charges it once days_late >= fixed_fee_days, 'per_step' once per percent step reached
-  (once in all if there are no steps).
+  while something was still owed (once in all if there are no steps).
 * Interest is simple interest on the residual for each day after the due date up to on_date,
   split at every payment and every reference-rate change; the rate is the fixed annual rate, or the
   reference rate of the day + the annual rate as points (never below zero: a negative reference
@@ -215,7 +215,8 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
         percent = to_decimal(tier.percent)
         percent_part += round_money(residual * (percent - previous) / HUNDRED, digits)
         previous = percent
-        steps += 1
+        if residual > 0:  # a step reached after the debt was paid charges no per-step fee either
+            steps += 1
 
     fixed_part = ZERO
     debt = _residual_on(due_date, original, balances)

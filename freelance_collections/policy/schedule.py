@@ -6,7 +6,7 @@ remainder, so the installments always add up to the rounded total to the cent.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from .money import round_money, to_decimal
 
@@ -79,6 +79,8 @@ def split_installments(total, lines, issue_date, digits, final_due=None):
         percent = to_decimal(line.percent)
         if sequence < count:
             amount = round_money(total * percent / HUNDRED, digits)
+            if total >= 0:  # rounding up many small shares must never leave a negative remainder
+                amount = min(amount, total - allocated)
             allocated += amount
         else:
             amount = total - allocated
@@ -102,4 +104,6 @@ def split_equal(total, count, digits):
         raise ValueError(f"A payment plan needs at least one installment, not {count}.")
     total = round_money(total, digits)
     share = round_money(total / count, digits)
+    if total >= 0 and share * (count - 1) > total:  # tiny totals: round the shares down instead
+        share = to_decimal(total / count).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
     return [share] * (count - 1) + [total - share * (count - 1)]

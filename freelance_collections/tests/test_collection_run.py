@@ -396,6 +396,11 @@ class TestWorkStop(RunCommon):
             new.with_user(self.manager).action_post()
             self.assertEqual(new.state, "posted")
             self.assertTrue(new.message_ids.filtered(lambda m: "manager override" in (m.body or "")))
+            portal = new_test_user(self.env, login="fc_ws_portal", groups="base.group_portal")
+            online = self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-04-05")
+            online.with_user(portal).sudo().action_post()  # e.g. invoicing after an online payment
+            self.assertEqual(online.state, "posted", "money coming in is never refused")
+            self.assertTrue(online.message_ids.filtered(lambda m: "online action of the client" in (m.body or "")))
             other = self.env["res.partner"].create({"name": "Good payer"})
             fine = self._invoice(post=False, partner=other)
             fine.with_user(self.billing).action_post()

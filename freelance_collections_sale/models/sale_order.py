@@ -16,7 +16,8 @@ class SaleOrder(models.Model):
         stopped = self.filtered(
             lambda o: o.state in ("draft", "sent") and o.partner_id.commercial_partner_id.collection_work_stop
         )
-        if stopped and not self.env.user.has_group("freelance_collections.group_collections_manager"):
+        override = self.env.user._collection_work_stop_override() if stopped else ""
+        if stopped and not override:
             raise UserError(_(
                 "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
                 "orders are confirmed. Ask a collections manager to confirm it if it must go ahead.",
@@ -27,5 +28,6 @@ class SaleOrder(models.Model):
             order._message_log(body=_(
                 "Confirmed by %(user)s although work is stopped for this client (manager override).",
                 user=self.env.user.name,
-            ))
+            ) if override == "manager" else _(
+                "Confirmed online by the client although work is stopped for this client."))
         return res

@@ -21,7 +21,7 @@ class AccountAnalyticLine(models.Model):
         )
         if not projects:
             return
-        if not self.env.user.has_group("freelance_collections.group_collections_manager"):
+        if self.env.user._collection_work_stop_override() != "manager":
             raise UserError(_(
                 "Work is stopped for %(clients)s: their overdue invoices must be paid before more "
                 "time is logged on %(projects)s. Ask a collections manager to log it if it must be "

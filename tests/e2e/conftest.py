@@ -57,3 +57,12 @@ def odoo_db():
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
     yield OdooRunner(db)
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def odoo_module_db():
+    """One throw-away database shared by the tests of a module."""
+    db = f"fc_e2e_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+    yield OdooRunner(db)
+    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)

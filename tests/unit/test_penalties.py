@@ -130,8 +130,7 @@ def test_a_payment_on_the_step_day_counts_before_the_step():
 
 def test_each_step_contribution_is_rounded():
     rules = PenaltyRules(percent_tiers=(PercentTier(1, D("1.5")), PercentTier(2, D(3))))
-    # 1.5% of 100.10 = 1.5015 -> 1.50, twice: 3.00 (3% of 100.10 rounded once would be 3.003 -> 3.00 too,
-    # so use 100.30: 1.5045 -> 1.50 twice = 3.00, whereas 3.009 -> 3.01).
+    # Each step adds 1.5% of 100.30 = 1.5045 -> 1.50, so 3.00 in all; 3% rounded once would be 3.009 -> 3.01.
     assert penalty(rules, amount="100.30", day=2).percent == D("3.00")
 
 
@@ -181,6 +180,15 @@ def test_fee_per_step_is_charged_at_every_step_reached():
     assert penalty(rules, day=15).fixed == D(15)
     result = penalty(rules, day=30)
     assert parts(result) == (D(100), D(30), D(0), D(130))
+
+
+def test_fee_per_step_stops_counting_once_paid():
+    """Paid in full on day 20: the 30-day step is reached on a zero debt and charges nothing."""
+    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_step")
+    paid = (BalanceChange(on_day(20), D(0)),)
+    assert penalty(rules, day=20, balances=paid).fixed == D(15)
+    assert penalty(rules, day=40, balances=paid).fixed == D(15)
+    assert penalty(rules, day=40, balances=paid).percent == D(50)
 
 
 def test_fee_per_step_without_steps_is_charged_once():
@@ -296,11 +304,14 @@ def test_cap_limits_the_total_but_not_the_breakdown():
     assert result.capped
 
 
-def test_total_exactly_at_the_cap_is_not_capped():
+def test_total_exactly_at_the_cap_is_not_capped_and_a_cent_above_is():
     rules = PenaltyRules(percent_tiers=STEPS_5_10, cap_amount=D(100))
     result = penalty(rules, day=30)
     assert result.total == D(100)
     assert not result.capped
+    result = penalty(replace(rules, cap_amount=D("99.99")), day=30)
+    assert result.total == D("99.99")
+    assert result.capped
 
 
 def test_zero_cap_means_nothing_is_charged():
