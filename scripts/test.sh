@@ -7,21 +7,23 @@ install_requirements
 
 DB="${TEST_DB:-fc_test_$$}"
 LOGDIR="${LOGDIR:-$(mktemp -d)}"
-cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
+cleanup() {
+    [ -n "${KEEP_DB:-}" ] || { dropdb --if-exists "$DB"; dropdb --if-exists "${DB}_bridges"; } >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 cd "$REPO"
 
-echo "== 1/4 Pure policy tests (plain pytest + hypothesis)"
+echo "== 1/5 Pure policy tests (plain pytest + hypothesis)"
 "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/unit
 
-echo "== 2/4 Install freelance_collections into a fresh database '$DB' (no demo data)"
+echo "== 2/5 Install freelance_collections into a fresh database '$DB' (no demo data)"
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 if ! odoo -d "$DB" -i freelance_collections --without-demo=all --stop-after-init \
         --log-level=warn > "$LOGDIR/install.log" 2>&1 || grep -q " ERROR " "$LOGDIR/install.log"; then
     tail -50 "$LOGDIR/install.log"; die "installing the addon failed (log: $LOGDIR/install.log)"
 fi
 
-echo "== 3/4 Addon tests (pytest-odoo) and Odoo's own accounting tests with the addon installed"
+echo "== 3/5 Addon tests (pytest-odoo) and Odoo's own accounting tests with the addon installed"
 "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DB" \
     --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
 ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account_payment}"
@@ -32,6 +34,26 @@ if ! odoo -d "$DB" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --lo
 fi
 grep -E "tests in |post-tests in|failed, .* error" "$LOGDIR/core.log" | tail -3
 
-echo "== 4/4 End-to-end checks (install with demo data, upgrade, uninstall)"
+echo "== 4/5 Bridges: sales and timesheets installed next to the addon (auto-installed bridges)"
+BRIDGE_DB="${DB}_bridges"
+dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
+if ! odoo -d "$BRIDGE_DB" -i freelance_collections,sale,hr_timesheet --without-demo=all --test-enable \
+        --test-tags /freelance_collections_sale,/freelance_collections_timesheet --stop-after-init \
+        --log-level=test > "$LOGDIR/bridges.log" 2>&1 || grep -qE " (ERROR|CRITICAL) " "$LOGDIR/bridges.log"; then
+    grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/bridges.log" | head -40
+    dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
+    die "the sales/timesheet bridges failed (log: $LOGDIR/bridges.log)"
+fi
+"$PYTHON" - "$BRIDGE_DB" <<'PY' || { dropdb --if-exists "$BRIDGE_DB"; die "the bridges were not auto-installed"; }
+import subprocess, sys
+out = subprocess.run(["psql", "-tA", "-d", sys.argv[1], "-c",
+    "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN "
+    "('freelance_collections_sale', 'freelance_collections_timesheet')"], capture_output=True, text=True).stdout
+sys.exit(0 if out.strip() == "2" else 1)
+PY
+grep -E "tests in |post-tests in" "$LOGDIR/bridges.log" | tail -2
+dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
+
+echo "== 5/5 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
 "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/e2e
 echo "All tests passed."

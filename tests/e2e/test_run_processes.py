@@ -180,7 +180,8 @@ print('STATES', sorted(set(env['mail.mail'].search([('mail_message_id.model', '=
     assert len(received) == CLIENTS + 1, out
     to_first = [message for message in received if "client000@example.com" in message["To"]]
     assert len(to_first) == 2, "the run's reminder and the one sent by hand"
-    assert all("billing@freelancer.example.com" in message["From"] for message in received)
+    assert all("billing@freelancer.example.com" in message["From"] for message in received), \
+        sorted({message["From"] for message in received})
     assert {message["Subject"].split(": ", 1)[-1] for message in received} == {"payment reminder"}
     html = _html(to_first[0])
     assert "INV/" in html and "Dear E2E client 000" in html, html[:2000]
