@@ -159,6 +159,11 @@ class CollectionPolicy(models.Model):
         default=7,
         help="A client never gets two reminder emails closer than this.",
     )
+    attach_statement = fields.Boolean(
+        string="Attach Statement of Account",
+        default=True,
+        help="Reminder emails carry a PDF statement of the client's open invoices.",
+    )
     discount_nudge_days = fields.Integer(
         string="Discount Expiry Nudge (days before)",
         default=2,

@@ -212,6 +212,8 @@ class ResPartner(models.Model):
     def _collection_send_reminder(self, template, moves, attachments=None):
         """Post TEMPLATE on the client (queued email to its invoicing contact) listing MOVES."""
         self.ensure_one()
+        if attachments is None and moves[:1].collection_policy_id.attach_statement:
+            attachments = self._collection_statement_attachment()
         partner = self.with_context(collection_invoice_ids=moves.ids, mail_notify_force_send=False)
         return partner.message_post_with_source(
             template,
@@ -219,6 +221,18 @@ class ResPartner(models.Model):
             message_type="comment",
             attachment_ids=attachments.ids if attachments else [],
         )
+
+    def _collection_statement_attachment(self):
+        """The client's statement of account (every open invoice) as a PDF attachment on the client."""
+        self.ensure_one()
+        report = self.env.ref("freelance_collections.action_report_statement")
+        content, _type = self.env["ir.actions.report"].with_context(
+            collection_invoice_ids=False)._render_qweb_pdf(report, self.ids)
+        return self.env["ir.attachment"].create({
+            "name": _("Statement of account - %(client)s - %(date)s.pdf", client=self.display_name,
+                      date=fields.Date.context_today(self)),
+            "raw": content, "res_model": "res.partner", "res_id": self.id, "mimetype": "application/pdf",
+        })
 
     def _collection_attach_demand_letter(self, moves):
         """Render the demand letter for MOVES and attach it to each of them; return the attachments."""

@@ -75,6 +75,15 @@ class TestCollectionRun(RunCommon):
             rendered = self.template_firm._render_field("subject", self.client.ids)[self.client.id]
             self.assertEqual(emails.subject, rendered, "the firmest template of the invoices is used")
             self.assertEqual(len(self._client_emails(other_client)), 1)
+            statement = emails.attachment_ids
+            self.assertEqual(len(statement), 1)
+            self.assertTrue(statement.name.startswith("Statement of account"))
+            self.assertTrue(statement.raw)
+            html = self.env["ir.actions.report"]._render_qweb_html(
+                "freelance_collections.action_report_statement", self.client.ids)[0].decode()
+            for move in firm + friendly + courtesy + not_yet:
+                self.assertIn(move.name, html, "the statement lists every open invoice")
+            self.assertNotIn(other.name, html)
             self.assertEqual(len(self._logs(firm + friendly + courtesy, "email")), 3)
             # each invoice and the client keep a trace
             for move in firm + friendly + courtesy:

@@ -115,18 +115,19 @@ class TestCollectionTimeline(CollectionsCommon):
                         events.append((day, "agency", key, move.collection_agency_id.name,
                                        move.collection_agency_commission))
         d = date
+        # every reminder carries the statement of account; the formal notice carries the demand letter
         expected = [
-            (d(2026, 1, 28), "email", "courtesy", "A", 0),
-            (d(2026, 2, 6), "email", "courtesy", "B", 0),
+            (d(2026, 1, 28), "email", "courtesy", "A", 1),
+            (d(2026, 2, 6), "email", "courtesy", "B", 1),
             # B friendly due on 10 Feb waits for the 5-day throttle, then leaves with C's courtesy
-            (d(2026, 2, 11), "email", "friendly", "BC", 0),
+            (d(2026, 2, 11), "email", "friendly", "BC", 1),
             # C friendly due on Sunday 15 Feb: next business day
-            (d(2026, 2, 16), "email", "friendly", "C", 0),
-            (d(2026, 2, 24), "email", "firm", "B", 0),
+            (d(2026, 2, 16), "email", "friendly", "C", 1),
+            (d(2026, 2, 24), "email", "firm", "B", 1),
             # C firm due on Sunday 1 March: Monday
-            (d(2026, 3, 2), "email", "firm", "C", 0),
+            (d(2026, 3, 2), "email", "firm", "C", 1),
             (d(2026, 3, 16), "activity", self.call.name, "C"),
-            (d(2026, 3, 31), "email", "work_stop", "C", 0),
+            (d(2026, 3, 31), "email", "work_stop", "C", 1),
             (d(2026, 3, 31), "work_stop", True),
             (d(2026, 4, 15), "email", "formal_notice", "C", 1),
             (d(2026, 4, 15), "pdf", "C"),
