@@ -9,5 +9,6 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import collection_payment_plan
+from . import collection_penalty
 from . import collection_run
 from . import collection_demo

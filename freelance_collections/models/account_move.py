@@ -97,10 +97,12 @@ class AccountMove(models.Model):
     )
     def _compute_collection_due_date(self):
         for move in self:
+            currency = move.currency_id or move.company_id.currency_id  # empty while being edited
             open_terms = move.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
                 and line.date_maturity
-                and not move.currency_id.is_zero(line.amount_residual_currency)
+                and not (currency.is_zero(line.amount_residual_currency) if currency
+                         else not line.amount_residual_currency)
             )
             move.collection_due_date = (
                 min(open_terms.mapped("date_maturity")) if open_terms else move.invoice_date_due
@@ -200,6 +202,7 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         stopped = self.filtered(
             lambda m: m.move_type == "out_invoice" and m.commercial_partner_id.collection_work_stop
+            and not m.collection_penalty_origin_id  # late fees are not new work
         )
         if stopped:
             override = self.env.user._collection_work_stop_override()

@@ -9,6 +9,7 @@ ACTIONS = [
     ("agency", "Agency handoff"),
     ("write_off", "Write-off"),
     ("manual", "Manual confirmation"),
+    ("penalty", "Late fee"),
 ]
 
 

@@ -76,9 +76,13 @@ class CollectionPolicy(models.Model):
             before = {move.id: move.collection_stage_id.id for move in batch}
             batch._collection_refresh_stages()
             report.stage_changes += sum(1 for m in batch if m.collection_stage_id.id != before[m.id])
-            plan = batch._collection_plan(fields.Date.context_today(self))
+            today = fields.Date.context_today(self)
+            plan = batch._collection_plan(today)
             for action, count in self._collection_execute(plan).items():
                 report.actions[action] += count
+            fees = self._collection_run_penalties(batch, today)
+            if fees:
+                report.actions["penalty"] += fees
             done += len(batch)
             report.invoices += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)

@@ -4,3 +4,4 @@ from . import test_partner_collections
 from . import test_security
 from . import test_collection_run
 from . import test_collection_timeline
+from . import test_penalty_booking

@@ -9,7 +9,8 @@ class CollectionActionWizard(models.TransientModel):
     _description = "Collection Action"
 
     mode = fields.Selection(
-        [("dispute", "Open a dispute"), ("pause", "Pause escalation"), ("agency", "Hand over to agency")],
+        [("dispute", "Open a dispute"), ("pause", "Pause escalation"), ("agency", "Hand over to agency"),
+         ("waive", "Waive late fees")],
         required=True,
     )
     move_ids = fields.Many2many("account.move", string="Invoices")
@@ -39,7 +40,7 @@ class CollectionActionWizard(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         today = fields.Date.context_today(self)
-        if self.mode in ("dispute", "pause") and not self.reason:
+        if self.mode in ("dispute", "pause", "waive") and not self.reason:
             raise ValidationError(_("Say why: the reason is kept in the chatter."))
         if self.date and self.date < today:
             raise ValidationError(_("The date %(date)s is in the past: choose a date from today on.", date=self.date))
@@ -49,6 +50,8 @@ class CollectionActionWizard(models.TransientModel):
                 raise UserError(_("Choose customer invoices to dispute."))
             moves.write({"collection_dispute": True, "collection_dispute_reason": self.reason,
                          "collection_dispute_review_date": self.date})
+        elif self.mode == "waive":
+            self.move_ids.action_collection_waive_penalties(self.reason)
         elif self.mode == "pause":
             if not self.date:
                 raise ValidationError(_("Choose until when escalation is paused."))

@@ -1,0 +1,240 @@
+"""Late penalties booked as late-fee customer invoices, charging only what is newly due."""
+
+import dataclasses
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..policy import penalties
+from ..policy.money import round_money
+
+_logger = logging.getLogger(__name__)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    collection_penalty_origin_id = fields.Many2one(
+        "account.move", string="Late Fees Of", copy=False, readonly=True, index="btree_not_null",
+        help="The overdue invoice this late-fee invoice charges penalties on.")
+    collection_penalty_ids = fields.One2many(
+        "account.move", "collection_penalty_origin_id", string="Late-Fee Invoices")
+    collection_penalty_count = fields.Integer(compute="_compute_collection_penalty_charged")
+    collection_penalty_charged = fields.Monetary(
+        string="Late Fees Charged", compute="_compute_collection_penalty_charged",
+        help="Penalties invoiced so far (untaxed), waived ones included: never charged again.")
+    collection_penalties_waived = fields.Boolean(
+        string="Late Fees Waived", copy=False, tracking=True,
+        help="A manager waived the late fees of this invoice: no more are charged.")
+
+    @api.depends("collection_penalty_ids.state", "collection_penalty_ids.amount_untaxed")
+    def _compute_collection_penalty_charged(self):
+        for move in self:
+            fees = move.collection_penalty_ids.filtered(lambda m: m.state == "posted")
+            move.collection_penalty_count = len(fees)
+            move.collection_penalty_charged = sum(fees.mapped("amount_untaxed"))
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    def _collection_penalty_candidates(self):
+        """Open invoices whose policy charges penalties and that are not paused, waived or fees."""
+        today = fields.Date.context_today(self)
+        return self.filtered(
+            lambda m: m._is_collection_open()
+            and m.collection_policy_id._has_penalties()
+            and not m.collection_penalty_origin_id
+            and not m.collection_penalties_waived
+            and not m._collection_is_paused(today)
+            and m.invoice_date_due
+        )
+
+    def _collection_balance_history(self):
+        """{move id: [BalanceChange]}: what each invoice still owed after each payment or credit
+        note, in the invoice currency, from its reconciliations (one query)."""
+        if not self:
+            return {}
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT line.move_id, part.max_date, SUM(part.debit_amount_currency)
+              FROM account_partial_reconcile part
+              JOIN account_move_line line ON line.id = part.debit_move_id
+             WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
+          GROUP BY line.move_id, part.max_date
+          ORDER BY line.move_id, part.max_date
+            """, self.ids))
+        paid = defaultdict(list)
+        for move_id, day, amount in self.env.cr.fetchall():
+            paid[move_id].append((day, amount))
+        history = {}
+        for move in self:
+            residual = Decimal(str(move.amount_total))
+            changes = []
+            for day, amount in paid.get(move.id, []):
+                residual -= Decimal(str(amount))
+                changes.append(penalties.BalanceChange(
+                    date=day, residual=round_money(residual, move.currency_id.decimal_places)))
+            history[move.id] = changes
+        return history
+
+    def _collection_penalty_breakdowns(self, today):
+        """{move: PenaltyBreakdown or error message} for the penalty candidates among these invoices."""
+        moves = self._collection_penalty_candidates()
+        history = moves._collection_balance_history()
+        rules_by_policy, rates_by_policy = {}, {}
+        result = {}
+        for move in moves:
+            policy = move.collection_policy_id
+            if policy.id not in rules_by_policy:
+                rules_by_policy[policy.id] = policy._get_penalty_rules()
+                rates_by_policy[policy.id] = policy._get_reference_rates()
+            rules = rules_by_policy[policy.id]
+            if policy.currency_id and policy.currency_id != move.currency_id:
+                rules = move._collection_rules_in_invoice_currency(rules, policy.currency_id, today)
+            try:
+                result[move] = penalties.compute_penalty(
+                    rules,
+                    original_amount=Decimal(str(move.amount_total)),
+                    due_date=move.invoice_date_due,
+                    on_date=today,
+                    balances=history[move.id],
+                    reference_rates=rates_by_policy[policy.id],
+                    digits=move.currency_id.decimal_places,
+                    already_charged=Decimal(str(move.collection_penalty_charged)),
+                )
+            except ValueError as error:
+                result[move] = str(error)
+        return result
+
+    def _collection_rules_in_invoice_currency(self, rules, currency, today):
+        """The policy's fixed amounts (fees, bands, cap, minimum) converted to the invoice currency."""
+        def convert(amount):
+            if amount is None:
+                return None
+            return Decimal(str(currency._convert(float(amount), self.currency_id, self.company_id, today)))
+        return dataclasses.replace(
+            rules,
+            fixed_fee=convert(rules.fixed_fee),
+            fee_bands=tuple(penalties.FeeBand(min_debt=convert(band.min_debt), amount=convert(band.amount))
+                            for band in rules.fee_bands),
+            cap_amount=convert(rules.cap_amount),
+            minimum_charge=convert(rules.minimum_charge),
+        )
+
+    # ------------------------------------------------------------------
+    # Booking
+    # ------------------------------------------------------------------
+    def _collection_penalty_line_label(self, breakdown):
+        parts = []
+        if breakdown.percent:
+            parts.append(_("late-payment surcharge"))
+        if breakdown.fixed:
+            parts.append(_("fixed recovery fee"))
+        if breakdown.interest:
+            parts.append(_("late-payment interest"))
+        return _("Late-payment fees on %(invoice)s, %(days)s days late (%(parts)s)",
+                 invoice=self.name, days=breakdown.days_late, parts=", ".join(parts))
+
+    def _collection_book_penalties(self, today):
+        """Create and post the late-fee invoices newly due; return (fee invoices, {move: error})."""
+        breakdowns = self._collection_penalty_breakdowns(today)
+        errors = {move: value for move, value in breakdowns.items() if isinstance(value, str)}
+        due = {move: value for move, value in breakdowns.items()
+               if not isinstance(value, str) and value.to_charge > 0}
+        if not due:
+            return self.browse(), errors
+        vals_list = []
+        for move, breakdown in due.items():
+            policy = move.collection_policy_id
+            product = policy.late_fee_product_id
+            line = {
+                "product_id": product.id,
+                "name": move._collection_penalty_line_label(breakdown),
+                "quantity": 1,
+                "price_unit": float(breakdown.to_charge),
+                "tax_ids": [Command.set(policy.late_fee_tax_ids.ids)],
+            }
+            if policy.late_fee_account_id:
+                line["account_id"] = policy.late_fee_account_id.id
+            vals_list.append({
+                "move_type": "out_invoice",
+                "partner_id": move.partner_id.id,
+                "company_id": move.company_id.id,
+                "currency_id": move.currency_id.id,
+                "invoice_date": today,
+                "invoice_date_due": today,  # late fees are due on receipt
+                "invoice_origin": move.name,
+                "ref": _("Late fees %(invoice)s", invoice=move.name),
+                "collection_penalty_origin_id": move.id,
+                "collection_policy_id": policy.id,
+                "invoice_line_ids": [Command.create(line)],
+            })
+        fees = self.env["account.move"].with_context(
+            default_move_type="out_invoice", collection_fee_booking=True).create(vals_list)
+        fees.with_context(collection_fee_booking=True).action_post()
+        for fee in fees:
+            origin = fee.collection_penalty_origin_id
+            origin._message_log(body=_("Late fees of %(amount)s invoiced: %(fee)s.",
+                                       amount=fee.currency_id.format(fee.amount_untaxed),
+                                       fee=fee._get_html_link()))
+        return fees, errors
+
+    def action_collection_waive_penalties(self, reason):
+        """Waive the late fees of these invoices (manager): credit notes cancel the fee invoices."""
+        if not self.env.user.has_group("freelance_collections.group_collections_manager"):
+            raise UserError(_("Only a collections manager can waive late fees."))
+        if not reason:
+            raise UserError(_("Say why the late fees are waived: the reason is kept in the chatter."))
+        origins = self.filtered(lambda m: m.move_type == "out_invoice") | self.collection_penalty_origin_id
+        origins = origins.filtered(lambda m: not m.collection_penalty_origin_id)
+        if not origins:
+            raise UserError(_("Choose customer invoices with late fees."))
+        for origin in origins:
+            fees = origin.collection_penalty_ids.filtered(
+                lambda f: f.state == "posted" and f.payment_state not in ("reversed",))
+            open_fees = fees.filtered(lambda f: f.payment_state in ("not_paid", "partial"))
+            paid_fees = fees - open_fees
+            default = [{"ref": _("Waived: %(reason)s", reason=reason)}]
+            if open_fees:
+                open_fees._reverse_moves(default * len(open_fees), cancel=True)
+            if paid_fees:
+                credit_notes = paid_fees._reverse_moves(default * len(paid_fees))
+                credit_notes.action_post()
+            origin.collection_penalties_waived = True
+            origin._message_log(body=_("Late fees waived by %(user)s: %(reason)s",
+                                       user=self.env.user.name, reason=reason))
+        return True
+
+
+class CollectionPolicy(models.Model):
+    _inherit = "collection.policy"
+
+    def _collection_run_penalties(self, moves, today):
+        """Book the penalties newly due on MOVES (a batch of the run); return the number of fee
+        invoices. A missing reference rate is recorded on the invoice's log and the run goes on."""
+        fees, errors = moves._collection_book_penalties(today)
+        log_vals = [{
+            "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
+            "move_id": fee.collection_penalty_origin_id.id,
+            "partner_id": fee.commercial_partner_id.id,
+            "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
+            "action": "penalty",
+            "note": fee.name,
+        } for fee in fees]
+        error_keys = {move: f"{move.id}:penalty-error:{today}" for move in errors}
+        logged = set(self.env["collection.action.log"].sudo().search(
+            [("key", "in", list(error_keys.values()))]).mapped("key"))
+        for move, error in errors.items():
+            if error_keys[move] not in logged:  # one failure record a day per invoice
+                log_vals.append({"key": error_keys[move], "move_id": move.id,
+                                 "partner_id": move.commercial_partner_id.id,
+                                 "stage_id": move.collection_stage_id.id or False, "action": "penalty",
+                                 "state": "failed", "note": error[:250]})
+        self.env["collection.action.log"].sudo().create(log_vals)
+        return len(fees)
