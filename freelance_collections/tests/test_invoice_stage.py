@@ -142,3 +142,48 @@ class TestInvoiceStage(CollectionsCommon):
             invoice = self._invoice()
             self.assertFalse(invoice.collection_policy_id)
             self.assertFalse(invoice.collection_stage_id)
+
+
+@tagged("post_install", "-at_install")
+class TestDepositSchedule(CollectionsCommon):
+    def test_30_30_40_on_1000_01_as_receivable_installments(self):
+        template = self.env.ref("freelance_collections.deposit_template_30_30_40")
+        self.policy.deposit_template_id = template
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(amount=1000.01, invoice_date="2026-03-01", due_date="2026-04-30", post=False)
+            self.assertEqual(invoice.collection_deposit_template_id, template, "from the policy")
+            invoice.action_post()
+            terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            self.assertEqual(terms.mapped("debit"), [300.0, 300.0, 400.01])
+            self.assertEqual(sum(terms.mapped("debit")), invoice.amount_total)
+            self.assertEqual(terms.mapped("date_maturity"), [date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 30)],
+                             "on issue, milestone 30 days later, before final delivery on the due date")
+            self.assertEqual(terms.mapped("name"), ["Upfront deposit (30%)", "Agreed milestone (30%)",
+                                                    "On completion (40%)"])
+            self.assertEqual(invoice.collection_due_date, date(2026, 3, 1))
+        with freeze_time("2026-03-20"):
+            invoice._collection_refresh_stages()
+            self.assertEqual(invoice.collection_stage_id, self.stage_firm, "19 days late on the deposit")
+            self._pay(invoice, amount=300.0)
+            self.assertEqual(invoice.payment_state, "partial")
+            self.assertEqual(invoice.collection_due_date, terms[1].date_maturity, "next installment counts now")
+            self.assertFalse(invoice.collection_stage_id, "the milestone is not due before 31 March")
+        with freeze_time("2026-04-02"):
+            invoice._collection_refresh_stages()
+            self.assertEqual(invoice.collection_stage_id, self.stage_friendly, "2 days late on the milestone")
+
+    def test_deposit_in_foreign_currency_and_cleared_schedule(self):
+        template = self.env.ref("freelance_collections.deposit_template_50_50")
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 0.8)])
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(amount=999.99, invoice_date="2026-03-01", due_date="2026-04-30", post=False,
+                                    currency=eur)
+            invoice.collection_deposit_template_id = template
+            invoice.action_post()
+            terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            self.assertEqual(terms.mapped("amount_currency"), [500.0, 499.99])
+            self.assertAlmostEqual(sum(terms.mapped("balance")), invoice.amount_total_signed)
+            plain = self._invoice(amount=100, invoice_date="2026-03-01", due_date="2026-04-30", post=False)
+            plain.collection_deposit_template_id = False
+            plain.action_post()
+            self.assertEqual(len(plain.line_ids.filtered(lambda l: l.display_type == "payment_term")), 1)
