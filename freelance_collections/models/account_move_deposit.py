@@ -19,24 +19,12 @@ class AccountMove(models.Model):
     collection_deposit_template_id = fields.Many2one(
         "collection.deposit.template",
         string="Deposit Schedule",
-        compute="_compute_collection_deposit_template_id",
-        store=True,
-        readonly=False,
-        precompute=True,
         check_company=True,
+        copy=True,
         help="Splits what the client owes into installments (deposit, milestones, balance), each "
-        "with its due date. Defaults to the policy's schedule; clear it for a single due date.",
+        "with its due date; the last one falls on the invoice's due date. Leave empty for a single "
+        "due date. The policy's schedule is the one its quotations propose.",
     )
-
-    @api.depends("collection_policy_id")
-    def _compute_collection_deposit_template_id(self):
-        for move in self:
-            if move.move_type != "out_invoice":
-                move.collection_deposit_template_id = False
-            elif move.state == "draft":
-                move.collection_deposit_template_id = move.collection_policy_id.deposit_template_id
-            else:  # a posted invoice keeps its schedule
-                move.collection_deposit_template_id = move.collection_deposit_template_id
 
     @api.depends("collection_deposit_template_id", "collection_deposit_template_id.line_ids")
     def _compute_needed_terms(self):

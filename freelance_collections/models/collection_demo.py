@@ -21,15 +21,7 @@ class CollectionPolicy(models.Model):
         product = self.env["product.product"].create(
             {"name": "Design and development (demo)", "type": "service", "list_price": 1000.0}
         )
-        half_half = self.env["account.payment.term"].create(
-            {
-                "name": "50% now, 50% in 30 days (demo)",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
-                ],
-            }
-        )
+        half_half = self.env.ref("freelance_collections.deposit_template_50_50")
         # (client name, days late today, amount, extra invoice values)
         scenarios = [
             ("Punctual Studio (demo)", -20, 1200.0, {}),
@@ -40,7 +32,7 @@ class CollectionPolicy(models.Model):
             ("Hundred Days Late Inc (demo)", 100, 5000.0, {}),
             ("Disputing Corp (demo)", 40, 1800.0, {}),
             ("Valued Client Co (demo)", 20, 900.0, {}),
-            ("Deposit Client BV (demo)", 0, 4000.0, {"invoice_payment_term_id": half_half.id}),
+            ("Deposit Client BV (demo)", -20, 4000.0, {"collection_deposit_template_id": half_half.id}),
         ]
         for name, late, amount, extra in scenarios:
             partner = self.env["res.partner"].create(
@@ -59,9 +51,8 @@ class CollectionPolicy(models.Model):
                     Command.create({"product_id": product.id, "price_unit": amount, "tax_ids": []})
                 ],
             }
-            if extra.get("invoice_payment_term_id"):
-                vals["invoice_date"] = today - timedelta(days=10)
-                vals.pop("invoice_date_due")
+            if extra.get("collection_deposit_template_id"):
+                vals["invoice_date"] = today - timedelta(days=10)  # deposit due on issue, paid 8 days ago
             vals.update(extra)
             invoice = self.env["account.move"].with_company(company).create(vals)
             invoice.action_post()

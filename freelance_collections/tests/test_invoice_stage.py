@@ -148,10 +148,10 @@ class TestInvoiceStage(CollectionsCommon):
 class TestDepositSchedule(CollectionsCommon):
     def test_30_30_40_on_1000_01_as_receivable_installments(self):
         template = self.env.ref("freelance_collections.deposit_template_30_30_40")
-        self.policy.deposit_template_id = template
         with freeze_time("2026-03-01"):
-            invoice = self._invoice(amount=1000.01, invoice_date="2026-03-01", due_date="2026-04-30", post=False)
-            self.assertEqual(invoice.collection_deposit_template_id, template, "from the policy")
+            self.assertFalse(self._invoice(post=False).collection_deposit_template_id, "chosen per invoice")
+            invoice = self._invoice(amount=1000.01, invoice_date="2026-03-01", due_date="2026-04-30", post=False,
+                                    collection_deposit_template_id=template.id)
             invoice.action_post()
             terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
             self.assertEqual(terms.mapped("debit"), [300.0, 300.0, 400.01])
