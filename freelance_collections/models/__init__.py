@@ -9,6 +9,7 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_deposit
+from . import account_move_discount
 from . import collection_payment_plan
 from . import collection_penalty
 from . import collection_run

@@ -159,6 +159,14 @@ class CollectionPolicy(models.Model):
         default=7,
         help="A client never gets two reminder emails closer than this.",
     )
+    discount_computation = fields.Selection(
+        [("included", "On the total, taxes adjusted"), ("excluded", "On the untaxed amount, taxes kept")],
+        string="Discount Computation",
+        default="included",
+        required=True,
+        help="As Odoo's early-payment discount: 'included' takes the percentage of the total and lowers "
+        "the tax accordingly when the discount is taken; 'excluded' takes it of the untaxed amount only.",
+    )
     attach_statement = fields.Boolean(
         string="Attach Statement of Account",
         default=True,

@@ -74,6 +74,9 @@ class CollectionPolicy(models.Model):
         done = 0
         for batch in split_every(batch_size, ids, Move.browse):
             before = {move.id: move.collection_stage_id.id for move in batch}
+            moved = batch._collection_advance_discount_tiers(fields.Date.context_today(self))
+            if moved:
+                report.actions["discount_tier"] += len(moved)
             batch._collection_refresh_stages()
             report.stage_changes += sum(1 for m in batch if m.collection_stage_id.id != before[m.id])
             today = fields.Date.context_today(self)

@@ -5,3 +5,4 @@ from . import test_security
 from . import test_collection_run
 from . import test_collection_timeline
 from . import test_penalty_booking
+from . import test_discount_tiers
