@@ -20,6 +20,7 @@
         "data/ir_actions_server_data.xml",
         "report/demand_letter_report.xml",
         "report/statement_report.xml",
+        "report/invoice_report.xml",
         "wizards/collection_dry_run_views.xml",
         "views/collection_policy_views.xml",
         "views/collection_rate_views.xml",

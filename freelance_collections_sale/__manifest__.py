@@ -1,13 +1,15 @@
 {
     "name": "Freelance Collections - Sales",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting",
     "summary": "Work-stop on quotations: banner, filter, and manager-only confirmation "
-    "for clients whose overdue invoices stopped work",
+    "for clients whose overdue invoices stopped work; deposit schedules invoiced as down payments, "
+    "final invoice once they are paid",
     "author": "freelance_collections",
     "license": "LGPL-3",
     "depends": ["freelance_collections", "sale"],
     "data": [
+        "security/ir.model.access.csv",
         "views/sale_order_views.xml",
     ],
     "installable": True,

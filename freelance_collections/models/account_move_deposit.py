@@ -5,6 +5,7 @@ payment register, reconciliation, reminders and lateness work per installment. A
 pure policy engine: exact to the cent, the rounding remainder on the last installment.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -25,6 +26,19 @@ class AccountMove(models.Model):
         "with its due date; the last one falls on the invoice's due date. Leave empty for a single "
         "due date. The policy's schedule is the one its quotations propose.",
     )
+
+    @api.depends("collection_policy_id.default_due_days", "delivery_date")
+    def _compute_invoice_date_due(self):
+        """No due date agreed (no payment terms, due on or before the invoice date): the policy's
+        default delay after completion (the delivery date) or the invoice date applies."""
+        super()._compute_invoice_date_due()
+        for move in self:
+            days = move.collection_policy_id.default_due_days
+            start = move.delivery_date or move.invoice_date
+            if (move.move_type == "out_invoice" and days and start and not move.invoice_payment_term_id
+                    and move.state == "draft"
+                    and (not move.invoice_date_due or move.invoice_date_due <= (move.invoice_date or start))):
+                move.invoice_date_due = start + timedelta(days=days)
 
     @api.depends("collection_deposit_template_id", "collection_deposit_template_id.line_ids")
     def _compute_needed_terms(self):

@@ -195,7 +195,12 @@ class AccountMove(models.Model):
         origins = origins.filtered(lambda m: not m.collection_penalty_origin_id)
         if not origins:
             raise UserError(_("Choose customer invoices with late fees."))
-        for origin in origins:
+        origins._collection_waive(reason)
+        return True
+
+    def _collection_waive(self, reason):
+        """Cancel the late fees of these overdue invoices with credit notes; no more are charged."""
+        for origin in self:
             fees = origin.collection_penalty_ids.filtered(
                 lambda f: f.state == "posted" and f.payment_state not in ("reversed",))
             open_fees = fees.filtered(lambda f: f.payment_state in ("not_paid", "partial"))
@@ -209,7 +214,24 @@ class AccountMove(models.Model):
             origin.collection_penalties_waived = True
             origin._message_log(body=_("Late fees waived by %(user)s: %(reason)s",
                                        user=self.env.user.name, reason=reason))
-        return True
+
+    def _collection_goodwill_waivers(self):
+        """Among these late-fee invoices, waive those whose overdue invoice was paid within the
+        policy's goodwill period after the first late-fee notice. Returns the invoices waived."""
+        fees = self.filtered(lambda m: m.collection_penalty_origin_id and m.payment_state == "not_paid")
+        origins = fees.collection_penalty_origin_id.filtered(
+            lambda o: o.payment_state in ("paid", "in_payment") and o.collection_policy_id.waiver_days
+            and not o.collection_penalties_waived)
+        history = origins._collection_balance_history()
+        waived = self.browse()
+        for origin in origins:
+            notices = origin.collection_penalty_ids.filtered(lambda f: f.state == "posted").mapped("invoice_date")
+            paid_on = history[origin.id][-1].date if history[origin.id] else False
+            days = origin.collection_policy_id.waiver_days
+            if notices and paid_on and (paid_on - min(notices)).days <= days:
+                origin._collection_waive(_("goodwill: paid within %(days)s days of the late-fee notice", days=days))
+                waived |= origin
+        return waived
 
 
 class CollectionPolicy(models.Model):
@@ -218,6 +240,7 @@ class CollectionPolicy(models.Model):
     def _collection_run_penalties(self, moves, today):
         """Book the penalties newly due on MOVES (a batch of the run); return the number of fee
         invoices. A missing reference rate is recorded on the invoice's log and the run goes on."""
+        moves._collection_goodwill_waivers()
         fees, errors = moves._collection_book_penalties(today)
         log_vals = [{
             "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",

@@ -47,7 +47,8 @@ class CollectionPolicy(models.Model):
         "collection.deposit.template",
         string="Deposit Schedule",
         check_company=True,
-        help="Installments applied to new customer invoices of this policy.",
+        help="The schedule proposed on this policy's quotations (sales); on an invoice, choose it in "
+        "its Deposit Schedule field.",
     )
     default_due_days = fields.Integer(
         string="Default Due Days",

@@ -94,3 +94,13 @@ class TestDiscountTiers(CollectionsCommon):
                                         "freelance_collections.deposit_template_50_50").id)
             deposit.action_post()
             self.assertFalse(any(self._term(deposit).mapped("discount_date")), "installments: no tier")
+
+    def test_invoice_pdf_shows_the_offer_and_the_penalty_clause(self):
+        self.policy.penalty_clause = "<p>Late payments bear interest at 10% a year.</p>"
+        with freeze_time("2026-03-02"):
+            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
+            html = self.env["ir.actions.report"]._render_qweb_html(
+                "account.account_invoices", invoice.ids)[0].decode()
+            self.assertIn("Early-payment offer", html)
+            self.assertIn("970.00", html)
+            self.assertIn("Late payments bear interest at 10% a year.", html)

@@ -185,3 +185,38 @@ class TestPenaltyBooking(CollectionsCommon):
             fee_2 = self._fees(invoice_2)
             self.assertEqual(fee_2.company_id, company_2)
             self.assertEqual(fee_2.amount_untaxed, 25.0)
+
+    def test_goodwill_waiver_when_paid_soon_after_the_notice(self):
+        self.stepped.waiver_days = 7
+        with freeze_time("2026-02-16"):
+            quick = self._invoice(due_date="2026-02-01")
+            slow = self._invoice(due_date="2026-02-01")
+            self._run()
+            quick_fee, slow_fee = self._fees(quick), self._fees(slow)
+            self.assertEqual((quick_fee + slow_fee).mapped("amount_untaxed"), [50.0, 50.0])
+        with freeze_time("2026-02-20"):  # 4 days after the notice
+            self._pay(quick, amount=1000)
+        with freeze_time("2026-02-26"):  # 10 days after the notice
+            self._pay(slow, amount=1000)
+            self._run()
+            self.assertEqual(quick_fee.payment_state, "reversed", "paid within the goodwill period")
+            self.assertTrue(quick.collection_penalties_waived)
+            self.assertEqual(slow_fee.payment_state, "not_paid", "paid too late: the fee stays due")
+            self.assertFalse(slow.collection_penalties_waived)
+
+    def test_default_due_days_when_no_date_agreed(self):
+        self.stepped.default_due_days = 30
+        with freeze_time("2026-03-01"):
+            invoice = self.env["account.move"].create({
+                "move_type": "out_invoice", "partner_id": self.client.id, "invoice_date": "2026-03-01",
+                "invoice_line_ids": [Command.create({"name": "Work", "price_unit": 500, "tax_ids": []})],
+            })
+            self.assertEqual(str(invoice.invoice_date_due), "2026-03-31")
+            completed = self.env["account.move"].create({
+                "move_type": "out_invoice", "partner_id": self.client.id, "invoice_date": "2026-03-01",
+                "delivery_date": "2026-03-10",
+                "invoice_line_ids": [Command.create({"name": "Work", "price_unit": 500, "tax_ids": []})],
+            })
+            self.assertEqual(str(completed.invoice_date_due), "2026-04-09", "30 days after completion")
+            agreed = self._invoice(invoice_date="2026-03-01", due_date="2026-03-15", post=False)
+            self.assertEqual(str(agreed.invoice_date_due), "2026-03-15", "an agreed date is kept")

@@ -1,1 +1,2 @@
 from . import test_sale_work_stop
+from . import test_sale_deposits
