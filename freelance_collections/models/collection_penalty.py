@@ -51,42 +51,49 @@ class AccountMove(models.Model):
             and not m.collection_penalties_waived
             and not m._collection_is_paused(today)
             and m.invoice_date_due
+            and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
         )
 
-    def _collection_balance_history(self):
-        """{move id: [BalanceChange]}: what each invoice still owed after each payment or credit
-        note, in the invoice currency, from its reconciliations (one query)."""
+    def _collection_installment_debts(self):
+        """{move id: [InstallmentDebt]}: each receivable installment of each invoice, with what it
+        still owed after each payment or credit note, in the invoice currency (one query)."""
         if not self:
             return {}
+        terms = self.line_ids.filtered(lambda line: line.display_type == "payment_term")
         self.env["account.partial.reconcile"].flush_model()
-        self.env["account.move.line"].flush_model(["move_id", "display_type"])
         self.env.cr.execute(SQL(
             """
-            SELECT line.move_id, part.max_date, SUM(part.debit_amount_currency)
+            SELECT part.debit_move_id, part.max_date, SUM(part.debit_amount_currency)
               FROM account_partial_reconcile part
-              JOIN account_move_line line ON line.id = part.debit_move_id
-             WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
-          GROUP BY line.move_id, part.max_date
-          ORDER BY line.move_id, part.max_date
-            """, self.ids))
+             WHERE part.debit_move_id = ANY(%s)
+          GROUP BY part.debit_move_id, part.max_date
+          ORDER BY part.debit_move_id, part.max_date
+            """, terms.ids))
         paid = defaultdict(list)
-        for move_id, day, amount in self.env.cr.fetchall():
-            paid[move_id].append((day, amount))
-        history = {}
-        for move in self:
-            residual = Decimal(str(move.amount_total))
+        for line_id, day, amount in self.env.cr.fetchall():
+            paid[line_id].append((day, amount))
+        debts = defaultdict(list)
+        for line in terms.sorted(lambda l: (l.date_maturity or l.date, l.id)):
+            digits = line.move_id.currency_id.decimal_places
+            residual = Decimal(str(line.amount_currency))
             changes = []
-            for day, amount in paid.get(move.id, []):
+            for day, amount in paid.get(line.id, []):
                 residual -= Decimal(str(amount))
-                changes.append(penalties.BalanceChange(
-                    date=day, residual=round_money(residual, move.currency_id.decimal_places)))
-            history[move.id] = changes
-        return history
+                changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
+            debts[line.move_id.id].append(penalties.InstallmentDebt(
+                amount=round_money(Decimal(str(line.amount_currency)), digits),
+                due_date=line.date_maturity or line.move_id.invoice_date_due, balances=tuple(changes)))
+        return debts
+
+    def _collection_paid_on(self):
+        """{move id: date of the last payment or credit note}, from the reconciliations."""
+        return {move_id: max((change.date for debt in debts for change in debt.balances), default=False)
+                for move_id, debts in self._collection_installment_debts().items()}
 
     def _collection_penalty_breakdowns(self, today):
         """{move: PenaltyBreakdown or error message} for the penalty candidates among these invoices."""
         moves = self._collection_penalty_candidates()
-        history = moves._collection_balance_history()
+        debts = moves._collection_installment_debts()
         rules_by_policy, rates_by_policy = {}, {}
         result = {}
         for move in moves:
@@ -98,12 +105,10 @@ class AccountMove(models.Model):
             if policy.currency_id and policy.currency_id != move.currency_id:
                 rules = move._collection_rules_in_invoice_currency(rules, policy.currency_id, today)
             try:
-                result[move] = penalties.compute_penalty(
+                result[move] = penalties.compute_invoice_penalty(
                     rules,
-                    original_amount=Decimal(str(move.amount_total)),
-                    due_date=move.invoice_date_due,
+                    installments=debts[move.id],
                     on_date=today,
-                    balances=history[move.id],
                     reference_rates=rates_by_policy[policy.id],
                     digits=move.currency_id.decimal_places,
                     already_charged=Decimal(str(move.collection_penalty_charged)),
@@ -222,11 +227,11 @@ class AccountMove(models.Model):
         origins = fees.collection_penalty_origin_id.filtered(
             lambda o: o.payment_state in ("paid", "in_payment") and o.collection_policy_id.waiver_days
             and not o.collection_penalties_waived)
-        history = origins._collection_balance_history()
+        paid_on_by_move = origins._collection_paid_on()
         waived = self.browse()
         for origin in origins:
             notices = origin.collection_penalty_ids.filtered(lambda f: f.state == "posted").mapped("invoice_date")
-            paid_on = history[origin.id][-1].date if history[origin.id] else False
+            paid_on = paid_on_by_move.get(origin.id)
             days = origin.collection_policy_id.waiver_days
             if notices and paid_on and (paid_on - min(notices)).days <= days:
                 origin._collection_waive(_("goodwill: paid within %(days)s days of the late-fee notice", days=days))

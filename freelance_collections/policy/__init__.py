@@ -15,10 +15,12 @@ from .money import round_money, to_decimal
 from .penalties import (
     BalanceChange,
     FeeBand,
+    InstallmentDebt,
     PenaltyBreakdown,
     PenaltyRules,
     PercentTier,
     RatePeriod,
+    compute_invoice_penalty,
     compute_penalty,
     validate_rules,
 )

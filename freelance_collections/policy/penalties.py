@@ -21,7 +21,7 @@ Semantics:
   yet (it stays due and is charged once it is worth it).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -251,4 +251,67 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
         capped=capped,
         to_charge=round_money(to_charge, digits),
         days_late=late,
+    )
+
+
+@dataclass(frozen=True)
+class InstallmentDebt:
+    """One installment of an invoice: its amount, due date and what it still owed after each payment."""
+
+    amount: Decimal
+    due_date: date
+    balances: tuple = ()
+
+
+def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(), digits=2,
+                            already_charged=ZERO):
+    """Penalties of an invoice paid in INSTALLMENTS, each late from its own due date.
+
+    Percentage steps and interest run per installment on what it still owes; the fixed fee (or fee
+    band) is charged once for the invoice, from its earliest installment; the cap applies to the
+    invoice total, then what was already charged is deducted and the minimum applies, as in
+    compute_penalty (which a single installment is).
+    """
+    installments = sorted(installments, key=lambda inst: inst.due_date)
+    if not installments:
+        raise ValueError("An invoice needs at least one installment to compute penalties.")
+    if len(installments) == 1:
+        only = installments[0]
+        return compute_penalty(rules, original_amount=only.amount, due_date=only.due_date, on_date=on_date,
+                               balances=only.balances, reference_rates=reference_rates, digits=digits,
+                               already_charged=already_charged)
+    variable = replace(rules, fixed_fee=ZERO, fee_bands=(), cap_percent=None, cap_amount=None, minimum_charge=ZERO)
+    fixed_only = replace(rules, interest_mode="none", cap_percent=None, cap_amount=None, minimum_charge=ZERO)
+    parts = [compute_penalty(variable, original_amount=inst.amount, due_date=inst.due_date, on_date=on_date,
+                             balances=inst.balances, reference_rates=reference_rates, digits=digits)
+             for inst in installments]
+    first = installments[0]
+    fixed = compute_penalty(fixed_only, original_amount=first.amount, due_date=first.due_date, on_date=on_date,
+                            balances=first.balances, digits=digits).fixed
+    percent = sum((part.percent for part in parts), ZERO)
+    interest = sum((part.interest for part in parts), ZERO)
+    total = percent + fixed + interest
+    capped = False
+    original = sum((to_decimal(inst.amount) for inst in installments), ZERO)
+    caps = []
+    if rules.cap_amount is not None:
+        caps.append(to_decimal(rules.cap_amount))
+    if rules.cap_percent is not None:
+        caps.append(original * to_decimal(rules.cap_percent) / HUNDRED)
+    if caps:
+        limit = round_money(min(caps), digits)
+        if total > limit:
+            total, capped = limit, True
+    total = round_money(total, digits)
+    to_charge = max(total - round_money(already_charged, digits), ZERO)
+    if to_charge and to_charge < to_decimal(rules.minimum_charge):
+        to_charge = ZERO
+    return PenaltyBreakdown(
+        percent=round_money(percent, digits),
+        fixed=round_money(fixed, digits),
+        interest=round_money(interest, digits),
+        total=total,
+        capped=capped,
+        to_charge=round_money(to_charge, digits),
+        days_late=max(part.days_late for part in parts),
     )

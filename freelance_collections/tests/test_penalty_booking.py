@@ -220,3 +220,13 @@ class TestPenaltyBooking(CollectionsCommon):
             self.assertEqual(str(completed.invoice_date_due), "2026-04-09", "30 days after completion")
             agreed = self._invoice(invoice_date="2026-03-01", due_date="2026-03-15", post=False)
             self.assertEqual(str(agreed.invoice_date_due), "2026-03-15", "an agreed date is kept")
+
+    def test_installments_are_late_each_from_its_own_due_date(self):
+        template = self.env.ref("freelance_collections.deposit_template_30_30_40")
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-04-30",
+                                    collection_deposit_template_id=template.id)
+        with freeze_time("2026-04-16"):
+            # deposit 300 due 1 March: 46 days, 10%; milestone 300 due 31 March: 16 days, 5%; balance not due
+            self._run()
+            self.assertEqual(self._fees(invoice).amount_untaxed, 45.0)

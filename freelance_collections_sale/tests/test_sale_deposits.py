@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.freelance_collections.tests.common import CollectionsCommon
 
@@ -157,6 +157,24 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         again = self._create_deposits(order)
         self.assertEqual(len(again), 2)
         self.assertFalse(again & deposits)
+
+    def test_plain_salesman(self):
+        """A salesman without any collections group proposes, previews and invoices deposits."""
+        seller = new_test_user(self.env, login="fc_plain_salesman", company_id=self.env.company.id,
+                               groups="sales_team.group_sale_salesman")
+        self.assertEqual(seller._collection_work_stop_override(), "")
+        order = self.env["sale.order"].with_user(seller).create({
+            "partner_id": self.client_contact.id,
+            "order_line": [Command.create({"product_id": self.work.id, "price_unit": 1000.01})],
+        })
+        self.assertEqual(order.collection_deposit_template_id.display_name, self.schedule_30_30_40.name)
+        self.assertIn(self.labels[0], str(order.collection_deposit_preview))
+        order.action_confirm()
+        deposits = self._create_deposits(order, user=seller)
+        self.assertEqual(deposits.mapped("amount_total"), [300.00, 300.00])
+        deposits.action_post()
+        with self.assertRaises(UserError):
+            self._final_invoice(order, seller)
 
     def test_quotation_and_manual_down_payment_refused(self):
         quotation = self._deposit_order(confirm=False)

@@ -528,3 +528,50 @@ def test_fixed_interest_without_payments_is_simple_interest(amount, rate, day_co
 def test_nothing_is_due_when_nothing_was_owed_at_the_due_date(case, day):
     paid = {**case, "balances": [BalanceChange(on_day(-1), D(0))]}
     assert compute(paid, day).total == 0
+
+
+# --- Invoices in installments --------------------------------------------------------------------
+
+
+def test_one_installment_is_the_plain_computation():
+    from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
+
+    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
+    paid = (BalanceChange(on_day(20), D(600)),)
+    single = compute_invoice_penalty(rules, installments=[InstallmentDebt(D(1000), DUE, paid)], on_date=on_day(45))
+    assert single == penalty(rules, day=45, balances=paid)
+
+
+def test_installments_each_late_from_their_due_date_fee_once():
+    from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
+
+    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40))
+    installments = [InstallmentDebt(D(300), DUE), InstallmentDebt(D(300), on_day(30)),
+                    InstallmentDebt(D("400.01"), on_day(60))]
+    result = compute_invoice_penalty(rules, installments=installments, on_date=on_day(46))
+    # 300 at 46 days: 10% = 30; 300 at 16 days: 5% = 15; the last not due; one 40 fee for the invoice
+    assert parts(result) == (D(45), D(40), D(0), D(85))
+    assert result.days_late == 46
+    assert compute_invoice_penalty(rules, installments=installments, on_date=on_day(46),
+                                   already_charged=D(85)).to_charge == D(0)
+
+
+@given(day=st.integers(min_value=0, max_value=400), split=st.integers(min_value=1, max_value=99))
+def test_installment_penalty_never_decreases_with_lateness(day, split):
+    from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
+
+    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8),
+                         cap_percent=D(50))
+    first = D(10) * split
+    installments = [InstallmentDebt(first, DUE), InstallmentDebt(D(1000) - first, on_day(30))]
+    today = compute_invoice_penalty(rules, installments=installments, on_date=on_day(day))
+    tomorrow = compute_invoice_penalty(rules, installments=installments, on_date=on_day(day + 1))
+    assert tomorrow.total >= today.total
+    assert today.total <= D(500)
+
+
+def test_an_invoice_needs_an_installment():
+    from fc_policy import compute_invoice_penalty  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="at least one installment"):
+        compute_invoice_penalty(PenaltyRules(), installments=[], on_date=DUE)
