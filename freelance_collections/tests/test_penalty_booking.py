@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -230,3 +233,38 @@ class TestPenaltyBooking(CollectionsCommon):
             # deposit 300 due 1 March: 46 days, 10%; milestone 300 due 31 March: 16 days, 5%; balance not due
             self._run()
             self.assertEqual(self._fees(invoice).amount_untaxed, 45.0)
+
+    def test_france_preset_as_shipped(self):
+        """The France B2B preset and its shipped ECB semester rates: 12,000 EUR due 1 June 2025, 73 days late.
+
+        2 - 30 June: 29 days at 3.15 + 10 = 13.15%; 1 July - 13 August: 44 days at 2.15 + 10 = 12.15%.
+        12,000 x (0.1315 x 29 + 0.1215 x 44) / 365 = 109,914 / 365 = 301.134 -> 301.13; + 40 EUR = 341.13.
+        """
+        france = self.env.ref("freelance_collections.policy_france_b2b")
+        eur = self.setup_other_currency("EUR", rates=[("2025-01-01", 0.9)])
+        self.assertEqual(france.currency_id, eur)
+        client = self.env["res.partner"].create({"name": "Client FR"})
+        client.collection_policy_id = france
+        with freeze_time("2025-06-01"):
+            invoice = self._invoice(amount=12000, invoice_date="2025-05-02", due_date="2025-06-01",
+                                    partner=client, currency=eur)
+        with freeze_time("2025-08-13"):
+            breakdown = invoice._collection_penalty_breakdowns(date(2025, 8, 13))[invoice]
+            self.assertEqual((breakdown.interest, breakdown.fixed, breakdown.total),
+                             (Decimal("301.13"), Decimal("40.00"), Decimal("341.13")))
+            self._run()
+            self.assertEqual(self._fees(invoice).amount_untaxed, 341.13)
+
+    def test_uk_preset_fixed_sums(self):
+        uk = self.env.ref("freelance_collections.policy_uk_late_payment")
+        gbp = self.setup_other_currency("GBP", rates=[("2025-01-01", 0.8)])
+        client = self.env["res.partner"].create({"name": "Client UK"})
+        client.collection_policy_id = uk
+        with freeze_time("2025-09-01"):
+            invoices = self.env["account.move"].concat(*(
+                self._invoice(amount=amount, partner=client, currency=gbp, invoice_date="2025-08-01",
+                              due_date="2025-08-31") for amount in (999.99, 1000, 10000)))
+            breakdowns = invoices._collection_penalty_breakdowns(date(2025, 9, 1))
+            self.assertEqual([breakdowns[inv].fixed for inv in invoices],
+                             [Decimal("40.00"), Decimal("70.00"), Decimal("100.00")])
+            self.assertTrue(all(breakdowns[inv].interest > 0 for inv in invoices), "BoE + 8 points from day 1")
