@@ -268,3 +268,27 @@ class TestPenaltyBooking(CollectionsCommon):
             self.assertEqual([breakdowns[inv].fixed for inv in invoices],
                              [Decimal("40.00"), Decimal("70.00"), Decimal("100.00")])
             self.assertTrue(all(breakdowns[inv].interest > 0 for inv in invoices), "BoE + 8 points from day 1")
+
+    def test_invoice_in_usd_for_a_company_in_eur(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        company_eur = self.setup_other_company(name="EUR Co", currency_id=eur.id)["company"]
+        usd = self.env.ref("base.USD")
+        self.env["res.currency.rate"].create({"name": "2026-01-01", "rate": 1.25, "currency_id": usd.id,
+                                              "company_id": company_eur.id})
+        policy = self.Policy.create(self._policy_vals(
+            "EUR company policy", company_id=company_eur.id, currency_id=eur.id, fixed_fee=40,
+            penalty_tier_ids=[Command.create({"days_late": 15, "percent": 5})]))
+        client = self.env["res.partner"].create({"name": "US client"})
+        client.with_company(company_eur).collection_policy_id = policy
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(amount=1000, company=company_eur, partner=client, currency=usd,
+                                    due_date="2026-02-01")
+            self.assertEqual(invoice.company_currency_id, eur)
+            self._run()
+            fee = self._fees(invoice)
+            # 5% of 1,000 USD = 50 USD; the 40 EUR fee converted at 1.25 = 50 USD
+            self.assertEqual(fee.currency_id, usd)
+            self.assertEqual(fee.amount_untaxed, 100.0)
+            self.assertEqual(fee.amount_total_signed, 80.0, "80 EUR in the company's books")
+            self._assert_balanced(fee)
