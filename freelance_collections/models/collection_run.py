@@ -107,6 +107,7 @@ class CollectionPolicy(models.Model):
         for item in todo:
             by_action[item.action].append(item)
         log_vals = []
+        today = fields.Date.context_today(self)
         for action in ("manual", "work_stop", "agency", "write_off", "activity", "email", "formal_notice",
                        "discount_nudge"):
             items = by_action.get(action)
@@ -115,8 +116,10 @@ class CollectionPolicy(models.Model):
             states = getattr(self, f"_collection_do_{action}")(items)
             for item in items:
                 state = states.get(item.key, "done") if states else "done"
+                # a failure is recorded under its own key of the day: the action is tried again tomorrow
+                key = item.key if state != "failed" else f"{item.key}:failed:{today}"
                 log_vals.append({
-                    "key": item.key,
+                    "key": key,
                     "move_id": item.move.id,
                     "partner_id": item.move.commercial_partner_id.id,
                     "stage_id": item.stage.id or False,
@@ -124,11 +127,29 @@ class CollectionPolicy(models.Model):
                     "state": state,
                     "note": item.note or False,
                 })
-                counts[action] += 1
+                if state != "failed":
+                    counts[action] += 1
             if action not in ("email", "formal_notice", "discount_nudge"):  # those are messages on the client already
                 self._collection_post_on_partners(items, action, states)
-        self.env["collection.action.log"].sudo().create(log_vals)
+        Log = self.env["collection.action.log"].sudo()
+        known = set(Log.search([("key", "in", [vals["key"] for vals in log_vals])]).mapped("key"))
+        Log.create([vals for vals in log_vals if vals["key"] not in known])
         return counts
+
+    def _collection_per_client(self, items, send):
+        """Call SEND(partner, items) for each client; a client whose email cannot be made (a broken
+        template, a missing address) is recorded as failed and does not stop the others."""
+        states = {}
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            try:
+                with self.env.cr.savepoint():
+                    send(partner, group)
+            except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
+                _logger.warning("Collections: %s for %s failed: %s", group[0].action, partner.display_name, error)
+                for item in group:
+                    states[item.key] = "failed"
+                    item.note = str(error)[:250]
+        return states
 
     def _collection_post_on_partners(self, items, action, states):
         label = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))[action]
@@ -203,22 +224,26 @@ class CollectionPolicy(models.Model):
         """One email per client, listing every invoice that calls for one, in the firmest tone."""
         # a stage that also issues a formal notice sends its email with the demand letter (see below)
         items = [item for item in items if not item.stage.action_formal_notice]
-        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+
+        def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             template = max(group, key=lambda i: i.stage.days).stage.mail_template_id
             partner._collection_send_reminder(template, moves)
             self._collection_post_on_invoices(group, _(
                 "Reminder %(template)s sent to the client.", template=template.name))
+        return self._collection_per_client(items, send)
 
     def _collection_do_discount_nudge(self, items):
         template = self.env.ref("freelance_collections.mail_template_discount_nudge")
-        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+
+        def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             partner._collection_send_reminder(template, moves)
             self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
+        return self._collection_per_client(items, send)
 
     def _collection_do_formal_notice(self, items):
-        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+        def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             attachments = partner._collection_attach_demand_letter(moves)
             stage = max(group, key=lambda i: i.stage.days).stage
@@ -227,6 +252,7 @@ class CollectionPolicy(models.Model):
             # one letter covers all the invoices: each keeps a copy, the email carries one
             partner._collection_send_reminder(template, moves, attachments[:1])
             self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
+        return self._collection_per_client(items, send)
 
 
 def _group(items, key):

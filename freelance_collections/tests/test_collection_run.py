@@ -434,3 +434,30 @@ class TestWorkStop(RunCommon):
             other.collection_work_stop_override = "stop"
             with self.assertRaises(UserError):
                 self._invoice(post=False, partner=other).with_user(self.billing).action_post()
+
+
+@tagged("post_install", "-at_install")
+class TestRunFaults(RunCommon):
+    def test_a_broken_template_for_one_client_does_not_stop_the_others(self):
+        broken = self.template_friendly.copy({
+            "subject": "{{ 1 / (0 if object.name == 'Broken Co' else 1) }} reminder"})
+        self.stage_friendly.mail_template_id = broken
+        bad_client = self.env["res.partner"].create({"name": "Broken Co", "email": "broken@example.com"})
+        with freeze_time("2026-02-05"):
+            bad = self._invoice(partner=bad_client, due_date="2026-02-01")
+            good = self._invoice(due_date="2026-02-01")
+            report = self._run()
+            self.assertEqual(report.actions["email"], 1)
+            self.assertEqual(len(self._client_emails()), 1, "the good client got its reminder")
+            self.assertFalse(self._client_emails(bad_client))
+            failed = self._logs(bad, "email")
+            self.assertEqual(failed.state, "failed")
+            self.assertTrue(failed.note)
+            self.assertEqual(self._logs(good, "email").state, "done")
+            self._run()
+            self.assertEqual(len(self._logs(bad, "email")), 1, "one failure record a day")
+        with freeze_time("2026-02-06"):
+            self.stage_friendly.mail_template_id = self.template_friendly  # fixed
+            self._run()
+            self.assertEqual(self._logs(bad, "email").mapped("state"), ["failed", "done"])
+            self.assertEqual(len(self._client_emails(bad_client)), 1, "tried again the next day")

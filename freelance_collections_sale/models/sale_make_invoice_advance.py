@@ -28,5 +28,6 @@ class SaleAdvancePaymentInv(models.TransientModel):
                 values.update({
                     "invoice_payment_term_id": False,
                     "invoice_date_due": self.collection_installment_due_date,
+                    "collection_installment_due_date": self.collection_installment_due_date,
                 })
         return values

@@ -19,7 +19,8 @@ from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.freelance_collections.policy import schedule
 
-UNPAID_STATES = ("not_paid", "partial")  # posted and not paid / in payment / reversed
+# A posted deposit invoice in these states is unpaid (paid, in_payment and reversed ones are not).
+UNPAID_STATES = ("not_paid", "partial")
 
 
 class SaleOrder(models.Model):

@@ -137,6 +137,27 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         self.assertEqual(dp_lines.mapped("price_unit"), [300.00, 300.00])
         self.assertFalse(order.collection_can_create_deposits)
 
+    def test_deposit_due_dates_kept_over_policy_default_due_days(self):
+        """The schedule is the agreed due date: the policy's default delay (for invoices without one)
+        does not push the upfront deposit back."""
+        self.deposit_policy.default_due_days = 30
+        order = self._deposit_order()
+        deposits = self._create_deposits(order)
+        deposits.action_post()
+        today = fields.Date.context_today(order)
+        self.assertEqual(deposits.mapped("invoice_date"), [today, today])
+        self.assertEqual(deposits.mapped("invoice_date_due"), [today, today + timedelta(days=30)])
+        self.assertEqual(deposits.line_ids.filtered("date_maturity").mapped("date_maturity"),
+                         [today, today + timedelta(days=30)])
+
+        # prepared today, issued 5 days later: the upfront deposit is due on its invoice date
+        later = self._deposit_order()
+        deposits = self._create_deposits(later)
+        deposits.invoice_date = today + timedelta(days=5)
+        deposits.action_post()
+        self.assertEqual(deposits.mapped("invoice_date_due"),
+                         [today + timedelta(days=5), today + timedelta(days=30)])
+
     def test_button_twice_refused(self):
         order = self._deposit_order()
         deposits = self._create_deposits(order)
