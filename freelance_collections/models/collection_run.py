@@ -302,11 +302,14 @@ class AccountMove(models.Model):
         state_by_key = {log.key: log.state for log in logs}
         last_email = self._collection_last_email_dates(moves.commercial_partner_id)
         plan = []
+        paused = {move.id for move in moves if move._collection_is_paused(today)}
         for item in candidates:
             if item.key in state_by_key:
                 continue
             manual_key = f"{item.move.id}:{item.stage.id}:manual"
-            if item.action != "manual" and item.stage.action_manual and state_by_key.get(manual_key) != "done":
+            if item.move.id in paused:
+                item.blocked = _("paused: dispute, client pause or payment plan")
+            elif item.action != "manual" and item.stage.action_manual and state_by_key.get(manual_key) != "done":
                 item.blocked = _("waiting for a manual confirmation")
             elif item.action in ("email", "formal_notice", "discount_nudge"):
                 policy = item.move.collection_policy_id

@@ -461,3 +461,17 @@ class TestRunFaults(RunCommon):
             self._run()
             self.assertEqual(self._logs(bad, "email").mapped("state"), ["failed", "done"])
             self.assertEqual(len(self._client_emails(bad_client)), 1, "tried again the next day")
+
+    def test_paused_invoices_take_no_action(self):
+        with freeze_time("2026-02-05"):
+            disputed = self._invoice(due_date="2026-02-01")
+            disputed.write({"collection_dispute": True, "collection_dispute_reason": "Hours"})
+            self.assertEqual(disputed.collection_stage_id, self.stage_friendly, "held at its stage")
+            report = self._run()
+            self.assertFalse(report.actions, "no reminder to a client disputing the invoice")
+            action = self.env["collection.dry.run"].action_open()
+            line = self.env["collection.dry.run"].browse(action["res_id"]).line_ids
+            self.assertFalse(line.will_run)
+            self.assertIn("paused", line.status)
+            disputed.action_collection_close_dispute()
+            self.assertEqual(self._run().actions["email"], 1, "the held stage's email once the dispute ends")
