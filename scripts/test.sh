@@ -6,6 +6,8 @@ source "$(dirname "$0")/_common.sh"
 install_requirements
 
 DB="${TEST_DB:-fc_test_$$}"
+# Odoo's test runs start an HTTP server: use a free port, not a running server's 8069.
+TEST_PORT="${TEST_PORT:-$("$PYTHON" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}"
 LOGDIR="${LOGDIR:-$(mktemp -d)}"
 cleanup() {
     [ -n "${KEEP_DB:-}" ] || { dropdb --if-exists "$DB"; dropdb --if-exists "${DB}_bridges"; } >/dev/null 2>&1 || true
@@ -27,20 +29,20 @@ echo "== 3/5 Addon tests (pytest-odoo) and Odoo's own accounting tests with the 
 "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DB" \
     --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
 ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account_payment}"
-if ! odoo -d "$DB" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --log-level=test \
+if ! odoo -d "$DB" --http-port="$TEST_PORT" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --log-level=test \
         > "$LOGDIR/core.log" 2>&1; then
-    grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/core.log" | head -40
+    { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/core.log" || tail -30 "$LOGDIR/core.log"; } | head -40
     die "Odoo's own accounting tests failed with the addon installed (log: $LOGDIR/core.log)"
 fi
-grep -E "tests in |post-tests in|failed, .* error" "$LOGDIR/core.log" | tail -3
+grep -E "tests in |post-tests in|failed, .* error" "$LOGDIR/core.log" | tail -3 || true
 
 echo "== 4/5 Bridges: sales and timesheets installed next to the addon (auto-installed bridges)"
 BRIDGE_DB="${DB}_bridges"
 dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
-if ! odoo -d "$BRIDGE_DB" -i freelance_collections,sale,hr_timesheet --without-demo=all --test-enable \
+if ! odoo -d "$BRIDGE_DB" --http-port="$TEST_PORT" -i freelance_collections,sale,hr_timesheet --without-demo=all --test-enable \
         --test-tags /freelance_collections_sale,/freelance_collections_timesheet --stop-after-init \
         --log-level=test > "$LOGDIR/bridges.log" 2>&1 || grep -qE " (ERROR|CRITICAL) " "$LOGDIR/bridges.log"; then
-    grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/bridges.log" | head -40
+    { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/bridges.log" || tail -30 "$LOGDIR/bridges.log"; } | head -40
     dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
     die "the sales/timesheet bridges failed (log: $LOGDIR/bridges.log)"
 fi
@@ -51,7 +53,7 @@ out = subprocess.run(["psql", "-tA", "-d", sys.argv[1], "-c",
     "('freelance_collections_sale', 'freelance_collections_timesheet')"], capture_output=True, text=True).stdout
 sys.exit(0 if out.strip() == "2" else 1)
 PY
-grep -E "tests in |post-tests in" "$LOGDIR/bridges.log" | tail -2
+grep -E "tests in |post-tests in" "$LOGDIR/bridges.log" | tail -2 || true
 dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
 
 echo "== 5/5 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
