@@ -292,3 +292,14 @@ class TestPenaltyBooking(CollectionsCommon):
             self.assertEqual(fee.amount_untaxed, 100.0)
             self.assertEqual(fee.amount_total_signed, 80.0, "80 EUR in the company's books")
             self._assert_balanced(fee)
+
+    def test_demand_letter_lists_the_late_fees(self):
+        with freeze_time("2026-02-20"):
+            invoice = self._invoice(due_date="2026-02-01")
+            self._run()
+            fee = self._fees(invoice)
+            html = self.env["ir.actions.report"].with_context(collection_invoice_ids=invoice.ids)._render_qweb_html(
+                "freelance_collections.action_report_demand_letter", self.client.ids)[0].decode()
+            self.assertIn(invoice.name, html)
+            self.assertIn(fee.name, html)
+            self.assertIn("Late-payment fees invoiced", html)
