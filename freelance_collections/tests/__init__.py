@@ -6,3 +6,4 @@ from . import test_collection_run
 from . import test_collection_timeline
 from . import test_penalty_booking
 from . import test_discount_tiers
+from . import test_translations
