@@ -2,10 +2,13 @@
 
 import logging
 import threading
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+
+from psycopg2 import errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
@@ -73,25 +76,48 @@ class CollectionPolicy(models.Model):
         ids = Move._collection_open_invoice_ids(company)
         done = 0
         for batch in split_every(batch_size, ids, Move.browse):
-            before = {move.id: move.collection_stage_id.id for move in batch}
-            moved = batch._collection_advance_discount_tiers(fields.Date.context_today(self))
-            if moved:
-                report.actions["discount_tier"] += len(moved)
-            batch._collection_refresh_stages()
-            report.stage_changes += sum(1 for m in batch if m.collection_stage_id.id != before[m.id])
-            today = fields.Date.context_today(self)
-            plan = batch._collection_plan(today)
-            for action, count in self._collection_execute(plan).items():
+            counts, changes = self._collection_run_batch_with_retry(batch)
+            report.stage_changes += changes
+            for action, count in counts.items():
                 report.actions[action] += count
-            fees = self._collection_run_penalties(batch, today)
-            if fees:
-                report.actions["penalty"] += fees
             done += len(batch)
             report.invoices += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
             if auto_commit:
                 self.env.cr.commit()
             self.env.invalidate_all()
+
+    def _collection_run_batch_with_retry(self, batch, attempts=3):
+        """One batch in a savepoint; a serialization failure or deadlock (another transaction
+        touched the same rows) rolls the batch back and runs it again, up to ATTEMPTS times."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.env.cr.savepoint():
+                    return self._collection_run_batch(batch)
+            except (errors.SerializationFailure, errors.DeadlockDetected) as error:
+                self.env.invalidate_all()
+                if attempt == attempts:
+                    raise
+                _logger.info("Collections run: batch retried after %s (attempt %s)", type(error).__name__, attempt)
+                time.sleep(0.1 * attempt)
+
+    def _collection_run_batch(self, batch):
+        """Stages, actions and fees of one batch of invoices; returns (action counts, stage changes)."""
+        counts = defaultdict(int)
+        today = fields.Date.context_today(self)
+        before = {move.id: move.collection_stage_id.id for move in batch}
+        moved = batch._collection_advance_discount_tiers(today)
+        if moved:
+            counts["discount_tier"] += len(moved)
+        batch._collection_refresh_stages()
+        changes = sum(1 for move in batch if move.collection_stage_id.id != before[move.id])
+        plan = batch._collection_plan(today)
+        for action, count in self._collection_execute(plan).items():
+            counts[action] += count
+        fees = self._collection_run_penalties(batch, today)
+        if fees:
+            counts["penalty"] += fees
+        return counts, changes
 
     # ------------------------------------------------------------------
     # Execution (side effects, recorded in the same transaction)

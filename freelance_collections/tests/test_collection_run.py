@@ -475,3 +475,28 @@ class TestRunFaults(RunCommon):
             self.assertIn("paused", line.status)
             disputed.action_collection_close_dispute()
             self.assertEqual(self._run().actions["email"], 1, "the held stage's email once the dispute ends")
+
+    def test_serialization_failure_retries_the_batch(self):
+        from unittest.mock import patch  # noqa: PLC0415
+
+        from psycopg2 import errors  # noqa: PLC0415
+
+        Policy = type(self.env["collection.policy"])
+        original = Policy._collection_execute
+        calls = []
+
+        def flaky(policy, plan):
+            counts = original(policy, plan)
+            calls.append(1)
+            if len(calls) == 1:
+                raise errors.SerializationFailure("could not serialize access due to concurrent update")
+            return counts
+
+        with freeze_time("2026-02-05"):
+            invoice = self._invoice(due_date="2026-02-01")
+            with patch.object(Policy, "_collection_execute", flaky):
+                report = self._run()
+            self.assertEqual(len(calls), 2, "the batch ran again")
+            self.assertEqual(report.actions["email"], 1)
+            self.assertEqual(len(self._logs(invoice, "email")), 1, "the first attempt left nothing behind")
+            self.assertEqual(len(self._client_emails()), 1)
