@@ -40,6 +40,9 @@ class CollectionActionLog(models.Model):
         default="done",
     )
     note = fields.Char()
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Email", ondelete="set null", readonly=True, index="btree_not_null",
+        help="The email sent to the client, for emails: re-queued by the run if the mail server refused it.")
     user_id = fields.Many2one("res.users", string="Confirmed By", readonly=True)
 
     _sql_constraints = [

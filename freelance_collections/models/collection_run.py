@@ -32,6 +32,7 @@ class PlannedAction:
     key: str
     note: str = ""
     blocked: str = ""  # why it waits (quiet day, throttled, confirmation): nothing is recorded then
+    message_id: int = 0  # the email sent to the client, when the action sends one
 
 
 @dataclass
@@ -57,6 +58,7 @@ class CollectionPolicy(models.Model):
             _logger.info("Collections run skipped: another run is in progress.")
             return False
         try:
+            self._collection_requeue_refused_mails()
             report = RunReport()
             for company in self.env["res.company"].sudo().search([]):
                 self.with_company(company).sudo()._run_company(company, batch_size, report)
@@ -67,6 +69,26 @@ class CollectionPolicy(models.Model):
             return report
         finally:
             cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
+
+    @api.model
+    def _collection_requeue_refused_mails(self, days=7):
+        """Put back in the mail queue the reminders of the last DAYS days that the mail server refused
+        or could not be reached for (Odoo leaves those in exception): they are retried, not lost."""
+        since = fields.Date.context_today(self) - timedelta(days=days)
+        messages = self.env["collection.action.log"].sudo().search(
+            [("date", ">=", since), ("mail_message_id", "!=", False)]).mail_message_id
+        if not messages:
+            return 0
+        refused = self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "in", messages.ids), ("state", "=", "exception"),
+        ])
+        smtp_failed = self.env["mail.notification"].sudo().search([
+            ("mail_mail_id", "in", refused.ids), ("failure_type", "=", "mail_smtp"),
+        ]).mail_mail_id
+        smtp_failed.write({"state": "outgoing", "failure_reason": False})
+        if smtp_failed:
+            _logger.info("Collections: %s reminder(s) refused by the mail server queued again.", len(smtp_failed))
+        return len(smtp_failed)
 
     def _run_company(self, company, batch_size, report):
         Move = self.env["account.move"].with_company(company)
@@ -152,6 +174,7 @@ class CollectionPolicy(models.Model):
                     "action": action,
                     "state": state,
                     "note": item.note or False,
+                    "mail_message_id": item.message_id or False,
                 })
                 if state != "failed":
                     counts[action] += 1
@@ -254,7 +277,9 @@ class CollectionPolicy(models.Model):
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             template = max(group, key=lambda i: i.stage.days).stage.mail_template_id
-            partner._collection_send_reminder(template, moves)
+            message = partner._collection_send_reminder(template, moves)
+            for item in group:
+                item.message_id = message.id
             self._collection_post_on_invoices(group, _(
                 "Reminder %(template)s sent to the client.", template=template.name))
         return self._collection_per_client(items, send)
@@ -264,7 +289,9 @@ class CollectionPolicy(models.Model):
 
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
-            partner._collection_send_reminder(template, moves)
+            message = partner._collection_send_reminder(template, moves)
+            for item in group:
+                item.message_id = message.id
             self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
         return self._collection_per_client(items, send)
 
@@ -276,7 +303,9 @@ class CollectionPolicy(models.Model):
             template = (stage.action_email and stage.mail_template_id) or self.env.ref(
                 "freelance_collections.mail_template_formal_notice")
             # one letter covers all the invoices: each keeps a copy, the email carries one
-            partner._collection_send_reminder(template, moves, attachments[:1])
+            message = partner._collection_send_reminder(template, moves, attachments[:1])
+            for item in group:
+                item.message_id = message.id
             self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
         return self._collection_per_client(items, send)
 
@@ -392,8 +421,9 @@ class AccountMove(models.Model):
         for partner, group in moves.grouped("commercial_partner_id").items():
             stage = max(group.collection_stage_id, key=lambda s: s.days, default=self.env["collection.stage"])
             template = stage.mail_template_id or default
-            partner._collection_send_reminder(template, group)
+            message = partner._collection_send_reminder(template, group)
             self.env["collection.action.log"].sudo().create([{
+                "mail_message_id": message.id,
                 "key": f"{move.id}:now:{uuid.uuid4().hex}", "move_id": move.id, "partner_id": partner.id,
                 "stage_id": move.collection_stage_id.id, "action": "email", "note": _("sent by hand"),
                 "user_id": self.env.user.id,

@@ -147,18 +147,10 @@ def _html(message):
     return ""
 
 
-def test_emails_leave_through_smtp(run_db):
-    received = []
-
-    class Sink(Message):
-        def handle_message(self, message):
-            received.append(message)
-
+def test_emails_leave_through_smtp_and_survive_a_refusing_server(run_db):
     port = _free_port()
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        script = f"""
+    # 1. the mail server cannot be reached: Odoo leaves the reminders in exception
+    refused = run_db.shell(f"""
 env['ir.mail_server'].create({{'name': 'Test sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
                               'smtp_encryption': 'none', 'sequence': 1}})
 env['collection.policy']._cron_run_collections()
@@ -168,8 +160,29 @@ env.cr.commit()
 env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()
 env.cr.commit()
 print('STATES', sorted(set(env['mail.mail'].search([('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))
-"""
-        out = run_db.shell(script)
+""")
+    assert "STATES ['exception']" in refused, refused
+    # 2. the next run puts them back in the queue
+    requeued = run_db.shell(
+        "print('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())\nenv.cr.commit()\n"
+        "print('STATES', sorted(set(env['mail.mail'].search("
+        "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))")
+    assert f"REQUEUED {CLIENTS + 1}" in requeued and "STATES ['outgoing']" in requeued, requeued
+
+    # 3. the server is back: every reminder leaves, once
+    received = []
+
+    class Sink(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        out = run_db.shell(
+            "env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()\nenv.cr.commit()\n"
+            "print('STATES', sorted(set(env['mail.mail'].search("
+            "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))")
         for _ in range(50):
             if len(received) >= CLIENTS + 1:
                 break
