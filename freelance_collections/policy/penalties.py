@@ -228,7 +228,12 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
         fixed_part = round_money(fee * times, digits)
 
     interest_part = round_money(_interest(rules, original, due_date, on_date, balances, periods), digits)
-    total = percent_part + fixed_part + interest_part
+    return _breakdown(rules, original, percent_part, fixed_part, interest_part, late, digits, already_charged)
+
+
+def _breakdown(rules, original, percent, fixed, interest, late, digits, already_charged):
+    """Cap the parts' total, deduct what was already charged and apply the minimum worth charging."""
+    total = percent + fixed + interest
     capped = False
     caps = []
     if rules.cap_amount is not None:
@@ -244,9 +249,9 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
     if to_charge and to_charge < to_decimal(rules.minimum_charge):
         to_charge = ZERO
     return PenaltyBreakdown(
-        percent=round_money(percent_part, digits),
-        fixed=round_money(fixed_part, digits),
-        interest=interest_part,
+        percent=round_money(percent, digits),
+        fixed=round_money(fixed, digits),
+        interest=round_money(interest, digits),
         total=total,
         capped=capped,
         to_charge=round_money(to_charge, digits),
@@ -290,28 +295,6 @@ def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(),
                             balances=first.balances, digits=digits).fixed
     percent = sum((part.percent for part in parts), ZERO)
     interest = sum((part.interest for part in parts), ZERO)
-    total = percent + fixed + interest
-    capped = False
     original = sum((to_decimal(inst.amount) for inst in installments), ZERO)
-    caps = []
-    if rules.cap_amount is not None:
-        caps.append(to_decimal(rules.cap_amount))
-    if rules.cap_percent is not None:
-        caps.append(original * to_decimal(rules.cap_percent) / HUNDRED)
-    if caps:
-        limit = round_money(min(caps), digits)
-        if total > limit:
-            total, capped = limit, True
-    total = round_money(total, digits)
-    to_charge = max(total - round_money(already_charged, digits), ZERO)
-    if to_charge and to_charge < to_decimal(rules.minimum_charge):
-        to_charge = ZERO
-    return PenaltyBreakdown(
-        percent=round_money(percent, digits),
-        fixed=round_money(fixed, digits),
-        interest=round_money(interest, digits),
-        total=total,
-        capped=capped,
-        to_charge=round_money(to_charge, digits),
-        days_late=max(part.days_late for part in parts),
-    )
+    late = max(part.days_late for part in parts)
+    return _breakdown(rules, original, percent, fixed, interest, late, digits, already_charged)
