@@ -104,3 +104,16 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertIn("Early-payment offer", html)
             self.assertIn("970.00", html)
             self.assertIn("Late payments bear interest at 10% a year.", html)
+
+    def test_courtesy_reminder_shows_the_offer(self):
+        self.policy.discount_tier_ids = [Command.clear(), Command.create({"days": 28, "percent": 2})]
+        self.stage_pre.mail_template_id = self.env.ref("freelance_collections.mail_template_courtesy")
+        with freeze_time("2026-03-28"):  # courtesy stage, 3 days before the due date, offer until 29 March
+            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
+            self.env["collection.policy"]._cron_run_collections()
+            email = self.env["mail.message"].search([
+                ("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")])
+            self.assertEqual(len(email), 1)
+            self.assertIn("Pay early and save", email.body)
+            self.assertIn("980.00", email.body)
+            self.assertIn(invoice.name, email.body)
