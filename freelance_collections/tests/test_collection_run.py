@@ -500,3 +500,27 @@ class TestRunFaults(RunCommon):
             self.assertEqual(report.actions["email"], 1)
             self.assertEqual(len(self._logs(invoice, "email")), 1, "the first attempt left nothing behind")
             self.assertEqual(len(self._client_emails()), 1)
+
+    def test_cron_record_and_forms(self):
+        """The scheduled action runs the run; the plan and action forms work as a user sees them."""
+        from odoo.tests import Form  # noqa: PLC0415
+
+        cron = self.env.ref("freelance_collections.ir_cron_run_collections")
+        self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, "days", True))
+        with freeze_time("2026-02-05"):
+            invoice = self._invoice(due_date="2026-02-01")
+            cron.method_direct_trigger()
+            self.assertEqual(len(self._logs(invoice, "email")), 1)
+            with Form(self.env["collection.payment.plan"]) as form:
+                form.partner_id = self.client
+                form.move_ids.add(invoice)
+                form.installment_count = 2
+            plan = form.record
+            plan.action_generate_lines()
+            self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 500.0])
+            action = self.env["collection.action.wizard"].action_open("pause", self.client)
+            with Form(self.env["collection.action.wizard"].browse(action["res_id"])) as wizard:
+                wizard.reason = "Holidays"
+                wizard.date = "2026-02-20"
+            wizard.record.action_apply()
+            self.assertEqual(str(self.client.collection_exception_until), "2026-02-20")
