@@ -349,8 +349,11 @@ class TestCollectionRun(RunCommon):
             with self.assertRaisesRegex(ValidationError, "Say why"):
                 wizard.action_apply()
             wizard.reason = "Hours disputed"
+            wizard.date = "2026-03-01"
             wizard.action_apply()
             self.assertTrue(invoice.collection_dispute)
+            review = invoice.activity_ids.filtered(lambda a: "Review the dispute" in (a.summary or ""))
+            self.assertEqual(str(review.date_deadline), "2026-03-01", "a to-do on the review date")
             draft = self._invoice(post=False)
             with self.assertRaises(UserError):
                 draft.action_collection_send_reminder()

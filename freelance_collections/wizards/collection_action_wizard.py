@@ -50,6 +50,12 @@ class CollectionActionWizard(models.TransientModel):
                 raise UserError(_("Choose customer invoices to dispute."))
             moves.write({"collection_dispute": True, "collection_dispute_reason": self.reason,
                          "collection_dispute_review_date": self.date})
+            if self.date:
+                for move in moves:
+                    move.activity_schedule(
+                        "mail.mail_activity_data_todo", date_deadline=self.date,
+                        summary=_("Review the dispute: %(reason)s", reason=self.reason),
+                        user_id=move._collection_responsible().id)
         elif self.mode == "waive":
             self.move_ids.action_collection_waive_penalties(self.reason)
         elif self.mode == "pause":
