@@ -31,6 +31,7 @@
         "views/collection_action_log_views.xml",
         "views/collection_payment_plan_views.xml",
         "views/collections_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

@@ -7,3 +7,4 @@ from . import test_collection_timeline
 from . import test_penalty_booking
 from . import test_discount_tiers
 from . import test_translations
+from . import test_portal
