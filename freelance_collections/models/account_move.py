@@ -6,6 +6,12 @@ from odoo.exceptions import UserError
 from ..policy import discounts, stages
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+# Posted customer invoices still to be paid: what collections work on.
+OPEN_INVOICE_DOMAIN = [
+    ("move_type", "=", "out_invoice"),
+    ("state", "=", "posted"),
+    ("payment_state", "in", OPEN_PAYMENT_STATES),
+]
 
 
 class AccountMove(models.Model):

@@ -15,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..policy import discounts
+from .account_move import OPEN_INVOICE_DOMAIN
 
 _logger = logging.getLogger(__name__)
 
@@ -186,13 +187,16 @@ class CollectionPolicy(models.Model):
         return counts
 
     def _collection_per_client(self, items, send):
-        """Call SEND(partner, items) for each client; a client whose email cannot be made (a broken
-        template, a missing address) is recorded as failed and does not stop the others."""
+        """Call SEND(partner, items) for each client; it returns the email, kept on the items' log. A
+        client whose email cannot be made (a broken template, a missing address) is recorded as
+        failed and does not stop the others."""
         states = {}
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             try:
                 with self.env.cr.savepoint():
-                    send(partner, group)
+                    message = send(partner, group)
+                for item in group:
+                    item.message_id = message.id
             except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
                 _logger.warning("Collections: %s for %s failed: %s", group[0].action, partner.display_name, error)
                 for item in group:
@@ -278,10 +282,9 @@ class CollectionPolicy(models.Model):
             moves = self.env["account.move"].union(*(i.move for i in group))
             template = max(group, key=lambda i: i.stage.days).stage.mail_template_id
             message = partner._collection_send_reminder(template, moves)
-            for item in group:
-                item.message_id = message.id
             self._collection_post_on_invoices(group, _(
                 "Reminder %(template)s sent to the client.", template=template.name))
+            return message
         return self._collection_per_client(items, send)
 
     def _collection_do_discount_nudge(self, items):
@@ -290,9 +293,8 @@ class CollectionPolicy(models.Model):
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             message = partner._collection_send_reminder(template, moves)
-            for item in group:
-                item.message_id = message.id
             self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
+            return message
         return self._collection_per_client(items, send)
 
     def _collection_do_formal_notice(self, items):
@@ -304,9 +306,8 @@ class CollectionPolicy(models.Model):
                 "freelance_collections.mail_template_formal_notice")
             # one letter covers all the invoices: each keeps a copy, the email carries one
             message = partner._collection_send_reminder(template, moves, attachments[:1])
-            for item in group:
-                item.message_id = message.id
             self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
+            return message
         return self._collection_per_client(items, send)
 
 
@@ -327,9 +328,7 @@ class AccountMove(models.Model):
     def _collection_open_invoice_ids(self, company):
         return self.search([
             ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            *OPEN_INVOICE_DOMAIN,
             ("collection_policy_id", "!=", False),
         ], order="commercial_partner_id, id").ids
 

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..policy import stages
+from .account_move import OPEN_INVOICE_DOMAIN
 
 
 class ResPartner(models.Model):
@@ -90,9 +91,7 @@ class ResPartner(models.Model):
         invoices = self.env["account.move"].search(
             [
                 ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
+                *OPEN_INVOICE_DOMAIN,
                 ("company_id", "in", self.env.companies.ids),
             ],
             order="collection_due_date, id",
@@ -251,17 +250,14 @@ class ResPartner(models.Model):
         if vals.get("collection_exception_until"):
             self.env["account.move"].search([
                 ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
+                *OPEN_INVOICE_DOMAIN,
             ])._collection_hold_stage()
         return super().write(vals)
 
     def action_collection_send_reminder(self):
         invoices = self.env["account.move"].search([
             ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            *OPEN_INVOICE_DOMAIN,
         ])
         return invoices.action_collection_send_reminder()
 
@@ -274,10 +270,8 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action["domain"] = [
-            ("move_type", "=", "out_invoice"),
             ("commercial_partner_id", "=", self.commercial_partner_id.id),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            *OPEN_INVOICE_DOMAIN,
             ("collection_due_date", "<", fields.Date.context_today(self)),
         ]
         action["context"] = {"create": False}
