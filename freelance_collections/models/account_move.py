@@ -75,6 +75,8 @@ class AccountMove(models.Model):
         string="Discount Deadline", compute="_compute_collection_discount")
     collection_discount_amount_to_pay = fields.Monetary(
         string="Amount With Discount", compute="_compute_collection_discount")
+    collection_discount_saving = fields.Monetary(
+        string="Discount Saving", compute="_compute_collection_discount")
     collection_plan_id = fields.Many2one(
         "collection.payment.plan", string="Payment Plan", copy=False, readonly=True, index="btree_not_null",
         help="The running payment plan: escalation stands still while its installments are paid on time.")
@@ -113,24 +115,6 @@ class AccountMove(models.Model):
             move.collection_due_date = (
                 min(open_terms.mapped("date_maturity")) if open_terms else move.invoice_date_due
             )
-
-    @api.depends_context("tz")
-    @api.depends("collection_policy_id.discount_tier_ids", "invoice_date", "amount_total", "payment_state")
-    def _compute_collection_discount(self):
-        """The best early-payment tier of the policy still open today, for an unpaid invoice."""
-        today = fields.Date.context_today(self)
-        for move in self:
-            offer = None
-            policy = move.collection_policy_id
-            if (policy.discount_tier_ids and move.invoice_date and move.move_type == "out_invoice"
-                    and move.payment_state == "not_paid" and move.state == "posted"):
-                offer = discounts.offer_on(
-                    policy._get_discount_tiers(), move.invoice_date, today,
-                    Decimal(str(move.amount_total)), move.currency_id.decimal_places,
-                )
-            move.collection_discount_percent = float(offer.tier.percent) if offer else 0.0
-            move.collection_discount_deadline = offer.deadline if offer else False
-            move.collection_discount_amount_to_pay = float(offer.amount_to_pay) if offer else 0.0
 
     def _compute_collection_days_late(self):
         today = fields.Date.context_today(self)

@@ -161,12 +161,15 @@ class CollectionPolicy(models.Model):
         help="A client never gets two reminder emails closer than this.",
     )
     discount_computation = fields.Selection(
-        [("included", "On the total, taxes adjusted"), ("excluded", "On the untaxed amount, taxes kept")],
+        [("included", "On the total, taxes adjusted"), ("excluded", "On the untaxed amount, taxes kept"),
+         ("mixed", "On the untaxed amount, tax always on the discounted base")],
         string="Discount Computation",
         default="included",
         required=True,
         help="As Odoo's early-payment discount: 'included' takes the percentage of the total and lowers "
-        "the tax accordingly when the discount is taken; 'excluded' takes it of the untaxed amount only.",
+        "the tax accordingly when the discount is taken; 'excluded' takes it of the untaxed amount only; "
+        "'mixed' takes it of the untaxed amount and computes the tax upon invoice on the base less the "
+        "best tier offered, whether or not the discount is taken (Belgium).",
     )
     attach_statement = fields.Boolean(
         string="Attach Statement of Account",
