@@ -28,7 +28,7 @@ fi
 echo "== 3/5 Addon tests (pytest-odoo) and Odoo's own accounting tests with the addon installed"
 "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DB" \
     --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
-ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account_payment}"
+ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account:TestAccountEarlyPaymentDiscount,/account_payment}"
 if ! odoo -d "$DB" --http-port="$TEST_PORT" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --log-level=test \
         > "$LOGDIR/core.log" 2>&1; then
     { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/core.log" || tail -30 "$LOGDIR/core.log"; } | head -40

@@ -232,3 +232,31 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertIn("Pay early and save", email.body)
             self.assertIn("980.00", email.body)
             self.assertIn(invoice.name, email.body)
+
+    def test_invoice_in_usd_for_a_company_in_eur(self):
+        """1,000 USD at 1.25 USD per EUR = 800 EUR; paid on day 4 in USD: 970 USD, the 30 USD discount is 24 EUR."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        company = self.setup_other_company(name="EUR Co", currency_id=eur.id)["company"]
+        usd = self.env.ref("base.USD")
+        self.env["res.currency.rate"].create({"name": "2026-01-01", "rate": 1.25, "currency_id": usd.id,
+                                              "company_id": company.id})
+        policy = self.env["collection.policy"].create(self._policy_vals(
+            "EUR policy", company_id=company.id, currency_id=eur.id, quiet_days="none", discount_nudge_days=0,
+            discount_tier_ids=[Command.create({"days": 5, "percent": 3}), Command.create({"days": 10, "percent": 2})]))
+        self.client.with_company(company).collection_policy_id = policy
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(amount=1000, company=company, currency=usd,
+                                    invoice_date="2026-03-01", due_date="2026-03-31")
+            term = self._term(invoice)
+            self.assertEqual((term.discount_amount_currency, term.discount_balance), (970.0, 776.0))
+        with freeze_time("2026-03-04"):
+            wizard = self.env["account.payment.register"].with_company(company).with_context(
+                active_model="account.move", active_ids=invoice.ids).create({"payment_date": "2026-03-04"})
+            self.assertEqual((wizard.currency_id, wizard.amount), (usd, 970.0))
+            payment = wizard._create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+        loss = payment.move_id.line_ids.filtered(
+            lambda l: l.account_id == company.account_journal_early_pay_discount_loss_account_id)
+        self.assertEqual((loss.amount_currency, loss.balance), (30.0, 24.0))
+        self.assertTrue(eur.is_zero(sum(payment.move_id.line_ids.mapped("balance"))))
