@@ -244,7 +244,8 @@ class CollectionPolicy(models.Model):
 
     def _collection_run_penalties(self, moves, today):
         """Book the penalties newly due on MOVES (a batch of the run); return the number of fee
-        invoices. A missing reference rate is recorded on the invoice's log and the run goes on."""
+        invoices and {move: error}. A missing reference rate is recorded on the invoice's log and the
+        run goes on."""
         moves._collection_goodwill_waivers()
         fees, errors = moves._collection_book_penalties(today)
         log_vals = [{
@@ -265,4 +266,4 @@ class CollectionPolicy(models.Model):
                                  "stage_id": move.collection_stage_id.id or False, "action": "penalty",
                                  "state": "failed", "note": error[:250]})
         self.env["collection.action.log"].sudo().create(log_vals)
-        return len(fees)
+        return len(fees), errors

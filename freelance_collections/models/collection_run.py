@@ -34,6 +34,7 @@ class PlannedAction:
     note: str = ""
     blocked: str = ""  # why it waits (quiet day, throttled, confirmation): nothing is recorded then
     message_id: int = 0  # the email sent to the client, when the action sends one
+    failed: bool = False  # carried out but failed: recorded, tried again the next day
 
 
 @dataclass
@@ -96,7 +97,7 @@ class CollectionPolicy(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.env["collection.payment.plan"].with_company(company)._collection_check_plans(
             company, fields.Date.context_today(self))
-        ids = Move._collection_open_invoice_ids(company)
+        ids = Move._collection_open_invoice_ids(company, due_on=fields.Date.context_today(self))
         done = 0
         for batch in split_every(batch_size, ids, Move.browse):
             counts, changes = self._collection_run_batch_with_retry(batch)
@@ -137,9 +138,14 @@ class CollectionPolicy(models.Model):
         plan = batch._collection_plan(today)
         for action, count in self._collection_execute(plan).items():
             counts[action] += count
-        fees = self._collection_run_penalties(batch, today)
+        fees, errors = self._collection_run_penalties(batch, today)
         if fees:
             counts["penalty"] += fees
+        # what waited (quiet day, throttle, confirmation) or failed is tried again tomorrow; a paused
+        # invoice comes back when its pause ends (a change of facts, or the client pause's end date)
+        retry = {item.move.id for item in plan if item.failed or (
+            item.blocked and not item.move._collection_is_paused(today))} | {move.id for move in errors}
+        batch._collection_store_next_run_dates(batch._collection_next_run_dates(today, retry))
         return counts, changes
 
     # ------------------------------------------------------------------
@@ -179,6 +185,8 @@ class CollectionPolicy(models.Model):
                 })
                 if state != "failed":
                     counts[action] += 1
+                else:
+                    item.failed = True
             if action not in ("email", "formal_notice", "discount_nudge"):  # those are messages on the client already
                 self._collection_post_on_partners(items, action, states)
         Log = self.env["collection.action.log"].sudo()
@@ -325,11 +333,14 @@ class AccountMove(models.Model):
     # Planning (no side effect: the dry run shows this)
     # ------------------------------------------------------------------
     @api.model
-    def _collection_open_invoice_ids(self, company):
+    def _collection_open_invoice_ids(self, company, due_on=None):
+        """Ids of the company's open invoices under a policy; with DUE_ON, only those the run must
+        look at on that day (facts changed, or a date of theirs has come: see account_move_schedule)."""
         return self.search([
             ("company_id", "=", company.id),
             *OPEN_INVOICE_DOMAIN,
             ("collection_policy_id", "!=", False),
+            *(self._collection_due_domain(due_on) if due_on else []),
         ], order="commercial_partner_id, id").ids
 
     def _collection_plan(self, today, stage_by_move=None):

@@ -1,0 +1,171 @@
+"""When each open invoice next needs the daily run, so that a quiet day costs a few queries.
+
+``account.move.collection_next_run_date`` is emptied whenever a fact of the invoice changes (a
+payment, a credit note, a dispute, a pause, a payment plan, its policy or the policy's settings):
+an empty date means "look at it at the next run". After the run has handled an invoice it stores
+the earliest date on which time alone can change something (see ``policy/wakeup.py``); an action
+that had to wait (quiet day, throttle, confirmation) or failed brings it back the next day. The run
+picks the invoices whose date is empty or has come, with one indexed query.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..policy import stages, wakeup
+
+# Nothing will happen with time alone (paid, disputed, no stage ahead): only a change of facts
+# brings the invoice back.
+NEVER = date(9999, 12, 31)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    collection_next_run_date = fields.Date(
+        string="Next Collections Check",
+        compute="_compute_collection_next_run_date",
+        store=True,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Technical: the day the daily run looks at this invoice again; empty when its facts "
+        "changed since the last run.",
+    )
+
+    @api.depends(
+        "state", "payment_state", "amount_residual", "invoice_date", "collection_due_date",
+        "collection_policy_id", "collection_dispute", "collection_plan_id", "collection_pause_days",
+        "collection_paused_stage_id", "collection_penalties_waived",
+        "commercial_partner_id.collection_exception_until", "collection_penalty_origin_id.payment_state",
+    )
+    def _compute_collection_next_run_date(self):
+        self.collection_next_run_date = False
+
+    @api.model
+    def _collection_due_domain(self, today):
+        return ["|", ("collection_next_run_date", "=", False), ("collection_next_run_date", "<=", today)]
+
+    def _collection_next_run_dates(self, today, retry_ids=()):
+        """{move id: the next day the run must look at it} for these invoices, as they are now
+        (after the run handled them). RETRY_IDS: invoices with an action that waited or failed."""
+        tomorrow = today + timedelta(days=1)
+        result = {}
+        penalty_moves = self._collection_penalty_candidates()
+        debts = penalty_moves._collection_installment_debts()
+        ladders, rules = {}, {}
+        for move in self:
+            policy = move.collection_policy_id
+            if move.id in retry_ids:
+                result[move.id] = tomorrow
+                continue
+            if not policy or not move._is_collection_open():
+                result[move.id] = NEVER
+                continue
+            dates = []
+            until = move.commercial_partner_id.collection_exception_until
+            if until and until >= today:
+                dates.append(until + timedelta(days=1))
+            if move.collection_due_date:
+                if policy.id not in ladders:
+                    ladders[policy.id] = policy._get_stage_rules()
+                facts = stages.InvoiceFacts(
+                    due_date=move.collection_due_date,
+                    residual=Decimal(str(move.amount_residual)),
+                    paused=move._collection_is_paused(today),
+                    held_key=move.collection_paused_stage_id.id or None,
+                    paused_days=move.collection_pause_days,
+                )
+                dates.append(wakeup.next_stage_date(ladders[policy.id], facts, today))
+            if move in penalty_moves:
+                if policy.id not in rules:
+                    rules[policy.id] = policy._get_penalty_rules()
+                dates.append(wakeup.next_penalty_date(rules[policy.id], debts.get(move.id, []), today))
+            if move.invoice_date and move.payment_state in ("not_paid", "partial") and move._collection_uses_tiers():
+                dates.append(wakeup.next_discount_date(
+                    policy._get_discount_tiers(), move.invoice_date, today, policy.discount_nudge_days))
+            result[move.id] = wakeup.earliest(*dates) or NEVER
+        return result
+
+    def _collection_store_next_run_dates(self, dates):
+        """Store {move id: date} in one query (the run's own bookkeeping: no recompute is triggered)."""
+        if not dates:
+            return
+        self.env.flush_all()
+        ids = list(dates)
+        self.env.cr.execute(SQL(
+            """
+            UPDATE account_move AS move
+               SET collection_next_run_date = due.day
+              FROM unnest(%s::int[], %s::date[]) AS due(id, day)
+             WHERE move.id = due.id
+            """, ids, [dates[move_id] for move_id in ids]))
+        self.browse(ids).invalidate_recordset(["collection_next_run_date"])
+
+
+class CollectionPolicy(models.Model):
+    _inherit = "collection.policy"
+
+    def _collection_reschedule(self):
+        """Settings of these policies changed: their open invoices are looked at in the next run."""
+        if not self.ids:
+            return
+        self.env["account.move"].flush_model(["collection_policy_id", "collection_next_run_date"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE account_move SET collection_next_run_date = NULL
+             WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
+            """, self.ids))
+        self.env["account.move"].invalidate_model(["collection_next_run_date"])
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._collection_reschedule()
+        return result
+
+
+class _ReschedulesPolicy(models.AbstractModel):
+    """Creating, changing or deleting a line of a policy (stage, tier, step, band) reschedules it."""
+
+    _name = "collection.policy.rescheduling.mixin"
+    _description = "Reschedules the policy's invoices when its lines change"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.policy_id._collection_reschedule()
+        return records
+
+    def write(self, vals):
+        policies = self.policy_id
+        result = super().write(vals)
+        (policies | self.policy_id)._collection_reschedule()
+        return result
+
+    def unlink(self):
+        policies = self.policy_id
+        result = super().unlink()
+        policies.exists()._collection_reschedule()
+        return result
+
+
+class CollectionStage(models.Model):
+    _name = "collection.stage"
+    _inherit = ["collection.stage", "collection.policy.rescheduling.mixin"]
+
+
+class CollectionDiscountTier(models.Model):
+    _name = "collection.discount.tier"
+    _inherit = ["collection.discount.tier", "collection.policy.rescheduling.mixin"]
+
+
+class CollectionPenaltyTier(models.Model):
+    _name = "collection.penalty.tier"
+    _inherit = ["collection.penalty.tier", "collection.policy.rescheduling.mixin"]
+
+
+class CollectionFeeBand(models.Model):
+    _name = "collection.fee.band"
+    _inherit = ["collection.fee.band", "collection.policy.rescheduling.mixin"]
