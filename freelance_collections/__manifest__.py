@@ -30,12 +30,18 @@
         "views/res_config_settings_views.xml",
         "views/collection_action_log_views.xml",
         "views/collection_payment_plan_views.xml",
+        "views/collection_dashboard_views.xml",
         "views/collections_menus.xml",
         "views/portal_templates.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "freelance_collections/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -11,6 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
         "views/sale_order_views.xml",
+        "views/sale_order_score_views.xml",
     ],
     "installable": True,
     "auto_install": True,

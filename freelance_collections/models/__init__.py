@@ -10,7 +10,12 @@ from . import res_partner
 from . import account_move
 from . import account_move_deposit
 from . import account_move_discount
+from . import account_move_portal
 from . import collection_payment_plan
 from . import collection_penalty
 from . import collection_run
+from . import account_move_schedule
 from . import collection_demo
+from . import collection_aging_report
+from . import collection_overdue_partner
+from . import collection_dashboard

@@ -31,7 +31,7 @@ class CollectionDepositTemplate(models.Model):
                 f"{line.percent:g}" for line in template.line_ids.sorted("sequence")
             )
 
-    @api.constrains("line_ids")
+    @api.constrains("name", "line_ids")  # name: a template created without lines is checked too
     def _check_lines(self):
         for template in self:
             errors = schedule.validate_deposit_lines(template._get_policy_lines())
@@ -86,3 +86,10 @@ class CollectionDepositLine(models.Model):
     @api.constrains("percent", "trigger", "days", "fixed_date")
     def _check_template(self):
         self.template_id._check_lines()
+
+    def unlink(self):
+        """Deleting a line must leave a schedule that still adds up to 100%."""
+        templates = self.template_id
+        result = super().unlink()
+        templates.exists()._check_lines()
+        return result

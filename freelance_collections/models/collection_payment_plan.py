@@ -11,6 +11,10 @@ from odoo.tools import float_compare
 from ..policy import schedule
 
 
+# What the client agreed to: frozen once the plan is no longer a proposal.
+AGREED_FIELDS = {"partner_id", "company_id", "currency_id", "move_ids", "line_ids"}
+
+
 class CollectionPaymentPlan(models.Model):
     _name = "collection.payment.plan"
     _description = "Collection Payment Plan"
@@ -88,6 +92,13 @@ class CollectionPaymentPlan(models.Model):
                     "%(invoices)s are in another currency or company: make one plan per currency and company.",
                     invoices=", ".join(others.mapped("name"))))
 
+    @api.constrains("installment_count", "interval_months")
+    def _check_schedule(self):
+        for plan in self:
+            if plan.installment_count < 1 or plan.interval_months < 1:
+                raise ValidationError(_(
+                    "%(plan)s: enter at least one installment, every one month or more.", plan=plan.name))
+
     @api.onchange("move_ids")
     def _onchange_move_ids(self):
         if self.move_ids:
@@ -99,6 +110,8 @@ class CollectionPaymentPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(_("Only a proposed plan can be recomputed."))
+            if not plan.move_ids:
+                raise ValidationError(_("Choose the invoices the plan covers first."))
             if plan.installment_count < 1 or plan.interval_months < 1:
                 raise ValidationError(_("Enter at least one installment, every one month or more."))
             if not plan.first_date:
@@ -111,6 +124,13 @@ class CollectionPaymentPlan(models.Model):
                 for index, amount in enumerate(amounts)
             ]
         return True
+
+    def write(self, vals):
+        if AGREED_FIELDS & set(vals) and any(plan.state != "draft" for plan in self):
+            raise UserError(_(
+                "The client agreed to this plan: its client, invoices and installments cannot change. "
+                "Cancel it and propose a new one."))
+        return super().write(vals)
 
     def action_confirm(self):
         """The client agreed: escalation of the invoices stands still while installments are paid."""
@@ -196,3 +216,23 @@ class CollectionPaymentPlanLine(models.Model):
         for line in self:
             if line.currency_id.compare_amounts(line.amount, 0) <= 0:
                 raise ValidationError(_("Each installment must be a positive amount."))
+
+    def _check_plan_open(self):
+        if any(plan.state != "draft" for plan in self.plan_id):
+            raise UserError(_(
+                "The client agreed to these installments: they cannot change. Cancel the plan and "
+                "propose a new one."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_plan_open()
+        return lines
+
+    def write(self, vals):
+        self._check_plan_open()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_plan_open()
+        return super().unlink()

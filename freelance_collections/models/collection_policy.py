@@ -225,6 +225,7 @@ class CollectionPolicy(models.Model):
         "cap_percent",
         "cap_amount",
         "minimum_charge",
+        "waiver_days",
         "late_fee_product_id",
     )
     def _check_penalty_rules(self):
@@ -236,12 +237,18 @@ class CollectionPolicy(models.Model):
                 errors.append(_("The fixed fee delay cannot be negative."))
             if policy.waiver_days < 0:
                 errors.append(_("The goodwill waiver period cannot be negative."))
+            if policy.cap_amount > 0 and policy.minimum_charge > policy.cap_amount:
+                errors.append(_(
+                    "The cap (%(cap)s) is below the minimum worth charging (%(minimum)s), so nothing would "
+                    "ever be charged: lower the minimum or raise the cap.",
+                    cap=policy.currency_id.format(policy.cap_amount),
+                    minimum=policy.currency_id.format(policy.minimum_charge)))
             if policy._has_penalties() and not policy.late_fee_product_id:
                 errors.append(_("Choose a late fee product: penalties are invoiced with it."))
             policy._raise_errors(errors)
 
     @api.constrains(
-        "reminder_interval_days", "discount_nudge_days", "default_due_days"
+        "reminder_interval_days", "discount_nudge_days", "default_due_days", "contract_threshold_amount"
     )
     def _check_reminders(self):
         for policy in self:
@@ -252,6 +259,10 @@ class CollectionPolicy(models.Model):
             ) < 0:
                 policy._raise_errors(
                     [_("Reminder intervals and due days must be zero or positive numbers of days.")]
+                )
+            if policy.contract_threshold_amount < 0:
+                policy._raise_errors(
+                    [_("The written-contract threshold cannot be negative: enter 0 for no threshold.")]
                 )
 
     @api.constrains("stage_ids")

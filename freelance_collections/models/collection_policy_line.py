@@ -42,3 +42,10 @@ class CollectionFeeBand(models.Model):
     currency_id = fields.Many2one(related="policy_id.currency_id")
     min_debt = fields.Monetary(string="Debt From", required=True, default=0.0)
     amount = fields.Monetary(string="Fixed Fee", required=True)
+
+    def unlink(self):
+        """Deleting a band must leave bands that still start at a debt of 0."""
+        policies = self.policy_id
+        result = super().unlink()
+        policies.exists()._check_penalty_rules()
+        return result

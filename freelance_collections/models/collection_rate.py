@@ -8,6 +8,7 @@ class CollectionRateIndex(models.Model):
     _name = "collection.rate.index"
     _description = "Collection Reference Rate Index"
     _order = "name"
+    _rec_names_search = ["name", "code"]  # a CSV of rates may name its index by code (ECB_MRO)
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
@@ -75,3 +76,24 @@ class CollectionReferenceRate(models.Model):
                         rate=rate.rate,
                     )
                 )
+
+    @api.model
+    def load(self, fields, data):
+        """Odoo's import, refusing rows without a rate: an empty cell would silently import 0%."""
+        if "rate" not in fields:
+            return super().load(fields, data)
+        column = fields.index("rate")
+        date_column = fields.index("date") if "date" in fields else None
+        messages = []
+        for index, row in enumerate(data):
+            if column < len(row) and not str(row[column] or "").strip():
+                day = row[date_column] if date_column is not None and date_column < len(row) else ""
+                messages.append({
+                    "type": "error", "record": index, "rows": {"from": index, "to": index}, "field": "rate",
+                    "message": _("The rate on %(date)s is empty: enter the annual rate in percent "
+                                 "(0 if it really was 0).", date=day) if day else
+                    _("A row has no rate: enter the annual rate in percent (0 if it really was 0)."),
+                })
+        if messages:
+            return {"ids": False, "nextrow": 0, "messages": messages}
+        return super().load(fields, data)

@@ -1,6 +1,7 @@
 """The daily collections run: stages from facts, then each newly reached stage's actions, once."""
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -12,7 +13,7 @@ from psycopg2 import errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from ..policy import discounts
 from .account_move import OPEN_INVOICE_DOMAIN
@@ -22,6 +23,8 @@ _logger = logging.getLogger(__name__)
 # Session-level PostgreSQL advisory lock: one collections run at a time, released if the process dies.
 RUN_LOCK_KEY = 0x46434F4C  # "FCOL"
 BATCH_SIZE = 1000
+# "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
+TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
 QUIET_WEEKDAYS = {"none": (), "sat_sun": (5, 6), "fri_sat": (4, 5)}
 
 
@@ -74,8 +77,9 @@ class CollectionPolicy(models.Model):
 
     @api.model
     def _collection_requeue_refused_mails(self, days=7):
-        """Put back in the mail queue the reminders of the last DAYS days that the mail server refused
-        or could not be reached for (Odoo leaves those in exception): they are retried, not lost."""
+        """Put back in the mail queue the reminders of the last DAYS days that the mail server could
+        not be reached for or refused for now (an SMTP 4xx reply); Odoo leaves those in exception:
+        they are retried, not lost. A permanent refusal (5xx: no such address) stays in exception."""
         since = fields.Date.context_today(self) - timedelta(days=days)
         messages = self.env["collection.action.log"].sudo().search(
             [("date", ">=", since), ("mail_message_id", "!=", False)]).mail_message_id
@@ -87,6 +91,8 @@ class CollectionPolicy(models.Model):
         smtp_failed = self.env["mail.notification"].sudo().search([
             ("mail_mail_id", "in", refused.ids), ("failure_type", "=", "mail_smtp"),
         ]).mail_mail_id
+        # a server that answered "try again later" (an SMTP 4xx reply) refused for now, not for good
+        smtp_failed |= refused.filtered(lambda mail: TEMPORARY_SMTP_REPLY.search(mail.failure_reason or ""))
         smtp_failed.write({"state": "outgoing", "failure_reason": False})
         if smtp_failed:
             _logger.info("Collections: %s reminder(s) refused by the mail server queued again.", len(smtp_failed))
@@ -99,7 +105,7 @@ class CollectionPolicy(models.Model):
             company, fields.Date.context_today(self))
         ids = Move._collection_open_invoice_ids(company, due_on=fields.Date.context_today(self))
         done = 0
-        for batch in split_every(batch_size, ids, Move.browse):
+        for batch in Move.browse(ids)._collection_client_batches(batch_size):
             counts, changes = self._collection_run_batch_with_retry(batch)
             report.stage_changes += changes
             for action, count in counts.items():
@@ -342,6 +348,21 @@ class AccountMove(models.Model):
             ("collection_policy_id", "!=", False),
             *(self._collection_due_domain(due_on) if due_on else []),
         ], order="commercial_partner_id, id").ids
+
+    def _collection_client_batches(self, batch_size):
+        """These invoices (ordered by client) in batches of about BATCH_SIZE that never split a
+        client: one client's invoices are reminded together, in one email."""
+        self.fetch(["commercial_partner_id"])
+        batch, last = [], None
+        for move in self:
+            client = move.commercial_partner_id.id
+            if len(batch) >= batch_size and client != last:
+                yield self.browse(batch)
+                batch = []
+            batch.append(move.id)
+            last = client
+        if batch:
+            yield self.browse(batch)
 
     def _collection_plan(self, today, stage_by_move=None):
         """What the run would do today for these invoices, as PlannedAction items.

@@ -99,6 +99,12 @@ class CollectionStage(models.Model):
                 raise ValidationError(
                     _("Stage %(stage)s sends an email: choose its email template.", stage=stage.name)
                 )
+            if stage.mail_template_id and stage.mail_template_id.model != "res.partner":
+                raise ValidationError(_(
+                    "Stage %(stage)s: the email goes to the client, so its template must be one for "
+                    "Contacts, not for %(model)s (%(template)s).",
+                    stage=stage.name, model=stage.mail_template_id.model_id.name or stage.mail_template_id.model,
+                    template=stage.mail_template_id.name))
             if stage.action_activity and not stage.activity_type_id:
                 raise ValidationError(
                     _("Stage %(stage)s schedules an activity: choose its activity type.", stage=stage.name)

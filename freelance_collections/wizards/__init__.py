@@ -1,2 +1,3 @@
 from . import collection_dry_run
 from . import collection_action_wizard
+from . import collection_evidence_pack

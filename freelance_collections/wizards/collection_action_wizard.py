@@ -59,16 +59,26 @@ class CollectionActionWizard(models.TransientModel):
         elif self.mode == "waive":
             self.move_ids.action_collection_waive_penalties(self.reason)
         elif self.mode == "pause":
+            if not self.partner_ids:
+                raise UserError(_("Choose the clients whose escalation is paused."))
             if not self.date:
                 raise ValidationError(_("Choose until when escalation is paused."))
-            self.partner_ids.write({"collection_exception_until": self.date,
-                                    "collection_exception_reason": self.reason})
+            # Collections users pause clients without being allowed to edit contacts: only these two
+            # fields are written as superuser, on clients the user can read (their companies').
+            self.partner_ids.check_access("read")
+            self.partner_ids.sudo().write({"collection_exception_until": self.date,
+                                           "collection_exception_reason": self.reason})
         else:
+            if not self.env.user.has_group("freelance_collections.group_collections_manager"):
+                raise UserError(_("Only a collections manager can hand invoices over to an agency."))
+            moves = self.move_ids.filtered(lambda m: m._is_collection_open())
+            if not moves:
+                raise UserError(_("Choose posted customer invoices that are still to be paid."))
             if not self.agency_partner_id:
                 raise ValidationError(_("Choose the collection agency."))
             if not 0 <= self.agency_commission <= 100:
                 raise ValidationError(_("The agency commission must be between 0 and 100%."))
-            for move in self.move_ids:
+            for move in moves:
                 move.write({"collection_agency_id": self.agency_partner_id.id,
                             "collection_agency_commission": self.agency_commission,
                             "collection_agency_date": today})

@@ -12,3 +12,4 @@ from . import account_move
 from . import sale_make_invoice_advance
 from . import sale_order
 from . import sale_order_deposit
+from . import sale_order_score

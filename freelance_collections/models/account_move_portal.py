@@ -1,0 +1,151 @@
+"""What the customer portal proposes to pay for an invoice in installments under an early-payment offer.
+
+Odoo's portal (account_payment) proposes the early-discount amount only for an invoice with a single
+receivable line (``installment_state == 'epd'``). Our tiers also put the offer on every installment
+(see ``account_move_discount.py``), and there Odoo's portal keeps proposing the *undiscounted*
+balance as the full amount, calls an installment past its due date 'next', and books a payment made
+online for a discounted amount without the discount (the installment stays partly open). This file
+extends both sides:
+
+- ``account.move._get_invoice_next_payment_values``: while the offer is open, the full amount is the
+  sum of the discounted installments, the installments past their due date are proposed first
+  ('overdue'), and the discount is reported as Odoo reports it for its own early discount;
+- ``payment.transaction._create_payment``: a portal payment equal to the discounted amount of the
+  first N open installments books the discount on them, as the payment register does.
+"""
+
+from odoo import fields, models
+from odoo.tools import float_compare
+
+PAYMENT_TERM = "payment_term"
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _collection_uses_tiers(self):
+        # Whether the policy's tiers apply is the company's business, not the reader's: a portal
+        # client listing its invoices (Odoo asks each one for its next payment, hence for its early
+        # discount) has no access to collection policies.
+        return super(AccountMove, self.sudo())._collection_uses_tiers()
+
+    def _collection_discount_days_left(self):
+        """Days left to take the early-payment offer (0 on its last day), or None without an offer."""
+        self.ensure_one()
+        if not self.collection_discount_deadline:
+            return None
+        today = fields.Date.context_today(self)
+        return max(0, (self.collection_discount_deadline - today).days)
+
+    def _collection_portal_installment_offer(self, on_date):
+        """The open receivable lines, in the order they fall due, when this invoice is in installments
+        and its tiers' offer can be taken on ON_DATE; else an empty recordset."""
+        self.ensure_one()
+        terms = self.line_ids.filtered(lambda line: line.display_type == PAYMENT_TERM)
+        if self.move_type != "out_invoice" or len(terms) < 2 or not self._collection_uses_tiers() \
+                or not self._is_eligible_for_early_payment_discount(self.currency_id, on_date):
+            return terms.browse()
+        return terms.filtered(lambda line: not line.reconciled).sorted(
+            lambda line: (line.date_maturity or line.date, line.id))
+
+    def _get_invoice_next_payment_values(self, custom_amount=None):
+        today = fields.Date.context_today(self)
+        open_lines = self._collection_portal_installment_offer(today)
+        if open_lines and custom_amount is not None:
+            discounted = sum(open_lines.mapped("discount_amount_currency")) * -self.direction_sign
+            if self.currency_id.is_zero(custom_amount - self.amount_residual) \
+                    or self.currency_id.is_zero(custom_amount - discounted):
+                custom_amount = None  # a link for the whole balance: proposed discounted, as Odoo does
+        values = super()._get_invoice_next_payment_values(custom_amount=custom_amount)
+        if not values or not open_lines:
+            return values
+        # Odoo's installments data already carries each open installment's discounted amount.
+        installments = values["not_reconciled_installments"]
+        discounted_total = self.currency_id.round(
+            sum(installment["amount_residual_currency_unsigned"] for installment in installments))
+        overdue = [installment for installment in installments if installment["date_maturity"] < today]
+        if overdue and custom_amount is None:
+            values.update({
+                "installment_state": "overdue",
+                "next_amount_to_pay": self.currency_id.round(
+                    sum(installment["amount_residual_currency_unsigned"] for installment in overdue)),
+                "next_payment_reference": f"{self.name}-{overdue[0]['number']}",
+                "next_due_date": overdue[0]["date_maturity"],
+            })
+        discount = self.currency_id.round(self.amount_residual - discounted_total)
+        deadline = min(installment["line"].discount_date for installment in installments)
+        days_left = max(0, (deadline - today).days)
+        values.update({
+            "amount_due": discounted_total,
+            # As Odoo reports its own early discount: the modal says the discount is applied.
+            "epd_discount_amount_currency": discount,
+            "discount_date": fields.Date.to_string(deadline),
+            "epd_days_left": days_left,
+            "epd_discount_msg": self.env._(
+                "Discount of %(amount)s if paid within %(days)s days",
+                amount=self.currency_id.format(discount), days=days_left,
+            ) if days_left else self.env._(
+                "Discount of %(amount)s if paid today", amount=self.currency_id.format(discount)),
+        })
+        return values
+
+    def _get_default_payment_link_values(self):
+        """A payment link may still ask for the whole balance while the offer is open (as Odoo's own
+        early discount does); the link then says a discount applies."""
+        values = super()._get_default_payment_link_values()
+        if self._collection_portal_installment_offer(fields.Date.context_today(self)):
+            values.update({
+                "amount_max": self.amount_residual,
+                "has_eligible_epd": True,
+                "discount_date": self.collection_discount_deadline,
+            })
+        return values
+
+    def _collection_portal_discount_write_off(self, amount, currency, on_date):
+        """Write-off values booking the early-payment discount when AMOUNT (in CURRENCY) is paid
+        online on ON_DATE for the first open installments at their discounted amounts; [] when AMOUNT
+        is not such a sum (no discount is then taken)."""
+        self.ensure_one()
+        if currency != self.currency_id:
+            return []
+        lines = self._collection_portal_installment_offer(on_date)
+        sign = -self.direction_sign
+        covered, total = lines.browse(), 0.0
+        for line in lines:
+            covered |= line
+            total += sign * line.discount_amount_currency
+            comparison = float_compare(total, amount, precision_rounding=currency.rounding)
+            if comparison > 0:
+                return []
+            if comparison == 0:
+                break
+        else:
+            return []
+        aml_values_list = [
+            {"aml": line, "amount_currency": -line.amount_residual_currency, "balance": -line.balance}
+            for line in covered
+        ]
+        open_balance = sum(covered.mapped("balance")) - sum(covered.mapped("discount_balance"))
+        counterparts = self.env["account.move"]._get_invoice_counterpart_amls_for_early_payment_discount(
+            aml_values_list, open_balance)
+        write_off = []
+        for values_list in counterparts.values():
+            for values in values_list:
+                write_off.append({**values, "partner_id": self.partner_id.id})
+        return write_off
+
+
+class PaymentTransaction(models.Model):
+    _inherit = "payment.transaction"
+
+    def _create_payment(self, **extra_create_values):
+        """Book the early-payment discount of installments paid online at their discounted amount."""
+        self.ensure_one()
+        invoice = self.invoice_ids
+        if len(invoice) == 1 and invoice.state == "posted" and "write_off_line_vals" not in extra_create_values \
+                and self.operation != "refund":
+            write_off = invoice._collection_portal_discount_write_off(
+                self.amount, self.currency_id, fields.Date.context_today(self))
+            if write_off:
+                extra_create_values = {**extra_create_values, "write_off_line_vals": write_off}
+        return super()._create_payment(**extra_create_values)

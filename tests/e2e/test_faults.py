@@ -1,0 +1,282 @@
+"""Faults on a real process and a real mail server: the run killed with SIGKILL at random points
+(several seeds), then run again; a mail server that answers "try again later" or never answers."""
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from conftest import OdooRunner  # tests/e2e/conftest.py (rootdir-relative import, no package)
+
+CLIENTS = 24
+BATCH = 3
+SEEDS = (11, 23, 47)
+
+# Each client: one invoice 50 days late (reminder email, call activity, two late-fee steps) and one
+# 5 days late, the same client's email covering both.
+SETUP = f"""
+from datetime import timedelta
+from odoo import Command, fields
+today = fields.Date.context_today(env['res.partner'])
+ref = env.ref
+policy = env['collection.policy'].create({{
+    'name': 'Fault policy', 'quiet_days': 'none', 'reminder_interval_days': 7, 'attach_statement': False,
+    'penalty_tier_ids': [Command.create({{'days_late': 15, 'percent': 5}}),
+                         Command.create({{'days_late': 45, 'percent': 10}})],
+    'fixed_fee': 40,
+    'stage_ids': [
+        Command.create({{'name': 'Friendly', 'days': 1, 'action_email': True,
+                        'mail_template_id': ref('freelance_collections.mail_template_friendly').id}}),
+        Command.create({{'name': 'Call', 'days': 30, 'action_activity': True, 'action_email': True,
+                        'mail_template_id': ref('freelance_collections.mail_template_firm').id,
+                        'activity_type_id': ref('freelance_collections.mail_activity_collection_call').id}}),
+    ],
+}})
+env.company.write({{'collection_policy_id': policy.id, 'email': 'billing@freelancer.example.com'}})
+for index in range({CLIENTS}):
+    client = env['res.partner'].create({{'name': f'Fault client {{index:03d}}', 'is_company': True,
+                                         'email': f'client{{index:03d}}@example.com'}})
+    for late in (50, 5):
+        move = env['account.move'].create({{
+            'move_type': 'out_invoice', 'partner_id': client.id,
+            'invoice_date': today - timedelta(days=late + 30), 'invoice_date_due': today - timedelta(days=late),
+            'invoice_line_ids': [Command.create({{'name': 'Design work', 'quantity': 1, 'price_unit': 1000,
+                                                 'tax_ids': []}})],
+        }})
+        move.action_post()
+env.cr.commit()
+print('READY', env['account.move'].search_count([('collection_policy_id', '=', policy.id)]))
+"""
+
+RUN = """
+import time
+print('START', time.time(), flush=True)
+result = env['collection.policy']._cron_run_collections(batch_size=%d)
+env.cr.commit()
+print('RESULT', bool(result), time.time(), flush=True)
+""" % BATCH
+
+COUNTS = """
+import json
+cr = env.cr
+def one(query):
+    cr.execute(query)
+    return cr.fetchone()
+counts = {}
+counts['email_logs'], counts['email_keys'] = one(
+    "SELECT count(*), count(DISTINCT key) FROM collection_action_log WHERE action = 'email' AND state = 'done'")
+counts['mails'], counts['mailed_clients'] = one(
+    "SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail JOIN mail_message msg "
+    "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
+counts['activities'], counts['activity_moves'] = one(
+    "SELECT count(*), count(DISTINCT res_id) FROM mail_activity WHERE res_model = 'account.move'")
+counts['fees'], counts['fee_origins'] = one(
+    "SELECT count(*), count(DISTINCT collection_penalty_origin_id) FROM account_move "
+    "WHERE collection_penalty_origin_id IS NOT NULL")
+counts['fee_total'] = float(one("SELECT coalesce(sum(amount_untaxed), 0) FROM account_move "
+                                "WHERE collection_penalty_origin_id IS NOT NULL")[0])
+counts['penalty_logs'] = one("SELECT count(*) FROM collection_action_log WHERE action = 'penalty'")[0]
+counts['unbalanced'] = one(
+    "SELECT count(*) FROM (SELECT move_id FROM account_move_line GROUP BY move_id "
+    "HAVING abs(sum(balance)) > 0.001) unbalanced")[0]
+print(json.dumps(counts))
+"""
+
+# What a complete run gives: every client one email (both invoices in it: batches never split a
+# client), every 50-day invoice a call; every invoice one late-fee invoice: 10% + 40 = 140 on the
+# 50-day one, the fixed 40 on the 5-day one.
+EXPECTED = {
+    "email_logs": 2 * CLIENTS, "email_keys": 2 * CLIENTS, "mails": CLIENTS, "mailed_clients": CLIENTS,
+    "activities": CLIENTS, "activity_moves": CLIENTS, "fees": 2 * CLIENTS, "fee_origins": 2 * CLIENTS,
+    "fee_total": 180.0 * CLIENTS, "penalty_logs": 2 * CLIENTS, "unbalanced": 0,
+}
+
+
+def _createdb_from(template):
+    db = f"fc_fault_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-T", template, db], check=True, capture_output=True)
+    return OdooRunner(db)
+
+
+def _dropdb(runner):
+    subprocess.run(["dropdb", "--if-exists", runner.db], check=False, capture_output=True)
+
+
+def _shell_process(runner, script):
+    cmd = [sys.executable, "-m", "odoo", "shell", f"--addons-path={runner.addons_path}", "-d", runner.db,
+           "--no-http", "--log-level=warn"]
+    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    process.stdin.write(script)
+    process.stdin.close()
+    return process
+
+
+def _shell_logging_errors(runner, script):
+    """Like runner.shell, for scripts where Odoo logs (and survives) a mail delivery error."""
+    cmd = [sys.executable, "-m", "odoo", "shell", f"--addons-path={runner.addons_path}", "-d", runner.db,
+           "--no-http", "--log-level=warn"]
+    result = subprocess.run(cmd, input=script, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def _counts(runner):
+    return json.loads(runner.shell(COUNTS).strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def template_db(odoo_module_db):
+    odoo_module_db.run("-i", "freelance_collections", "--without-demo=all")
+    assert "READY %d" % (2 * CLIENTS) in odoo_module_db.shell(SETUP)
+    return odoo_module_db
+
+
+@pytest.fixture(scope="module")
+def full_run_seconds(template_db):
+    """A complete run on a copy: what every killed run must end with, and how long it takes."""
+    runner = _createdb_from(template_db.db)
+    try:
+        out = runner.shell(RUN)
+        start = float(next(line for line in out.splitlines() if line.startswith("START")).split()[1])
+        end = float(next(line for line in out.splitlines() if line.startswith("RESULT")).split()[2])
+        assert _counts(runner) == EXPECTED
+        return end - start
+    finally:
+        _dropdb(runner)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_killed_at_a_random_point_then_run_again(template_db, full_run_seconds, seed):
+    rng = random.Random(seed)
+    runner = _createdb_from(template_db.db)
+    try:
+        process = _shell_process(runner, RUN)
+        line = ""
+        deadline = time.time() + 120
+        while not line.startswith("START") and time.time() < deadline:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "the run did not start"
+        delay = rng.uniform(0.05, 0.95) * full_run_seconds
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        killed = _counts(runner)
+        assert killed["unbalanced"] == 0, killed
+        assert killed["email_logs"] == killed["email_keys"] and killed["mails"] == killed["mailed_clients"], killed
+        assert killed["fees"] == killed["fee_origins"] == killed["penalty_logs"], killed
+        # run again, twice: everything exactly once
+        for _ in range(2):
+            assert "RESULT True" in runner.shell(RUN)
+        assert _counts(runner) == EXPECTED, f"seed {seed}, killed after {delay:.1f} s: {killed}"
+    finally:
+        _dropdb(runner)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+SEND_QUEUE = """
+env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()
+env.cr.commit()
+print('STATES', json.dumps(sorted(set(env['mail.mail'].search(
+    [('mail_message_id.model', '=', 'res.partner')]).mapped('state')))))
+"""
+
+
+def _states(out):
+    return json.loads(next(line for line in out.splitlines() if line.startswith("STATES")).split(" ", 1)[1])
+
+
+def test_a_server_that_says_try_again_later_then_one_that_never_answers(template_db):
+    runner = _createdb_from(template_db.db)
+    port = _free_port()
+    try:
+        runner.shell(RUN + f"""
+env['ir.mail_server'].create({{'name': 'Sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
+                              'smtp_encryption': 'none', 'sequence': 1}})
+env.cr.commit()
+""")
+        received = []
+
+        class Busy:
+            async def handle_DATA(self, server, session, envelope):
+                return "451 4.3.0 Try again later"
+
+        class Sink(Message):
+            def handle_message(self, message):
+                received.append(message)
+
+        # 1. the server refuses for now (451): Odoo leaves the reminders in exception; the run queues them again
+        busy = Controller(Busy(), hostname="127.0.0.1", port=port)
+        busy.start()
+        try:
+            out = _shell_logging_errors(runner, "import json\n" + SEND_QUEUE)
+        finally:
+            busy.stop()
+        assert _states(out) == ["exception"], out
+        out = runner.shell("import json\nprint('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
+                           "\nenv.cr.commit()")
+        assert f"REQUEUED {CLIENTS}" in out, out
+
+        # 2. a server that accepts the connection and never answers: the send times out, nothing is lost
+        silent = socket.socket()
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", port))
+        silent.listen(5)
+        accepted = []
+        stop = threading.Event()
+
+        def hold():
+            silent.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    accepted.append(silent.accept()[0])
+                except OSError:
+                    continue
+        holder = threading.Thread(target=hold, daemon=True)
+        holder.start()
+        try:
+            out = _shell_logging_errors(runner, "import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
+                               "server.SMTP_TIMEOUT = 2\n" + SEND_QUEUE
+                               + "print('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
+                               "\nenv.cr.commit()")
+        finally:
+            stop.set()
+            holder.join(timeout=5)
+            for conn in accepted:
+                conn.close()
+            silent.close()
+        assert accepted, "Odoo did not connect"
+        assert f"REQUEUED {CLIENTS}" in out, out
+
+        # 3. the server is back: every reminder leaves, once
+        sink = Controller(Sink(), hostname="127.0.0.1", port=port)
+        sink.start()
+        try:
+            out = runner.shell("import json\n" + SEND_QUEUE)
+            for _ in range(50):
+                if len(received) >= CLIENTS:
+                    break
+                time.sleep(0.1)
+        finally:
+            sink.stop()
+        assert _states(out) == ["sent"], out
+        assert sorted(message["To"] for message in received) == sorted(
+            f'"Fault client {n:03d}" <client{n:03d}@example.com>' for n in range(CLIENTS)), \
+            [message["To"] for message in received]
+    finally:
+        _dropdb(runner)
