@@ -25,6 +25,7 @@ class AccountMove(models.Model):
         readonly=False,
         precompute=True,
         tracking=True,
+        check_company=True,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         help="Defaults to the customer's policy, else the company's; can be changed per invoice.",
     )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -15,6 +16,16 @@ class ResCompany(models.Model):
         string="Collections Responsible",
         help="Gets the collection activities (phone calls, confirmations) of invoices without a salesperson.",
     )
+
+    @api.constrains("collection_policy_id")
+    def _check_collection_policy_company(self):
+        for company in self:
+            owner = company.collection_policy_id.company_id
+            if owner and owner != company:
+                raise ValidationError(_(
+                    "Policy %(policy)s belongs to %(owner)s: choose a policy of %(company)s (or one shared "
+                    "by all companies) as its default.", policy=company.collection_policy_id.name,
+                    owner=owner.name, company=company.name))
 
 
 class ResUsers(models.Model):

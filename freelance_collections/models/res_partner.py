@@ -3,10 +3,17 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..policy import scoring, stages
 from .account_move import OPEN_INVOICE_DOMAIN
+
+
+# What a collections user may set on a client (the pause), a collections manager too (the override).
+COLLECTION_MANAGER_FIELDS = {"collection_work_stop_override", "collection_work_stop_reason"}
+COLLECTION_PARTNER_FIELDS = COLLECTION_MANAGER_FIELDS | {
+    "collection_exception_until", "collection_exception_reason", "collection_policy_id"}
 
 
 class ResPartner(models.Model):
@@ -417,7 +424,29 @@ class ResPartner(models.Model):
                 ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                 *OPEN_INVOICE_DOMAIN,
             ])._collection_hold_stage()
+        if set(vals) & COLLECTION_MANAGER_FIELDS and not self.env.su \
+                and not self.env.user.has_group("freelance_collections.group_collections_manager"):
+            raise AccessError(_("Only a collections manager can override a client's work stop."))
+        if vals and set(vals) <= COLLECTION_PARTNER_FIELDS and not self.env.su \
+                and not self.browse().has_access("write"):
+            # collections users manage a client's collection settings without the right to edit
+            # contacts; the work-stop override is for collections managers
+            if not self.env.user.has_group("freelance_collections.group_collections_user"):
+                raise AccessError(_("Only collections users can change a client's collection settings."))
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
+
+    @api.constrains("collection_policy_id")
+    def _check_collection_policy_company(self):
+        company = self.env.company
+        for partner in self:
+            policy = partner.collection_policy_id
+            if policy.company_id and policy.company_id != company:
+                raise ValidationError(_(
+                    "Policy %(policy)s belongs to %(owner)s: choose a policy of %(company)s (or one shared "
+                    "by all companies) for %(client)s.", policy=policy.name, owner=policy.company_id.name,
+                    company=company.name, client=partner.display_name))
 
     def action_collection_send_reminder(self):
         invoices = self.env["account.move"].search([

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.base.models.ir_qweb import QWebException
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import CollectionsCommon
@@ -411,3 +411,46 @@ class TestNoSqlInjection(CollectionsCommon):
                 offenders += [f"{path.name}: {match.group(0)}" for match in pattern.finditer(text)]
         self.assertGreaterEqual(queries, 4, "the addon's queries were found")
         self.assertEqual(offenders, [])
+
+
+@tagged("post_install", "-at_install")
+class TestClientSettingsAccess(CollectionsCommon):
+    """Collections users pause and resume a client, managers override its work stop, without the
+    right to edit contacts; nobody else does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = new_test_user(cls.env, login="fc_billing_only", groups="account.group_account_invoice")
+        cls.manager = new_test_user(cls.env, login="fc_manager_only", groups="account.group_account_manager")
+        cls.employee = new_test_user(cls.env, login="fc_employee_only", groups="base.group_user")
+
+    def test_pause_and_resume_by_a_billing_user(self):
+        client = self.client.with_user(self.billing)
+        self.assertFalse(self.env["res.partner"].with_user(self.billing).has_access("write"),
+                         "the billing user cannot edit contacts")
+        client.write({"collection_exception_until": "2099-01-01", "collection_exception_reason": "Valued"})
+        self.assertEqual(str(self.client.collection_exception_until), "2099-01-01")
+        client.action_collection_resume()
+        self.assertFalse(self.client.collection_exception_until)
+        with self.assertRaises(AccessError):
+            client.write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            client.write({"collection_work_stop_override": "release", "collection_work_stop_reason": "Friend"})
+
+    def test_override_by_a_manager_only(self):
+        self.client.with_user(self.manager).write(
+            {"collection_work_stop_override": "release", "collection_work_stop_reason": "Agreed"})
+        self.assertEqual(self.client.collection_work_stop_override, "release")
+        with self.assertRaises(AccessError):
+            self.client.with_user(self.employee).write({"collection_exception_until": "2099-01-01"})
+
+    def test_a_policy_of_another_company_is_refused(self):
+        other = self.setup_other_company(name="Other Co")["company"]
+        foreign = self.env["collection.policy"].create(self._policy_vals("Other's policy", company_id=other.id))
+        with self.assertRaisesRegex(ValidationError, "belongs to Other Co"):
+            self.client.collection_policy_id = foreign
+        with self.assertRaisesRegex(ValidationError, "belongs to Other Co"):
+            self.env.company.collection_policy_id = foreign
+        with self.assertRaises(UserError):
+            self._invoice(collection_policy_id=foreign.id)
