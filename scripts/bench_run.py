@@ -15,6 +15,12 @@ then times on the same data, each in its own transaction (rolled back, so phases
   dry     the dry run over every open invoice.
 
 It prints wall time, SQL queries issued and peak Python memory per phase, and the ratio to the floor.
+
+    python3 scripts/bench_run.py --db fc_bench100k --partners 2000 --invoices 10000 --grow-to 100000
+
+settles 10,000 invoices as above, then copies the settled book in SQL (clients, invoices, late fees,
+action log) up to 100,000 invoices and 20,000 clients, and times the steady state, the 10% change and
+the dry run on it.
 """
 
 import argparse
@@ -105,6 +111,78 @@ def populate(env, partners, invoices, today):
     return created
 
 
+def clone_book(env, target):
+    """Grow the settled book to about TARGET invoices by copying, in SQL, its clients, invoices (with
+    their journal items), late-fee invoices and action log: each copy is the same book in the same
+    state (stages, next-run dates, fees charged, actions done), with new clients and names. Returns
+    the number of invoices added. The ORM would take hours to build and settle 100,000 invoices on
+    this machine; what the run reads of a copy is exactly what it reads of the original."""
+    cr = env.cr
+    cr.execute("SELECT id FROM account_move WHERE ref ~ '^BENCH-[0-9]+$'")
+    originals = [row[0] for row in cr.fetchall()]
+    copies = -(-target // len(originals)) - 1
+    if copies <= 0:
+        return 0
+    cr.execute("SELECT id FROM account_move WHERE collection_penalty_origin_id = ANY(%s)", [originals])
+    sources = originals + [row[0] for row in cr.fetchall()]
+    cr.execute("SELECT id FROM res_partner WHERE name ~ '^Bench client [0-9]+$'")
+    clients = [row[0] for row in cr.fetchall()]
+
+    def columns(table):
+        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                   "AND column_name NOT IN ('id', 'bench_src') ORDER BY ordinal_position", [table])
+        return [row[0] for row in cr.fetchall()]
+
+    for table in ("res_partner", "account_move"):
+        cr.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS bench_src integer")
+    partner_cols, move_cols, line_cols = columns("res_partner"), columns("account_move"), columns("account_move_line")
+    log_cols = columns("collection_action_log")
+    added = 0
+    for copy in range(1, copies + 1):
+        tag = f"-C{copy}"
+        pick = {"name": f"src.name || '{tag}'", "email": f"'c{copy}.' || src.email", "bench_src": "src.id"}
+        cr.execute(
+            f"INSERT INTO res_partner ({', '.join(partner_cols)}, bench_src) "
+            f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in partner_cols)}, src.id "
+            "FROM res_partner src WHERE src.id = ANY(%s)", [clients])
+        cr.execute("CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
+                   "WHERE bench_src IS NOT NULL")
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
+        pick = {"name": f"src.name || '{tag}'", "ref": f"src.ref || '{tag}'",
+                "partner_id": "coalesce(pmap.new, src.partner_id)",
+                "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)"}
+        cr.execute(
+            f"INSERT INTO account_move ({', '.join(move_cols)}, bench_src) "
+            f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in move_cols)}, src.id "
+            "FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id WHERE src.id = ANY(%s)", [sources])
+        added += cr.rowcount
+        cr.execute("CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
+                   "FROM account_move WHERE bench_src IS NOT NULL")
+        cr.execute("UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
+                   "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old")
+        pick = {"move_id": "mmap.new", "move_name": "mmap.name", "partner_id": "coalesce(pmap.new, src.partner_id)"}
+        cr.execute(
+            f"INSERT INTO account_move_line ({', '.join(line_cols)}) "
+            f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in line_cols)} "
+            "FROM account_move_line src JOIN mmap ON mmap.old = src.move_id "
+            "LEFT JOIN pmap ON pmap.old = src.partner_id")
+        pick = {"move_id": "mmap.new", "partner_id": "coalesce(pmap.new, src.partner_id)",
+                "key": "regexp_replace(src.key, '^[0-9]+', mmap.new::text)", "mail_message_id": "NULL"}
+        cr.execute(
+            f"INSERT INTO collection_action_log ({', '.join(log_cols)}) "
+            f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in log_cols)} "
+            "FROM collection_action_log src JOIN mmap ON mmap.old = src.move_id "
+            "LEFT JOIN pmap ON pmap.old = src.partner_id")
+        cr.execute("UPDATE account_move SET bench_src = NULL WHERE bench_src IS NOT NULL")
+        cr.execute("DROP TABLE pmap; DROP TABLE mmap")
+        print(f"  copy {copy}/{copies}: {added} invoices added", flush=True)
+    for table in ("res_partner", "account_move"):
+        cr.execute(f"ALTER TABLE {table} DROP COLUMN bench_src")
+    cr.execute("ANALYZE")
+    env.invalidate_all()
+    return added
+
+
 def measure(env, label, func):
     cr = env.cr
     env.invalidate_all()
@@ -134,6 +212,9 @@ def main():
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=10000)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--grow-to", type=int, default=0,
+                        help="after the first runs, copy the settled book in SQL up to this many invoices "
+                        "(e.g. 100000) and time the other phases on it")
     args = parser.parse_args()
 
     import odoo  # noqa: PLC0415
@@ -168,6 +249,18 @@ def main():
         results.append(measure(env, "second run (fees enter)",
                                lambda: env[Policy]._cron_run_collections(args.batch_size)))
         cr.commit()
+    if args.grow_to:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            started = time.perf_counter()
+            print(f"Growing the settled book to {args.grow_to} invoices (SQL copies)...", flush=True)
+            added = clone_book(env, args.grow_to)
+            cr.commit()
+            print(f"  {added} invoices added in {time.perf_counter() - started:.0f} s", flush=True)
+            open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
+            results.append(measure(env, "floor at the new size",
+                                   lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall())))
+            results.insert(0, results.pop())  # the ratios are to the floor at the size measured
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         results.append(measure(env, "steady state (nothing new)",

@@ -11,10 +11,10 @@
 
 What it does, each time the same way:
 1. prepares the database (committed, idempotent): runs the collections daily run once if no late-fee
-   invoice exists yet (so the late clients have their fees), creates two portal users for demo
-   clients (login `portal.late@example.com` / `portal.deposit@example.com`, password `portal`) and
-   activates Hebrew (he_IL) with the addon's translations, with a third portal user of Forty Days
-   Late SARL who reads Hebrew (`portal.he@example.com`);
+   invoice exists yet (so the late clients have their fees), activates Hebrew (he_IL) with the
+   translations of every installed module, and makes three portal users (password `portal`):
+   `portal.late@example.com` (Forty Days Late SARL), `portal.deposit@example.com` (Deposit Client BV)
+   and `portal.he@example.com` (Forty Days Late SARL, reads Hebrew);
 2. back office, as admin/admin: clients by stage, the policies, a preset's form, invoices in
    collection, an invoice of a stopped client, the dry run, the Collections dashboard, the
    Receivables Aging pivot and the Overdue Clients by Stage kanban;
@@ -29,7 +29,9 @@ What it does, each time the same way:
 Needs `pip install playwright`, Debian's chromium (no browser download: the system one is used),
 wkhtmltopdf and poppler-utils (pdftoppm), and Odoo 18 importable by python3. Right-to-left styles
 (bootstrap flipped for Hebrew) need Odoo's `rtlcss` (`npm install -g rtlcss`); without it the
-Hebrew PDF is still written right to left (dir="rtl") but keeps left-to-right alignments.
+Hebrew PDF is still written right to left (dir="rtl") but keeps left-to-right alignments, and
+an `.rtl` asset bundle built before rtlcss was installed stays cached in ir.attachment (delete
+the `/web/assets/%.rtl.%` attachments to rebuild them).
 `--only NAME[,NAME]` takes only some shots (names of the PNGs, without .png).
 """
 
@@ -71,7 +73,7 @@ def odoo_registry(db):
 
 
 def prepare(registry):
-    """Late fees, portal users and Hebrew; returns {demo client name: its first open invoice id}."""
+    """Late fees, portal users and Hebrew; returns {demo client name: the id of its invoice}."""
     from odoo import SUPERUSER_ID, Command, api
 
     with registry.cursor() as cr:
@@ -79,8 +81,8 @@ def prepare(registry):
         if not env["account.move"].search_count([("collection_penalty_origin_id", "!=", False)]):
             print("running the collections daily run once (late fees of the demo clients)")
             env["collection.policy"]._cron_run_collections()
-        env["res.lang"]._activate_lang("he_IL")
-        env.ref("base.module_freelance_collections")._update_translations(["he_IL"])
+        env["res.lang"]._activate_lang("he_IL")  # as Settings > Languages does: every module's terms
+        env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["he_IL"])
         invoices = {}
         for login, contact_name, client_name, lang in PORTAL_USERS:
             client = env["res.partner"].search([("name", "=", client_name), ("is_company", "=", True)], limit=1)
@@ -171,8 +173,14 @@ def browser_shots(url, db, invoices, wanted):
             save(page, "invoice_work_stop")
         shot("dry_run", "/odoo/action-freelance_collections.action_collection_dry_run",
              ".o_form_view, .o_list_renderer")
-        shot("dashboard", "/odoo/action-freelance_collections.collection_dashboard_action",
-             ".o_form_view .o_field_monetary")
+        if "dashboard" in wanted:  # through the menu: a server action's URL alone shows another app's menu
+            page.goto(f"{url}/odoo/action-freelance_collections.account_move_action_collections")
+            page.wait_for_selector(".o_list_renderer", timeout=60000)
+            page.locator(".o_menu_sections button", has_text="Collections").first.click()
+            page.locator(".dropdown-menu .dropdown-item", has_text="Dashboard").first.click()
+            page.wait_for_selector(".o_form_view .o_field_monetary", timeout=60000)
+            page.wait_for_timeout(1500)
+            save(page, "dashboard")
         shot("receivables_aging", "/odoo/action-freelance_collections.collection_aging_report_action",
              ".o_pivot table tbody tr")
         page.set_viewport_size({"width": 1800, "height": 700})  # every stage column
@@ -185,11 +193,15 @@ def browser_shots(url, db, invoices, wanted):
             ("portal_invoice_installments", PORTAL_USERS[1]),
             ("portal_invoice_he", PORTAL_USERS[2]),
         ]
-        for name, (login_name, _contact, client, _lang) in portal_shots:
+        for name, (login_name, _contact, client, lang) in portal_shots:
             if name not in wanted:
                 continue
             context, page = login(login_name, PORTAL_PASSWORD, "#wrapwrap")
-            page.goto(f"{url}/my/invoices/{invoices[client]}")
+            # the login page left the default language in the frontend_lang cookie, which the portal
+            # prefers to the user's: the language's URL prefix (/he/...) switches it, as the footer's
+            # language selector does
+            prefix = "" if lang == "en_US" else "/" + lang.split("_")[0]
+            page.goto(f"{url}{prefix}/my/invoices/{invoices[client]}")
             page.wait_for_selector("#invoice_collections", timeout=60000)
             page.wait_for_timeout(2000)
             save(page, name, full_page=True)
