@@ -3,7 +3,7 @@ from decimal import Decimal
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..policy import discounts, stages
+from ..policy import stages
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 # Posted customer invoices still to be paid: what collections work on.
@@ -166,15 +166,20 @@ class AccountMove(models.Model):
                 continue
             if policy.id not in ladders:
                 ladders[policy.id] = policy._get_stage_rules()
-            facts = stages.InvoiceFacts(
-                due_date=move.collection_due_date,
-                residual=Decimal(str(move.amount_residual)),
-                paused=move._collection_is_paused(today),
-                held_key=move.collection_paused_stage_id.id or None,
-                paused_days=move.collection_pause_days,
-            )
+            facts = move._collection_stage_facts(today)
             result[move.id] = Stage.browse(stages.decide_stage(ladders[policy.id], facts, today) or [])
         return result
+
+    def _collection_stage_facts(self, today):
+        """What the ladder looks at, for the pure engine."""
+        self.ensure_one()
+        return stages.InvoiceFacts(
+            due_date=self.collection_due_date,
+            residual=Decimal(str(self.amount_residual)),
+            paused=self._collection_is_paused(today),
+            held_key=self.collection_paused_stage_id.id or None,
+            paused_days=self.collection_pause_days,
+        )
 
     def write(self, vals):
         if vals.get("collection_dispute"):

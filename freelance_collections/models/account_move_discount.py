@@ -19,7 +19,6 @@ with the tier's percentage in place of a payment term's, in the policy's tax mod
 
 from collections import defaultdict
 from contextlib import contextmanager
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import frozendict
@@ -248,24 +247,22 @@ class AccountMoveLine(models.Model):
                 grouped[line.move_id] |= line
         return grouped
 
+    def _collection_compute_with_tier_term(self, compute):
+        """Run Odoo's COMPUTE (a method name) with, for the lines of a move lowering its tax base
+        for a tier, that tier standing in for the payment term."""
+        grouped = self._collection_split_mixed()
+        plain = self
+        for lines in grouped.values():
+            plain -= lines
+        getattr(super(AccountMoveLine, plain), compute)()
+        for move, lines in grouped.items():
+            with move._collection_payment_term_in_cache(move._collection_mixed_tier_percent()):
+                getattr(super(AccountMoveLine, lines), compute)()
+
     @api.depends("move_id.collection_policy_id.discount_tier_ids",
                  "move_id.collection_policy_id.discount_computation")
     def _compute_epd_needed(self):
-        grouped = self._collection_split_mixed()
-        plain = self
-        for lines in grouped.values():
-            plain -= lines
-        super(AccountMoveLine, plain)._compute_epd_needed()
-        for move, lines in grouped.items():
-            with move._collection_payment_term_in_cache(move._collection_mixed_tier_percent()):
-                super(AccountMoveLine, lines)._compute_epd_needed()
+        self._collection_compute_with_tier_term("_compute_epd_needed")
 
     def _compute_epd_key(self):
-        grouped = self._collection_split_mixed()
-        plain = self
-        for lines in grouped.values():
-            plain -= lines
-        super(AccountMoveLine, plain)._compute_epd_key()
-        for move, lines in grouped.items():
-            with move._collection_payment_term_in_cache(move._collection_mixed_tier_percent()):
-                super(AccountMoveLine, lines)._compute_epd_key()
+        self._collection_compute_with_tier_term("_compute_epd_key")

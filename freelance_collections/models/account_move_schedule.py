@@ -9,12 +9,10 @@ picks the invoices whose date is empty or has come, with one indexed query.
 """
 
 from datetime import date, timedelta
-from decimal import Decimal
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..policy import stages, wakeup
+from ..policy import wakeup
 
 # Nothing will happen with time alone (paid, disputed, no stage ahead): only a change of facts
 # brings the invoice back.
@@ -71,14 +69,7 @@ class AccountMove(models.Model):
             if move.collection_due_date:
                 if policy.id not in ladders:
                     ladders[policy.id] = policy._get_stage_rules()
-                facts = stages.InvoiceFacts(
-                    due_date=move.collection_due_date,
-                    residual=Decimal(str(move.amount_residual)),
-                    paused=move._collection_is_paused(today),
-                    held_key=move.collection_paused_stage_id.id or None,
-                    paused_days=move.collection_pause_days,
-                )
-                dates.append(wakeup.next_stage_date(ladders[policy.id], facts, today))
+                dates.append(wakeup.next_stage_date(ladders[policy.id], move._collection_stage_facts(today), today))
             if move in penalty_moves:
                 if policy.id not in rules:
                     rules[policy.id] = policy._get_penalty_rules()

@@ -448,7 +448,6 @@ class AccountMove(models.Model):
         if not moves:
             raise UserError(_("Choose posted customer invoices that are still to be paid."))
         default = self.env.ref("freelance_collections.mail_template_friendly")
-        stamp = fields.Datetime.now().isoformat()
         for partner, group in moves.grouped("commercial_partner_id").items():
             stage = max(group.collection_stage_id, key=lambda s: s.days, default=self.env["collection.stage"])
             template = stage.mail_template_id or default

@@ -7,7 +7,6 @@ import random
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -112,25 +111,6 @@ def _dropdb(runner):
     subprocess.run(["dropdb", "--if-exists", runner.db], check=False, capture_output=True)
 
 
-def _shell_process(runner, script):
-    cmd = [sys.executable, "-m", "odoo", "shell", f"--addons-path={runner.addons_path}", "-d", runner.db,
-           "--no-http", "--log-level=warn"]
-    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    process.stdin.write(script)
-    process.stdin.close()
-    return process
-
-
-def _shell_logging_errors(runner, script):
-    """Like runner.shell, for scripts where Odoo logs (and survives) a mail delivery error."""
-    cmd = [sys.executable, "-m", "odoo", "shell", f"--addons-path={runner.addons_path}", "-d", runner.db,
-           "--no-http", "--log-level=warn"]
-    result = subprocess.run(cmd, input=script, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
-
-
 def _counts(runner):
     return json.loads(runner.shell(COUNTS).strip().splitlines()[-1])
 
@@ -161,7 +141,7 @@ def test_killed_at_a_random_point_then_run_again(template_db, full_run_seconds, 
     rng = random.Random(seed)
     runner = _createdb_from(template_db.db)
     try:
-        process = _shell_process(runner, RUN)
+        process = runner.shell_process(RUN)
         line = ""
         deadline = time.time() + 120
         while not line.startswith("START") and time.time() < deadline:
@@ -224,7 +204,7 @@ env.cr.commit()
         busy = Controller(Busy(), hostname="127.0.0.1", port=port)
         busy.start()
         try:
-            out = _shell_logging_errors(runner, "import json\n" + SEND_QUEUE)
+            out = runner.shell("import json\n" + SEND_QUEUE, errors_logged=True)
         finally:
             busy.stop()
         assert _states(out) == ["exception"], out
@@ -250,10 +230,10 @@ env.cr.commit()
         holder = threading.Thread(target=hold, daemon=True)
         holder.start()
         try:
-            out = _shell_logging_errors(runner, "import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
+            out = runner.shell("import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
                                "server.SMTP_TIMEOUT = 2\n" + SEND_QUEUE
                                + "print('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
-                               "\nenv.cr.commit()")
+                               "\nenv.cr.commit()", errors_logged=True)
         finally:
             stop.set()
             holder.join(timeout=5)

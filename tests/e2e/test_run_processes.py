@@ -5,8 +5,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
@@ -84,22 +82,12 @@ def run_db(odoo_module_db):
     return odoo_module_db
 
 
-def _shell_process(runner, script):
-    cmd = [sys.executable, "-m", "odoo", "shell", f"--addons-path={runner.addons_path}", "-d", runner.db,
-           "--no-http", "--log-level=warn"]
-    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    process.stdin.write(script)
-    process.stdin.close()
-    return process
-
-
 def _counts(runner):
     return json.loads(runner.shell(COUNTS).strip().splitlines()[-1])
 
 
 def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
-    slow = _shell_process(run_db, SLOW_RUN)
+    slow = run_db.shell_process(SLOW_RUN)
     batches = 0
     deadline = time.time() + 300
     while batches < 3 and time.time() < deadline:
