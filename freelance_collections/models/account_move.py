@@ -17,6 +17,9 @@ OPEN_INVOICE_DOMAIN = [
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Indexed: the client's collection fields depend on its invoices, so every change of an invoice's
+    # stage makes the ORM look up invoices by client.
+    commercial_partner_id = fields.Many2one(index=True)
     collection_policy_id = fields.Many2one(
         "collection.policy",
         string="Collection Policy",
