@@ -231,8 +231,10 @@ class CollectionPolicy(models.Model):
             ))
 
     def _collection_post_on_invoices(self, items, body):
-        for item in items:
-            item.move._message_log(body=body)
+        """Log BODY in the chatter of the items' invoices, in one batch of messages."""
+        moves = self.env["account.move"].union(*(item.move for item in items))
+        if moves:
+            moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
 
     def _collection_do_manual(self, items):
         for move, stage in {(i.move, i.stage) for i in items}:
