@@ -296,7 +296,7 @@ class CollectionPolicy(models.Model):
 
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
-            template = max(group, key=lambda i: i.stage.days).stage.mail_template_id
+            template = _stages(group)._collection_template("email")
             message = partner._collection_send_reminder(template, moves)
             self._collection_post_on_invoices(group, _(
                 "Reminder %(template)s sent to the client.", template=template.name))
@@ -304,7 +304,7 @@ class CollectionPolicy(models.Model):
         return self._collection_per_client(items, send)
 
     def _collection_do_discount_nudge(self, items):
-        template = self.env.ref("freelance_collections.mail_template_discount_nudge")
+        template = self.env["collection.stage"]._collection_template("discount_nudge")
 
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
@@ -317,14 +317,16 @@ class CollectionPolicy(models.Model):
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             attachments = partner._collection_attach_demand_letter(moves)
-            stage = max(group, key=lambda i: i.stage.days).stage
-            template = (stage.action_email and stage.mail_template_id) or self.env.ref(
-                "freelance_collections.mail_template_formal_notice")
+            template = _stages(group)._collection_template("formal_notice")
             # one letter covers all the invoices: each keeps a copy, the email carries one
             message = partner._collection_send_reminder(template, moves, attachments[:1])
             self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
             return message
         return self._collection_per_client(items, send)
+
+
+def _stages(items):
+    return items[0].stage.browse().union(*(item.stage for item in items))
 
 
 def _group(items, key):
@@ -451,8 +453,7 @@ class AccountMove(models.Model):
             raise UserError(_("Choose posted customer invoices that are still to be paid."))
         default = self.env.ref("freelance_collections.mail_template_friendly")
         for partner, group in moves.grouped("commercial_partner_id").items():
-            stage = max(group.collection_stage_id, key=lambda s: s.days, default=self.env["collection.stage"])
-            template = stage.mail_template_id or default
+            template = group.collection_stage_id._collection_template("email") or default
             message = partner._collection_send_reminder(template, group)
             self.env["collection.action.log"].sudo().create([{
                 "mail_message_id": message.id,

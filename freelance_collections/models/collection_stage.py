@@ -121,6 +121,19 @@ class CollectionStage(models.Model):
     def _check_order(self):
         self.policy_id._check_stages()
 
+    def _collection_template(self, action):
+        """The template the run emails for ACTION ('email', 'formal_notice' or 'discount_nudge') when
+        these stages call for it together: the firmest stage's (empty for an email stage without one)."""
+        stage = max(self, key=lambda s: s.days, default=self.browse())
+        if action == "formal_notice":
+            return (stage.action_email and stage.mail_template_id) or self.env.ref(
+                "freelance_collections.mail_template_formal_notice")
+        if action == "discount_nudge":
+            return self.env.ref("freelance_collections.mail_template_discount_nudge")
+        if action == "email":
+            return stage.mail_template_id
+        return self.env["mail.template"]
+
     def _get_actions(self):
         """Names of the actions this stage performs, in execution order."""
         self.ensure_one()

@@ -170,16 +170,14 @@ class CollectionEvidencePack(models.AbstractModel):
 
     @api.model
     def _log_template(self, log, stages):
-        """The email template an action log's email was made from, by the run's own rules."""
-        stage = max(stages, key=lambda s: s.days, default=log.stage_id)
-        if log.action == "email":
-            return stage.mail_template_id or self.env.ref("freelance_collections.mail_template_friendly")
-        if log.action == "formal_notice":
-            return (stage.action_email and stage.mail_template_id) or self.env.ref(
-                "freelance_collections.mail_template_formal_notice")
-        if log.action == "discount_nudge":
-            return self.env.ref("freelance_collections.mail_template_discount_nudge")
-        return self.env["mail.template"]
+        """The email template an action log's email was made from, by the run's own rule (a reminder
+        sent by hand from a stage without a template is the friendly one)."""
+        if log.action not in ("email", "formal_notice", "discount_nudge"):
+            return self.env["mail.template"]
+        template = (stages or log.stage_id)._collection_template(log.action)
+        if log.action == "email" and not template:
+            return self.env.ref("freelance_collections.mail_template_friendly")
+        return template
 
     @api.model
     def _history_csv(self, client, invoices):
