@@ -11,6 +11,7 @@ from . import account_move
 from . import account_move_deposit
 from . import account_move_discount
 from . import account_move_portal
+from . import payment_transaction
 from . import collection_payment_plan
 from . import collection_penalty
 from . import collection_run

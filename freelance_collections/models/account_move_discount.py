@@ -32,12 +32,14 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _collection_uses_tiers(self):
-        """Whether this invoice's early-payment discount comes from its policy's tiers."""
+        """Whether this invoice's early-payment discount comes from its policy's tiers (the company's
+        business: a portal client asking for its next payment cannot read collection policies)."""
         self.ensure_one()
+        invoice = self.sudo()
         return bool(
-            self.move_type == "out_invoice"
-            and self.collection_policy_id.discount_tier_ids
-            and not self.invoice_payment_term_id.early_discount
+            invoice.move_type == "out_invoice"
+            and invoice.collection_policy_id.discount_tier_ids
+            and not invoice.invoice_payment_term_id.early_discount
         )
 
     def _collection_mixed_tier_percent(self):

@@ -10,8 +10,8 @@ extends both sides:
 - ``account.move._get_invoice_next_payment_values``: while the offer is open, the full amount is the
   sum of the discounted installments, the installments past their due date are proposed first
   ('overdue'), and the discount is reported as Odoo reports it for its own early discount;
-- ``payment.transaction._create_payment``: a portal payment equal to the discounted amount of the
-  first N open installments books the discount on them, as the payment register does.
+- ``_collection_portal_discount_write_off``: what ``payment_transaction.py`` books when a portal
+  payment equals the discounted amount of the first N open installments, as the payment register does.
 """
 
 from odoo import fields, models
@@ -22,12 +22,6 @@ PAYMENT_TERM = "payment_term"
 
 class AccountMove(models.Model):
     _inherit = "account.move"
-
-    def _collection_uses_tiers(self):
-        # Whether the policy's tiers apply is the company's business, not the reader's: a portal
-        # client listing its invoices (Odoo asks each one for its next payment, hence for its early
-        # discount) has no access to collection policies.
-        return super(AccountMove, self.sudo())._collection_uses_tiers()
 
     def _collection_discount_days_left(self):
         """Days left to take the early-payment offer (0 on its last day), or None without an offer."""
@@ -133,19 +127,3 @@ class AccountMove(models.Model):
             for values in values_list:
                 write_off.append({**values, "partner_id": self.partner_id.id})
         return write_off
-
-
-class PaymentTransaction(models.Model):
-    _inherit = "payment.transaction"
-
-    def _create_payment(self, **extra_create_values):
-        """Book the early-payment discount of installments paid online at their discounted amount."""
-        self.ensure_one()
-        invoice = self.invoice_ids
-        if len(invoice) == 1 and invoice.state == "posted" and "write_off_line_vals" not in extra_create_values \
-                and self.operation != "refund":
-            write_off = invoice._collection_portal_discount_write_off(
-                self.amount, self.currency_id, fields.Date.context_today(self))
-            if write_off:
-                extra_create_values = {**extra_create_values, "write_off_line_vals": write_off}
-        return super()._create_payment(**extra_create_values)
