@@ -9,8 +9,10 @@ picks the invoices whose date is empty or has come, with one indexed query.
 """
 
 from datetime import date, timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from ..policy import wakeup
 
@@ -32,6 +34,13 @@ class AccountMove(models.Model):
         help="Technical: the day the daily run looks at this invoice again; empty when its facts "
         "changed since the last run.",
     )
+
+    def _auto_init(self):
+        # Installed on a book with many entries: the column starts empty ("look at it at the next
+        # run"), which is what the compute would write, so Odoo need not compute it for every entry.
+        if not column_exists(self.env.cr, "account_move", "collection_next_run_date"):
+            create_column(self.env.cr, "account_move", "collection_next_run_date", "date")
+        return super()._auto_init()
 
     @api.depends(
         "state", "payment_state", "amount_residual", "invoice_date", "collection_due_date",
