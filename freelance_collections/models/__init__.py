@@ -7,6 +7,7 @@ from . import collection_action_log
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_pay_link
 from . import account_move
 from . import account_move_deposit
 from . import account_move_discount

@@ -27,6 +27,11 @@ class AccountMove(models.Model):
     collection_penalty_charged = fields.Monetary(
         string="Late Fees Charged", compute="_compute_collection_penalty_charged",
         help="Penalties invoiced so far (untaxed), waived ones included: never charged again.")
+    collection_fee_accrued = fields.Monetary(
+        string="Late Fees Accrued",
+        compute="_compute_collection_fee_accrued",
+        help="Late fees accrued so far and not invoiced yet: they are invoiced at the policy's moments "
+        "(a stage that invoices fees, the monthly invoicing, the payment of the invoice).")
     collection_penalties_waived = fields.Boolean(
         string="Late Fees Waived", copy=False, tracking=True,
         help="A manager waived the late fees of this invoice: no more are charged.")
@@ -37,6 +42,15 @@ class AccountMove(models.Model):
             fees = move.collection_penalty_ids.filtered(lambda m: m.state == "posted")
             move.collection_penalty_count = len(fees)
             move.collection_penalty_charged = sum(fees.mapped("amount_untaxed"))
+
+    def _compute_collection_fee_accrued(self):
+        today = fields.Date.context_today(self)
+        accrued = {move.id: value for move, value in self._collection_penalty_breakdowns(today).items()
+                   if not isinstance(value, str)}
+        for move in self:
+            breakdown = accrued.get(move.id)
+            move.collection_fee_accrued = float(
+                max(breakdown.total - Decimal(str(move.collection_penalty_charged)), 0)) if breakdown else 0.0
 
     # ------------------------------------------------------------------
     # Computation
