@@ -9,6 +9,8 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_pay_link
 from . import account_move
+from . import account_move_policy
+from . import collection_work_stop
 from . import account_move_deposit
 from . import account_move_discount
 from . import account_move_portal

@@ -92,17 +92,6 @@ class AccountMove(models.Model):
         string="Escalation Paused", compute="_compute_collection_paused"
     )
 
-    @api.depends("partner_id", "company_id", "move_type")
-    def _compute_collection_policy_id(self):
-        for move in self:
-            if move.move_type != "out_invoice" or not move.partner_id:
-                move.collection_policy_id = False
-                continue
-            partner = move.partner_id.commercial_partner_id.with_company(move.company_id)
-            move.collection_policy_id = (
-                partner.collection_policy_id or move.company_id.collection_policy_id
-            )
-
     @api.depends(
         "move_type", "invoice_date_due", "line_ids.date_maturity", "line_ids.amount_residual",
         "line_ids.account_type",

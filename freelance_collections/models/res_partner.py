@@ -188,22 +188,6 @@ class ResPartner(models.Model):
             worst = stages.worst_stage(ladder, invoice_stages.ids)
             partner.collection_stage_id = worst or False
 
-    @api.depends(
-        "collection_work_stop_override",
-        "commercial_partner_id.collection_work_stop_override",
-        "commercial_partner_id.collection_invoice_ids.collection_stage_id.stops_work",
-    )
-    def _compute_collection_work_stop(self):
-        for partner in self:
-            commercial = partner.commercial_partner_id
-            override = commercial.collection_work_stop_override
-            if override:
-                partner.collection_work_stop = override == "stop"
-            else:
-                partner.collection_work_stop = any(
-                    commercial.collection_invoice_ids.collection_stage_id.mapped("stops_work")
-                )
-
     @api.depends_context("company")
     def _compute_collection_amounts(self):
         """Due and overdue receivable amounts in the current company's currency, in one query."""

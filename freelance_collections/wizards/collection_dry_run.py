@@ -52,7 +52,12 @@ class CollectionDryRun(models.TransientModel):
         if moves is None:
             Move = self.env["account.move"]
             moves = Move.browse(Move._collection_open_invoice_ids(self.env.company))
-        wizard = self.create({"line_ids": [Command.create(vals) for vals in self._plan_lines(moves, today)]})
+        return self._collection_open_lines(self._plan_lines(moves, today))
+
+    @api.model
+    def _collection_open_lines(self, lines):
+        """The dry run's form showing LINES (values of dry-run lines)."""
+        wizard = self.create({"line_ids": [Command.create(vals) for vals in lines]})
         return {
             "type": "ir.actions.act_window",
             "name": _("Collections Dry Run"),
