@@ -17,6 +17,7 @@ from . import account_move_portal
 from . import payment_transaction
 from . import collection_payment_plan
 from . import collection_penalty
+from . import collection_fee_invoicing
 from . import collection_run
 from . import account_move_schedule
 from . import collection_demo

@@ -139,7 +139,7 @@ class AccountMove(models.Model):
         "state", "payment_state", "amount_residual", "collection_due_date", "collection_policy_id",
         "collection_policy_id.stage_ids.days", "collection_dispute", "collection_paused_stage_id",
         "collection_plan_id", "collection_pause_days",
-        "commercial_partner_id.collection_exception_until",
+        "commercial_partner_id.collection_exception_until", "collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_stage_id(self):
         targets = self._collection_target_stages(fields.Date.context_today(self))
@@ -153,7 +153,9 @@ class AccountMove(models.Model):
         Stage = self.env["collection.stage"]
         for move in self:
             policy = move.collection_policy_id
-            if not policy or not move._is_collection_open() or not move.collection_due_date:
+            origin = move.collection_penalty_origin_id
+            if not policy or not move._is_collection_open() or not move.collection_due_date or (
+                    origin and origin._is_collection_open()):  # late fees are reminded with their invoice
                 result[move.id] = Stage
                 continue
             if policy.id not in ladders:

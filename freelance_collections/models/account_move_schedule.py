@@ -62,6 +62,8 @@ class AccountMove(models.Model):
         result = {}
         penalty_moves = self._collection_penalty_candidates()
         debts = penalty_moves._collection_installment_debts()
+        fee_dates = penalty_moves._collection_next_fee_dates(today)
+        repeat_dates = self._collection_next_repeat_dates(today)
         ladders, rules = {}, {}
         for move in self:
             policy = move.collection_policy_id
@@ -82,7 +84,11 @@ class AccountMove(models.Model):
             if move in penalty_moves:
                 if policy.id not in rules:
                     rules[policy.id] = policy._get_penalty_rules()
-                dates.append(wakeup.next_penalty_date(rules[policy.id], debts.get(move.id, []), today))
+                # fees grow on the penalty dates, and are invoiced on the next moment after them
+                grows = wakeup.next_penalty_date(rules[policy.id], debts.get(move.id, []), today)
+                invoiced = fee_dates.get(move.id)
+                dates.append(max(grows, invoiced) if grows and invoiced else None)
+            dates.append(repeat_dates.get(move.id))
             if move.invoice_date and move.payment_state in ("not_paid", "partial") and move._collection_uses_tiers():
                 dates.append(wakeup.next_discount_date(
                     policy._get_discount_tiers(), move.invoice_date, today, policy.discount_nudge_days))

@@ -56,10 +56,11 @@ class AccountMove(models.Model):
     # Computation
     # ------------------------------------------------------------------
     def _collection_penalty_candidates(self):
-        """Open invoices whose policy charges penalties and that are not paused, waived or fees."""
+        """Invoices whose policy charges penalties, open and not paused, or paid with fees up to the
+        payment still to invoice (not settled yet); never waived ones or late-fee invoices."""
         today = fields.Date.context_today(self)
         return self.filtered(
-            lambda m: m._is_collection_open()
+            lambda m: (m._is_collection_open() or m._collection_is_settling())
             and m.collection_policy_id._has_penalties()
             and not m.collection_penalty_origin_id
             and not m.collection_penalties_waived
@@ -67,6 +68,12 @@ class AccountMove(models.Model):
             and m.invoice_date_due
             and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
         )
+
+    def _collection_is_settling(self):
+        """Paid, with the fees up to the payment not invoiced yet."""
+        self.ensure_one()
+        return (self.move_type == "out_invoice" and self.state == "posted"
+                and self.payment_state in ("paid", "in_payment") and not self.collection_fee_settled)
 
     def _collection_installment_debts(self):
         """{move id: [InstallmentDebt]}: each receivable installment of each invoice, with what it
@@ -164,8 +171,9 @@ class AccountMove(models.Model):
         """Create and post the late-fee invoices newly due; return (fee invoices, {move: error})."""
         breakdowns = self._collection_penalty_breakdowns(today)
         errors = {move: value for move, value in breakdowns.items() if isinstance(value, str)}
+        moments = self.browse([move.id for move in breakdowns])._collection_fee_moments(today)
         due = {move: value for move, value in breakdowns.items()
-               if not isinstance(value, str) and value.to_charge > 0}
+               if not isinstance(value, str) and value.to_charge > 0 and move.id in moments}
         if not due:
             return self.browse(), errors
         vals_list = []
@@ -262,6 +270,10 @@ class CollectionPolicy(models.Model):
         run goes on."""
         moves._collection_goodwill_waivers()
         fees, errors = moves._collection_book_penalties(today)
+        # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
+        settled = moves.filtered(lambda m: m._collection_is_settling() and m not in errors)
+        if settled:
+            settled.collection_fee_settled = True
         log_vals = [{
             "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
             "move_id": fee.collection_penalty_origin_id.id,

@@ -15,7 +15,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..policy import discounts
+from ..policy import discounts, fee_invoicing
 from .account_move import OPEN_INVOICE_DOMAIN
 
 _logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class PlannedAction:
     blocked: str = ""  # why it waits (quiet day, throttled, confirmation): nothing is recorded then
     message_id: int = 0  # the email sent to the client, when the action sends one
     failed: bool = False  # carried out but failed: recorded, tried again the next day
+    repeat: int = 0  # the how-manieth repeat of the stage's email (0: the stage's first one)
 
 
 @dataclass
@@ -104,6 +105,9 @@ class CollectionPolicy(models.Model):
         self.env["collection.payment.plan"].with_company(company)._collection_check_plans(
             company, fields.Date.context_today(self))
         ids = Move._collection_open_invoice_ids(company, due_on=fields.Date.context_today(self))
+        settling = Move._collection_settling_invoice_ids(company)  # paid: their last late fees
+        if settling:
+            ids = Move.search([("id", "in", ids + settling)], order="commercial_partner_id, id").ids
         done = 0
         for batch in Move.browse(ids)._collection_client_batches(batch_size):
             counts, changes = self._collection_run_batch_with_retry(batch)
@@ -291,13 +295,19 @@ class CollectionPolicy(models.Model):
 
     def _collection_do_email(self, items):
         """One email per client, listing every invoice that calls for one, in the firmest tone."""
-        # a stage that also issues a formal notice sends its email with the demand letter (see below)
-        items = [item for item in items if not item.stage.action_formal_notice]
+        # a stage that also issues a formal notice sends its email with the demand letter (see
+        # below); its repeats remind of the letter, attached again
+        items = [item for item in items if not item.stage.action_formal_notice or item.repeat]
 
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             template = _stages(group)._collection_template("email")
-            message = partner._collection_send_reminder(template, moves)
+            attachments = None
+            if any(item.stage.action_formal_notice for item in group):
+                attachments = moves._collection_last_demand_letters()
+                if moves[:1].collection_policy_id.attach_statement:
+                    attachments |= partner._collection_statement_attachment()
+            message = partner._collection_send_reminder(template, moves, attachments)
             self._collection_post_on_invoices(group, _(
                 "Reminder %(template)s sent to the client.", template=template.name))
             return message
@@ -388,8 +398,14 @@ class AccountMove(models.Model):
             return []
         moves = self.browse({item.move.id for item in candidates})
         logs = self.env["collection.action.log"].sudo().search_fetch(
-            [("key", "in", [c.key for c in candidates])], ["key", "state"])
+            [("key", "in", [c.key for c in candidates])], ["key", "state", "date"])
         state_by_key = {log.key: log.state for log in logs}
+        repeats = self._collection_repeats(candidates, {log.key: log.date for log in logs if log.state == "done"},
+                                           today)
+        if repeats:
+            candidates += repeats
+            state_by_key.update({log.key: log.state for log in self.env["collection.action.log"].sudo().search_fetch(
+                [("key", "in", [r.key for r in repeats])], ["key", "state"])})
         last_email = self._collection_last_email_dates(moves.commercial_partner_id)
         plan = []
         paused = {move.id for move in moves if move._collection_is_paused(today)}
@@ -412,6 +428,41 @@ class AccountMove(models.Model):
                         item.blocked = _("throttled: last reminder on %(date)s", date=last)
             plan.append(item)
         return plan
+
+    @api.model
+    def _collection_repeats(self, candidates, sent_on, today):
+        """The repeats due TODAY of the stage emails already sent (SENT_ON: {key: date sent}) at
+        stages that repeat them, keyed by cycle so each is sent once."""
+        repeats = []
+        for item in candidates:
+            every = item.stage.repeat_days
+            if item.action == "email" and every and item.key in sent_on:
+                cycle = fee_invoicing.repeat_cycle(sent_on[item.key], today, every)
+                if cycle:
+                    repeats.append(PlannedAction(item.move, item.stage, "email", f"{item.key}:repeat:{cycle}",
+                                                 repeat=cycle))
+        return repeats
+
+    def _collection_next_repeat_dates(self, today):
+        """{move id: the day the email of its stage is next repeated} for these invoices."""
+        staged = self.filtered(lambda m: m.collection_stage_id.repeat_days and m.collection_stage_id.action_email)
+        if not staged:
+            return {}
+        keys = {f"{move.id}:{move.collection_stage_id.id}:email": move for move in staged}
+        logs = self.env["collection.action.log"].sudo().search_fetch(
+            [("key", "in", list(keys)), ("state", "=", "done")], ["key", "date"])
+        return {
+            keys[log.key].id: fee_invoicing.next_repeat_date(
+                log.date, today, keys[log.key].collection_stage_id.repeat_days)
+            for log in logs
+        }
+
+    def _collection_last_demand_letters(self):
+        """The demand letter last emailed for these invoices (attached to a repeat of the notice)."""
+        logs = self.env["collection.action.log"].sudo().search(
+            [("move_id", "in", self.ids), ("action", "=", "formal_notice"), ("state", "=", "done"),
+             ("mail_message_id", "!=", False)], order="date desc, id desc", limit=1)
+        return logs.mail_message_id.attachment_ids
 
     def _collection_discount_nudge(self, today):
         """A planned discount reminder when an early-payment tier of the policy ends within the

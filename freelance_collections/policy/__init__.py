@@ -11,6 +11,7 @@ from .discounts import (
     tier_deadline,
     validate_tiers,
 )
+from .fee_invoicing import fee_invoice_due, next_fee_invoice_date, next_repeat_date, repeat_cycle
 from .money import round_money, to_decimal
 from .penalties import (
     BalanceChange,

@@ -1,0 +1,134 @@
+"""Late fees invoiced at the policy's moments, not every day (policy/fee_invoicing.py decides).
+
+Fees accrue every day and are shown as accrued, not yet invoiced (``collection_fee_accrued``); a
+late-fee invoice is issued when the invoice is at a stage that invoices fees and the policy's
+interval since the last one has passed, and once more when the overdue invoice is paid (the fees up
+to the payment date; then ``collection_fee_settled`` and nothing more). A late-fee invoice has no
+stage of its own while its overdue invoice is open: it is reminded with it (listed under it in the
+client's reminders and statement); once the overdue invoice is paid, an unpaid late-fee invoice
+climbs the ladder from its own due date like any invoice.
+"""
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
+
+from ..policy import fee_invoicing
+
+PAID_STATES = ("paid", "in_payment")
+
+
+class CollectionPolicy(models.Model):
+    _inherit = "collection.policy"
+
+    fee_invoice_interval_days = fields.Integer(
+        string="Invoice Late Fees Every (days)", default=30,
+        help="At most one late-fee invoice per overdue invoice in this many days (fees keep accruing "
+        "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
+        "is paid. 0: at every run.")
+
+    @api.constrains("fee_invoice_interval_days")
+    def _check_fee_invoice_interval(self):
+        for policy in self:
+            if policy.fee_invoice_interval_days < 0:
+                policy._raise_errors([_(
+                    "The late-fee invoice interval cannot be negative: enter the number of days between "
+                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
+
+
+class CollectionStage(models.Model):
+    _inherit = "collection.stage"
+
+    invoice_fees = fields.Boolean(
+        string="Invoice Late Fees From Here",
+        help="From this stage on, the late fees accrued are invoiced (at most once per the policy's "
+        "interval). When no stage of the ladder is marked, they are invoiced from the first day late. "
+        "They are always invoiced when the overdue invoice is paid.")
+    repeat_days = fields.Integer(
+        string="Repeat Email Every (days)",
+        help="While the invoice stays unpaid at this stage, its email is sent again every this many "
+        "days (the client's reminder interval and quiet days still apply; nothing is repeated while "
+        "the invoice is disputed or paused). 0: sent once.")
+
+    @api.constrains("repeat_days", "action_email")
+    def _check_repeat_days(self):
+        for stage in self:
+            if stage.repeat_days < 0:
+                stage.policy_id._raise_errors([_(
+                    "Stage %(stage)s: the email cannot repeat every negative number of days; enter 0 "
+                    "to send it once.", stage=stage.name)])
+            if stage.repeat_days and not stage.action_email:
+                stage.policy_id._raise_errors([_(
+                    "Stage %(stage)s repeats its email every %(days)s days but sends none: tick Send "
+                    "Email or set the repeat to 0.", stage=stage.name, days=stage.repeat_days)])
+
+    def _collection_invoices_fees(self):
+        """Whether an invoice at this stage has its accrued fees invoiced (the interval permitting)."""
+        self.ensure_one()
+        ladder = self.policy_id.stage_ids
+        marked = ladder.filtered("invoice_fees")
+        return not marked or any(stage.days <= self.days for stage in marked)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    collection_fee_settled = fields.Boolean(
+        string="Late Fees Settled", copy=False, readonly=True,
+        help="The invoice was paid and the fees up to the payment date were invoiced: no more accrue.")
+
+    def _auto_init(self):
+        # Installed on a book with paid invoices: those are settled (nothing is invoiced on them).
+        if not column_exists(self.env.cr, "account_move", "collection_fee_settled"):
+            create_column(self.env.cr, "account_move", "collection_fee_settled", "boolean")
+            self.env.cr.execute(SQL(
+                "UPDATE account_move SET collection_fee_settled = (payment_state IN %s)", PAID_STATES))
+        return super()._auto_init()
+
+    @api.model
+    def _collection_settling_invoice_ids(self, company):
+        """Ids of COMPANY's invoices paid since the last run whose fees up to the payment were not
+        invoiced yet (the run looks at them once more)."""
+        return self.search([
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", PAID_STATES),
+            ("collection_fee_settled", "=", False),
+            ("collection_policy_id", "!=", False),
+            ("collection_penalty_origin_id", "=", False),
+        ], order="commercial_partner_id, id").ids
+
+    def _collection_last_fee_dates(self):
+        """{move id: date of its last late-fee invoice} (posted ones)."""
+        if not self:
+            return {}
+        groups = self.env["account.move"]._read_group(
+            [("collection_penalty_origin_id", "in", self.ids), ("state", "=", "posted")],
+            ["collection_penalty_origin_id"], ["invoice_date:max"])
+        return {origin.id: last for origin, last in groups}
+
+    def _collection_fee_moments(self, today):
+        """The ids of these invoices whose accrued fees may be invoiced TODAY."""
+        last = self._collection_last_fee_dates()
+        return {
+            move.id for move in self
+            if fee_invoicing.fee_invoice_due(
+                today, paid=move.payment_state in PAID_STATES,
+                stage_invoices_fees=bool(move.collection_stage_id)
+                and move.collection_stage_id._collection_invoices_fees(),
+                last_fee_date=last.get(move.id),
+                interval_days=move.collection_policy_id.fee_invoice_interval_days)
+        }
+
+    def _collection_next_fee_dates(self, today):
+        """{move id: the next day its fees may be invoiced, or None}."""
+        last = self._collection_last_fee_dates()
+        return {
+            move.id: fee_invoicing.next_fee_invoice_date(
+                today, stage_invoices_fees=bool(move.collection_stage_id)
+                and move.collection_stage_id._collection_invoices_fees(),
+                last_fee_date=last.get(move.id),
+                interval_days=move.collection_policy_id.fee_invoice_interval_days)
+            for move in self
+        }
