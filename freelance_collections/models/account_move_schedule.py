@@ -63,6 +63,8 @@ class AccountMove(models.Model):
         penalty_moves = self._collection_penalty_candidates()
         debts = penalty_moves._collection_installment_debts()
         fee_dates = penalty_moves._collection_next_fee_dates(today)
+        pending = {move.id for move, value in penalty_moves._collection_penalty_breakdowns(today).items()
+                   if not isinstance(value, str) and value.to_charge > 0}  # accrued, held for a moment
         repeat_dates = self._collection_next_repeat_dates(today)
         ladders, rules = {}, {}
         for move in self:
@@ -87,7 +89,10 @@ class AccountMove(models.Model):
                 # fees grow on the penalty dates, and are invoiced on the next moment after them
                 grows = wakeup.next_penalty_date(rules[policy.id], debts.get(move.id, []), today)
                 invoiced = fee_dates.get(move.id)
-                dates.append(max(grows, invoiced) if grows and invoiced else None)
+                if move.id in pending:
+                    dates.append(invoiced)
+                else:
+                    dates.append(max(grows, invoiced) if grows and invoiced else None)
             dates.append(repeat_dates.get(move.id))
             if move.invoice_date and move.payment_state in ("not_paid", "partial") and move._collection_uses_tiers():
                 dates.append(wakeup.next_discount_date(

@@ -22,6 +22,12 @@ class TestPenaltyBooking(CollectionsCommon):
                               Command.create({"days_late": 30, "percent": 10})]))
         cls.client.collection_policy_id = cls.stepped
 
+    @classmethod
+    def _policy_vals(cls, name, **extra):
+        # these tests check the arithmetic of each increment: fees invoiced at every run (interval 0);
+        # when they are invoiced with the default interval is tested in test_fee_moments.py
+        return super()._policy_vals(name, **{"fee_invoice_interval_days": 0, **extra})
+
     def _run(self):
         return self.Policy._cron_run_collections()
 

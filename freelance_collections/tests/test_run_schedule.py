@@ -29,7 +29,10 @@ class TestRunSchedule(CollectionsCommon):
                                  Command.create({"days_late": 40, "percent": 10})],
             "fixed_fee": 40,
             "minimum_charge": 1,
+            "fee_invoice_interval_days": 30,
         })
+        # fees are invoiced from the firm stage on, monthly, and when paid
+        cls.policy.stage_ids.filtered(lambda s: s.days == 15).invoice_fees = True
         cls.clients = cls.client | cls.env["res.partner"].create([
             {"name": f"Client {n}", "is_company": True, "email": f"c{n}@example.com"} for n in range(4)])
         cls.Move = cls.env["account.move"]
@@ -48,9 +51,12 @@ class TestRunSchedule(CollectionsCommon):
         self.assertFalse(wrong, f"{today}: stages not up to date (stored, target)")
         todo = [(i.move.name, i.action, i.stage.name) for i in moves._collection_plan(today) if not i.blocked]
         self.assertFalse(todo, f"{today}: actions left behind")
+        moments = moves._collection_fee_moments(today)
         due = {m.name: b.to_charge for m, b in moves._collection_penalty_breakdowns(today).items()
-               if not isinstance(b, str) and b.to_charge}
+               if not isinstance(b, str) and b.to_charge and m.id in moments}
         self.assertFalse(due, f"{today}: late fees left behind")
+        self.assertFalse(self.Move._collection_settling_invoice_ids(self.env.company),
+                         f"{today}: paid invoices whose last late fees were not invoiced")
         stale = moves.filtered(lambda m: m.collection_discount_percent and any(
             line.discount_date and line.discount_date < today and not line.reconciled
             for line in m.line_ids if line.display_type == "payment_term"))
@@ -64,9 +70,10 @@ class TestRunSchedule(CollectionsCommon):
                                           due_date=str(date(2026, 3, 2) - timedelta(days=days)))
             first = self._run()
             self.assertEqual(first.invoices, 6, "new invoices are looked at")
-            fees = invoices.collection_penalty_ids
-            self.assertEqual(len(fees), 2, "the invoices 20 and 40 days late")
-            self.assertEqual(self._run().invoices, 2, "the late-fee invoices enter the ladder at the next run")
+            self.assertFalse(invoices.collection_penalty_ids, "3 and 10 days late: before the firm stage, "
+                             "fees accrue and nothing is invoiced")
+            self.assertEqual([bool(fee) for fee in invoices.mapped("collection_fee_accrued")],
+                             [False, False, False, False, True, True])
             self.assertEqual(self._run().invoices, 0, "the same day again: nothing changed, nothing looked at")
             self.assertTrue(all(invoices.mapped("collection_next_run_date")))
             self._pay(invoices[0], amount=100)
