@@ -61,7 +61,7 @@ class AccountMove(models.Model):
         today = fields.Date.context_today(self)
         return self.filtered(
             lambda m: (m._is_collection_open() or m._collection_is_settling())
-            and m.collection_policy_id._has_penalties()
+            and m.collection_policy_id and m.collection_policy_id._has_penalties()
             and not m.collection_penalty_origin_id
             and not m.collection_penalties_waived
             and not m._collection_is_paused(today)
