@@ -6,7 +6,13 @@ the opening balance, the movements of the period (one row per journal entry) and
 end of the period (each receivable line less what was reconciled with it up to that date).
 """
 
+import base64
+import io
+import logging
+
+import qrcode
 from dateutil.relativedelta import relativedelta
+from reportlab.graphics.utils import RenderPMError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -21,6 +27,9 @@ AGEING_BUCKETS = (
     ("over_90", 91, None),
 )
 STATEMENT_MONTHS_BACK = 3
+QR_SIZE = 120
+
+_logger = logging.getLogger(__name__)
 
 
 def ageing_bucket(days_late):
@@ -80,7 +89,7 @@ class ResPartner(models.Model):
             """l.partner_id = ANY(%(partners)s)
                AND l.company_id = %(company)s
                AND l.parent_state = 'posted'
-               AND l.account_type = 'asset_receivable'""",
+               AND l.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')""",
             partners=self._collection_statement_partner_ids(), company=company.id,
         )
 
@@ -103,8 +112,9 @@ class ResPartner(models.Model):
         company = self.env.company
         currency = company.currency_id
         self.env["account.move.line"].flush_model([
-            "partner_id", "company_id", "parent_state", "account_type", "move_id", "date",
+            "partner_id", "company_id", "parent_state", "account_id", "move_id", "date",
             "date_maturity", "debit", "credit", "balance", "amount_currency", "currency_id"])
+        self.env["account.account"].flush_model(["account_type"])
         self.env["account.partial.reconcile"].flush_model([
             "debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
             "credit_amount_currency", "max_date"])
@@ -138,6 +148,22 @@ class ResPartner(models.Model):
             "ageing_total": currency.round(sum(ageing.values())),
             "balance_url": self._collection_balance_url(),
         }
+
+    def _collection_balance_qr_src(self, url=None):
+        """``data:`` URI of a PNG QR code of URL (default: the client's balance link), inlined so the
+        PDF needs no request to the server. Odoo's barcode generator (``ir.actions.report.barcode``,
+        reportlab) draws it; where reportlab lacks its PNG renderer (reportlab 4 without rlPyCairo)
+        the qrcode library Odoo requires (two-factor authentication uses it) does."""
+        self.ensure_one()
+        url = url or self._collection_balance_url()
+        try:
+            png = self.env["ir.actions.report"].barcode("QR", url, width=QR_SIZE, height=QR_SIZE)
+        except (RenderPMError, ImportError, ValueError) as error:
+            _logger.info("Balance QR code drawn with qrcode, reportlab cannot: %s", error)
+            buffer = io.BytesIO()
+            qrcode.make(url, box_size=4, border=1).save(buffer, format="PNG")
+            png = buffer.getvalue()
+        return f"data:image/png;base64,{base64.b64encode(png).decode()}"
 
     @api.model
     def _collection_statement_bucket_labels(self):
@@ -238,7 +264,12 @@ class ResPartner(models.Model):
         ))
         moves = self.env["account.move"].browse([row["move_id"] for row in rows])
         Currency = self.env["res.currency"]
-        # the fees accrued since the last late-fee invoice (as of today), on the invoices' first line
+        # the fees accrued since the last late-fee invoice (as of today), on the invoices' first line;
+        # computed in one batch for the invoices under a policy (its own prefetch set: the compute
+        # needs a policy on each invoice it runs for)
+        fee_moves = self.env["account.move"].browse(
+            moves.filtered(lambda m: m.move_type == "out_invoice" and m.collection_policy_id).ids)
+        accrued = dict(zip(fee_moves.ids, fee_moves.mapped("collection_fee_accrued"), strict=True))
         fees_shown = set()
         items = []
         for row, move in zip(rows, moves, strict=True):
@@ -247,9 +278,9 @@ class ResPartner(models.Model):
             amount = item_currency.round(row["residual_currency"])
             days_late = (date_to - due_date).days
             fee = 0.0
-            if move.move_type == "out_invoice" and move.id not in fees_shown:
+            if move.id in accrued and move.id not in fees_shown:
                 fees_shown.add(move.id)
-                fee = move.collection_fee_accrued
+                fee = accrued[move.id]
             items.append({
                 "move": move,
                 "name": move.name,
