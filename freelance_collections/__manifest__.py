@@ -33,6 +33,8 @@
         "views/collection_dashboard_views.xml",
         "views/collections_menus.xml",
         "views/portal_templates.xml",
+        "report/report_balance_link.xml",
+        "wizards/collection_statement_wizard_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",
