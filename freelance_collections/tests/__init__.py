@@ -16,3 +16,4 @@ from . import test_portal_tour
 from . import test_dashboard
 from . import test_report_rtl
 from . import test_statement
+from . import test_first_month
