@@ -21,6 +21,15 @@ def test_demo_install_upgrade_uninstall(odoo_db):
     assert demo["Disputing Corp (demo)"] == ["Work stop", True], "held at the stage it had"
     assert demo["Valued Client Co (demo)"] == ["Firm reminder", False], "paused at the stage it had"
     assert demo["Deposit Client BV (demo)"] == [None, False], "deposit paid, balance not yet due"
+    odoo_own = json.loads(odoo_db.shell(
+        "import json\n"
+        "moves = env['account.move'].search([('partner_id.name', '=', 'Deco Addict'), "
+        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), ('payment_state', '!=', 'paid')])\n"
+        "print(json.dumps([[m.collection_policy_id.name, bool(m.collection_stage_id)] for m in moves]))\n"
+    ).strip().splitlines()[-1])
+    assert odoo_own and all(policy == "Freelancer standard" for policy, _staged in odoo_own), \
+        "Odoo's own demo invoices are under collection"
+    assert any(staged for _policy, staged in odoo_own), odoo_own
 
     odoo_db.run("-u", "freelance_collections")
 
