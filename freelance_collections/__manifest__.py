@@ -33,6 +33,7 @@
         "views/collection_dashboard_views.xml",
         "views/collections_menus.xml",
         "views/portal_templates.xml",
+        "views/balance_templates.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",
