@@ -15,3 +15,4 @@ from . import test_portal
 from . import test_portal_tour
 from . import test_dashboard
 from . import test_report_rtl
+from . import test_pay_links
