@@ -35,6 +35,7 @@
         "views/portal_templates.xml",
         "report/report_balance_link.xml",
         "wizards/collection_statement_wizard_views.xml",
+        "views/balance_templates.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",
