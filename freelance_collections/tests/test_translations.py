@@ -19,3 +19,21 @@ class TestTranslations(TransactionCase):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "freelance_collections.action_report_statement", client.ids)[0].decode()
         self.assertIn("Relevé de compte", html, "reports render in the client's language")
+
+    def test_translated_mail_bodies_have_the_pay_links(self):
+        """The French and Hebrew bodies are the current ones (pay links, balance button), not older bodies."""
+        for code in ("fr_FR", "he_IL"):
+            self.env["res.lang"]._activate_lang(code)
+        module = self.env["ir.module.module"].search([("name", "=", "freelance_collections")])
+        module._update_translations(["fr_FR", "he_IL"], overwrite=True)
+        english_button = "View and pay your whole balance"
+        for xmlid in ("courtesy", "friendly", "firm", "work_stop", "formal_notice", "discount_nudge"):
+            template = self.env.ref(f"freelance_collections.mail_template_{xmlid}")
+            for code in ("fr_FR", "he_IL"):
+                with self.subTest(template=xmlid, lang=code):
+                    body = template.with_context(lang=code).body_html
+                    self.assertIn("_collection_balance_url", body)
+                    self.assertIn("_collection_pay_url", body)
+                    self.assertIn("collection_penalty_ids", body, "late fees are listed under their invoice")
+                    self.assertNotIn(english_button, body, "the body is translated")
+                    self.assertNotIn(">Pay now<", body, "the body is translated")
