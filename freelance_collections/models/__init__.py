@@ -21,3 +21,4 @@ from . import collection_demo
 from . import collection_aging_report
 from . import collection_overdue_partner
 from . import collection_dashboard
+from . import collection_delivery
