@@ -26,6 +26,7 @@
         "views/collection_rate_views.xml",
         "views/collection_deposit_template_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_delivery_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_action_log_views.xml",

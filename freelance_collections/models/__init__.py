@@ -25,3 +25,4 @@ from . import collection_aging_report
 from . import collection_overdue_partner
 from . import collection_dashboard
 from . import res_partner_statement
+from . import collection_delivery

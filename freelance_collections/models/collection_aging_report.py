@@ -12,11 +12,14 @@ AGING_BUCKETS = [
 
 
 class CollectionAgingReport(models.Model):
-    """Open receivable lines of posted customer invoices and credit notes, aged from today.
+    """Open receivable lines of posted journal entries, aged from today: the dashboard's basis.
 
-    One row per receivable line (an invoice in installments has one per installment), so an
-    installment falls in the bucket of its own due date. Amounts are in the company currency; a
-    credit note not yet matched with an invoice shows as a negative amount.
+    One row per receivable line not fully reconciled (an invoice in installments has one per
+    installment, so an installment falls in the bucket of its own due date): customer invoices,
+    credit notes, payments and other entries on a receivable account. Amounts are the lines'
+    ``amount_residual`` in the company currency: invoices positive; a credit note or a payment not yet
+    matched with an invoice negative. The client is the commercial partner of the line's partner.
+    The total is the dashboard's open receivables.
     """
 
     _name = "collection.aging.report"
@@ -27,8 +30,9 @@ class CollectionAgingReport(models.Model):
     _depends = {
         "account.account": ["account_type"],
         "account.move": ["commercial_partner_id", "move_type", "invoice_date", "collection_stage_id"],
+        "res.partner": ["commercial_partner_id"],
         "account.move.line": [
-            "move_id", "company_id", "account_id", "parent_state", "amount_residual",
+            "move_id", "company_id", "account_id", "partner_id", "parent_state", "amount_residual",
             "amount_residual_currency", "reconciled", "date_maturity", "date", "currency_id",
             "company_currency_id",
         ],
@@ -36,9 +40,10 @@ class CollectionAgingReport(models.Model):
 
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_id = fields.Many2one("account.move", string="Document", readonly=True)
     move_type = fields.Selection(
-        [("out_invoice", "Customer Invoice"), ("out_refund", "Customer Credit Note")],
+        [("out_invoice", "Customer Invoice"), ("out_refund", "Customer Credit Note"),
+         ("entry", "Payment or Other Entry")],
         string="Type", readonly=True)
     invoice_date = fields.Date(readonly=True)
     stage_id = fields.Many2one("collection.stage", string="Collection Stage", readonly=True)
@@ -63,9 +68,10 @@ class CollectionAgingReport(models.Model):
             CREATE OR REPLACE VIEW %(table)s AS (
                 SELECT line.id AS id,
                        line.company_id AS company_id,
-                       move.commercial_partner_id AS partner_id,
+                       COALESCE(partner.commercial_partner_id, move.commercial_partner_id) AS partner_id,
                        line.move_id AS move_id,
-                       move.move_type AS move_type,
+                       CASE WHEN move.move_type IN ('out_invoice', 'out_refund') THEN move.move_type
+                            ELSE 'entry' END AS move_type,
                        move.invoice_date AS invoice_date,
                        move.collection_stage_id AS stage_id,
                        line.date_maturity AS date_maturity,
@@ -84,11 +90,11 @@ class CollectionAgingReport(models.Model):
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account ON account.id = line.account_id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
                  WHERE account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
                    AND line.amount_residual != 0
                    AND line.reconciled IS NOT TRUE
-                   AND move.move_type IN ('out_invoice', 'out_refund')
             )
             """,
             table=SQL.identifier(self._table),

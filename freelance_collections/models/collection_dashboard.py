@@ -11,6 +11,17 @@ DSO_DAYS = 90
 class CollectionDashboard(models.TransientModel):
     """Key figures of the current company's collections, each from one set-based query.
 
+    - One basis for the receivables: the open receivable lines of posted entries (the Receivables
+      Aging report, collection.aging.report), their ``amount_residual`` in the company currency,
+      grouped by client (the commercial partner of the line's partner).
+    - A client's balance = the sum of its residuals: invoices positive, credit notes and payments not
+      yet matched with an invoice negative.
+    - Open receivables = the sum of the positive balances: what the clients owe. Client credit = the
+      sum of the negative balances, shown positive: what clients in credit have paid or been credited
+      beyond what they owe. Open receivables - client credit = the aging report's total.
+    - Overdue = for each client, its past-due invoice residuals (positive lines whose due date has
+      passed), but no more than the client's balance and never below zero; summed over the clients.
+      So overdue <= open receivables, for each client and in total.
     - DSO = open receivables today / credit sales of the last 90 days (today included) x 90.
     - Late fees: billed = late-fee invoices dated in the period; collected = what settled them
       other than a credit note (payments); waived = what credit notes settled.
@@ -35,10 +46,17 @@ class CollectionDashboard(models.TransientModel):
 
     receivable_amount = fields.Monetary(
         string="Open Receivables", compute="_compute_receivables",
-        help="Still to be paid on posted customer invoices less open credit notes (the aging report's total).")
+        help="What the clients owe: for each client, its posted invoices still to be paid less its credit "
+        "notes and payments not yet matched with an invoice, summed over the clients who owe something.")
+    client_credit_amount = fields.Monetary(
+        string="Client Credit", compute="_compute_receivables",
+        help="Credit notes and payments not yet matched beyond what those clients owe. Open receivables "
+        "less client credit is the Receivables Aging report's total.")
     overdue_amount = fields.Monetary(
         string="Overdue", compute="_compute_receivables",
-        help="Part of the open receivables past its due date.")
+        help="For each client, what its invoices past their due date still owe, but no more than the "
+        "client's balance (credit notes and payments not yet matched count against it) and never "
+        "below zero; summed over the clients. Never more than the open receivables.")
     credit_sales_amount = fields.Monetary(
         string="Credit Sales (90 days)", compute="_compute_receivables",
         help="Total, taxes included, of the customer invoices less credit notes dated in the last 90 days.")
@@ -93,10 +111,7 @@ class CollectionDashboard(models.TransientModel):
         for dashboard in self:
             company = dashboard.company_id
             today = fields.Date.context_today(self)
-            buckets = self.env["collection.aging.report"]._read_group(
-                [("company_id", "=", company.id)], ["bucket"], ["amount_residual:sum"])
-            receivable = sum(amount for _bucket, amount in buckets)
-            overdue = sum(amount for bucket, amount in buckets if bucket != "0_current")
+            receivable, credit, overdue = dashboard._receivable_and_overdue()
             [[sales]] = self.env["account.move"]._read_group([
                 ("company_id", "=", company.id),
                 ("move_type", "in", ("out_invoice", "out_refund")),
@@ -107,11 +122,28 @@ class CollectionDashboard(models.TransientModel):
             sales = sales or 0.0
             currency = company.currency_id
             dashboard.receivable_amount = currency.round(receivable)
+            dashboard.client_credit_amount = currency.round(credit)
             dashboard.overdue_amount = currency.round(overdue)
             dashboard.credit_sales_amount = currency.round(sales)
             dashboard.dso = receivable / sales * DSO_DAYS if currency.compare_amounts(sales, 0) > 0 else 0.0
             dashboard.overdue_partner_count = self.env["collection.overdue.partner"].search_count(
                 [("company_id", "=", company.id)])
+
+    def _receivable_and_overdue(self):
+        """(open receivables, client credit, overdue) of the company on the basis of the class
+        docstring: two grouped queries on the aging report (per client: balance; past-due invoice
+        residuals)."""
+        self.ensure_one()
+        Aging = self.env["collection.aging.report"]
+        domain = [("company_id", "=", self.company_id.id)]
+        balances = dict(Aging._read_group(domain, ["partner_id"], ["amount_residual:sum"]))
+        past_due = Aging._read_group(
+            [*domain, ("bucket", "!=", "0_current"), ("amount_residual", ">", 0)],
+            ["partner_id"], ["amount_residual:sum"])
+        overdue = sum(max(min(amount, balances.get(partner, 0.0)), 0.0) for partner, amount in past_due)
+        owed = sum(balance for balance in balances.values() if balance > 0)
+        credit = -sum(balance for balance in balances.values() if balance < 0)
+        return owed, credit, overdue
 
     @api.depends("company_id", "date_from", "date_to")
     def _compute_fees(self):

@@ -76,6 +76,8 @@ class ResPartner(models.Model):
     collection_exception_reason = fields.Char(string="Pause Reason", tracking=True)
     collection_overdue_amount = fields.Monetary(
         string="Overdue Amount",
+        help="What the client's invoices past their due dates still owe, but no more than the total due "
+        "(credit notes and payments not yet matched count against it).",
         compute="_compute_collection_amounts",
         currency_field="collection_currency_id",
     )
@@ -216,7 +218,9 @@ class ResPartner(models.Model):
             key = partner.commercial_partner_id.id
             partner.collection_currency_id = company.currency_id
             partner.collection_due_amount = due.get(key, 0.0)
-            partner.collection_overdue_amount = overdue.get(key, 0.0)
+            # the dashboard's rule: past-due invoices, up to what the client owes (credit notes and
+            # payments not yet matched count against it)
+            partner.collection_overdue_amount = max(min(overdue.get(key, 0.0), due.get(key, 0.0)), 0.0)
             partner.collection_overdue_count = counts.get(key, 0)
 
     @api.depends_context("company", "allowed_company_ids")

@@ -18,7 +18,8 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             {"name": "Client Co", "is_company": True, "email": "client@example.com"}
         )
         cls.client_contact = cls.env["res.partner"].create(
-            {"name": "Client Accountant", "parent_id": cls.client.id, "type": "invoice"}
+            {"name": "Client Accountant", "parent_id": cls.client.id, "type": "invoice",
+             "email": "accounts@client.example.com"}
         )
 
     @classmethod

@@ -195,3 +195,45 @@ class TestDashboard(CollectionsCommon):
         self.assertEqual(dashboard.overdue_amount, 100)
         self.assertIn("Email", dashboard.next_action_summary, "the dry run's plan, read by a billing user")
         self.assertEqual(dashboard.action_open_aging()["domain"], [("company_id", "=", self.env.company.id)])
+
+    def test_overdue_never_above_what_the_client_owes(self):
+        """Client: 1,000 due 40 days ago, 500 due in 10 days, a 300 credit note and a 900 payment, both
+        not matched with an invoice: it owes 300, so 300 of it is overdue (not 1,000). Client B: 200
+        due 10 days ago, all overdue. Open 500, overdue 500; the aging report totals the same 500.
+        Credit sales of the 90 days: 1,000 + 500 - 300 + 200 = 1,400, DSO = 500 / 1,400 x 90 = 32.1."""
+        self._invoice_on(1000, -70, -40)
+        self._invoice_on(500, -20, 10)
+        credit_note = self._invoice_on(300, -5, -5, move_type="out_refund")
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.client.id,
+            "amount": 900.0, "date": self._day(-2), "journal_id": self.company_data["default_journal_bank"].id,
+        })
+        payment.action_post()
+        self.assertTrue(payment.move_id, "the payment is booked on the receivable account")
+        self._invoice_on(200, -40, -10, partner=self.client_b)
+        self.assertEqual(credit_note.amount_residual, 300, "not matched with an invoice")
+
+        dashboard = self.env["collection.dashboard"].create({})
+        self.assertEqual(dashboard.receivable_amount, 500)
+        self.assertEqual(dashboard.overdue_amount, 500, "300 for the client (its balance), 200 for B")
+        self.assertLessEqual(dashboard.overdue_amount, dashboard.receivable_amount)
+        self.assertEqual(dashboard.client_credit_amount, 0)
+        self.assertEqual(dashboard.credit_sales_amount, 1400)
+        self.assertEqual(dashboard.dso, 32.1)
+        rows = self.env["collection.aging.report"].search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(sum(rows.mapped("amount_residual")), dashboard.receivable_amount)
+        unapplied = rows.filtered(lambda row: row.move_type == "entry")
+        self.assertEqual((unapplied.partner_id, unapplied.amount_residual), (self.client, -900))
+
+    def test_client_in_credit_counts_no_overdue(self):
+        """A credit note larger than the client's overdue invoice: the client owes nothing and nothing
+        of it is overdue; its 100 of credit does not lower what client B owes (250, 250 overdue)."""
+        self._invoice_on(400, -60, -30)
+        self._invoice_on(500, -5, -5, move_type="out_refund")
+        self._invoice_on(250, -60, -30, partner=self.client_b)
+        dashboard = self.env["collection.dashboard"].create({})
+        self.assertEqual(dashboard.receivable_amount, 250)
+        self.assertEqual(dashboard.overdue_amount, 250)
+        self.assertEqual(dashboard.client_credit_amount, 100)
+        rows = self.env["collection.aging.report"].search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(sum(rows.mapped("amount_residual")), 150, "open receivables less client credit")

@@ -83,3 +83,12 @@ class TestPartnerCollections(CollectionsCommon):
         settings.collection_policy_id = other
         settings.execute()
         self.assertEqual(self.env.company.collection_policy_id, other)
+
+    def test_overdue_amount_never_above_total_due(self):
+        with freeze_time("2026-03-01"):
+            self._invoice(amount=1000, due_date="2026-02-01")
+            self._invoice(amount=600, invoice_date="2026-02-20", due_date="2026-02-20", move_type="out_refund")
+            self.client.invalidate_recordset()
+            self.assertEqual(self.client.collection_due_amount, 400)
+            self.assertEqual(self.client.collection_overdue_amount, 400, "not the 1,000 of the invoice")
+            self.assertEqual(self.client.collection_overdue_count, 1)

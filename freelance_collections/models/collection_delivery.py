@@ -1,0 +1,340 @@
+"""Reminders that cannot reach the client: a hard bounce, a blacklisted or a missing address.
+
+Before a reminder is sent, the client's invoicing contact (the template's recipient,
+``address_get(['invoice'])``) is checked: no usable email address, or an address on the blacklist, and
+the email is not sent. After the run, the reminders of the last days are checked against what the mail
+queue did with them: refused for good by the mail server (an SMTP 5xx reply, "550 no such user"), bounced
+back, or without a recipient address. A temporary refusal (4xx) is not one: the run queues it again.
+
+Each case is recorded once on the client's action log (action ``undeliverable``), flags the client and
+gives the collections responsible one activity to fix the address or call. The flag says that the
+client's most recent reminder could not be delivered: it is cleared when a later one is, or when an
+email address of the client changes.
+"""
+
+import logging
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .collection_run import BATCH_SIZE, RUN_LOCK_KEY
+
+_logger = logging.getLogger(__name__)
+
+# SMTPRecipientsRefused: "{'a@b.c': (550, b'5.1.1 no such user')}", a recipient refused for good (a 5xx
+# reply to RCPT TO); the server's code and text. A refused sender or message is no address problem.
+PERMANENT_SMTP_REPLY = re.compile(r"['\"]:\s*\((5\d\d), b?['\"]([^'\"]*)")
+EMAIL_ACTIONS = ("email", "formal_notice", "discount_nudge")
+CHECK_DAYS = 7
+CHECK_LOCK_KEY = RUN_LOCK_KEY + 1  # one delivery check at a time (transaction lock)
+UNDELIVERABLE_REASONS = [
+    ("bounce", "Refused by the mail server"),
+    ("blacklisted", "Blacklisted address"),
+    ("no_email", "No valid email address"),
+]
+ACTIVITY_TYPE = "freelance_collections.mail_activity_collection_undeliverable"
+
+
+class CollectionActionLog(models.Model):
+    _inherit = "collection.action.log"
+
+    action = fields.Selection(
+        selection_add=[("undeliverable", "Undeliverable reminder")],
+        ondelete={"undeliverable": "cascade"},
+    )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    collection_undeliverable = fields.Boolean(
+        string="Reminders Undeliverable", readonly=True, copy=False, index=True,
+        help="The client's last reminder could not be delivered (refused by the mail server, blacklisted "
+        "or missing address). Cleared when a later reminder is delivered or an email address changes.")
+    collection_undeliverable_reason = fields.Selection(
+        UNDELIVERABLE_REASONS, string="Undeliverable Because", readonly=True, copy=False)
+    collection_undeliverable_note = fields.Char(string="Delivery Problem", readonly=True, copy=False)
+    collection_undeliverable_date = fields.Date(string="Undeliverable Since", readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # a new contact with an address for a client whose reminders could not be delivered
+        partners.filtered(lambda p: p.parent_id and p.email)._collection_clear_undeliverable()
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"email", "type", "parent_id"} & set(vals):
+            self._collection_clear_undeliverable()
+        return result
+
+    def _collection_clear_undeliverable(self):
+        """Clear the flag on the clients of these contacts: their address was changed."""
+        flagged = self.commercial_partner_id.filtered("collection_undeliverable")
+        if flagged:
+            flagged.sudo().write({
+                "collection_undeliverable": False, "collection_undeliverable_reason": False,
+                "collection_undeliverable_note": False, "collection_undeliverable_date": False,
+            })
+
+    def _collection_send_reminder(self, template, moves, attachments=None):
+        """Refuse, with the reason, to email a client whose invoicing contact cannot receive it."""
+        problem = self.env["collection.policy"]._collection_unreachable_clients(self).get(self.id)
+        if problem:
+            raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name,
+                              why=problem[1]))
+        return super()._collection_send_reminder(template, moves, attachments=attachments)
+
+
+class CollectionDashboard(models.TransientModel):
+    _inherit = "collection.dashboard"
+
+    undeliverable_partner_count = fields.Integer(
+        string="Undeliverable Reminders", compute="_compute_undeliverable_partner_count",
+        help="Clients whose last reminder could not be delivered: fix the address or call them.")
+
+    @api.depends("company_id")
+    def _compute_undeliverable_partner_count(self):
+        count = self.env["res.partner"].search_count(self._undeliverable_domain())
+        for dashboard in self:
+            dashboard.undeliverable_partner_count = count
+
+    @api.model
+    def _undeliverable_domain(self):
+        return [("collection_undeliverable", "=", True)]
+
+    def action_open_undeliverable_partners(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.res_partner_action_customer")
+        action.update({
+            "name": _("Undeliverable Reminders"),
+            "domain": [],
+            "context": {"search_default_collection_undeliverable": 1},
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+        })
+        return action
+
+
+class CollectionPolicy(models.Model):
+    _inherit = "collection.policy"
+
+    @api.model
+    def _cron_run_collections(self, batch_size=BATCH_SIZE):
+        """The run, then the check of the reminders' delivery (see _collection_check_deliveries)."""
+        report = super()._cron_run_collections(batch_size=batch_size)
+        if report:
+            found = self.sudo()._collection_check_deliveries()
+            if found:
+                report.actions["undeliverable"] += found
+        return report
+
+    # ------------------------------------------------------------------
+    # Before sending: the invoicing contact's address
+    # ------------------------------------------------------------------
+    def _collection_per_client(self, items, send):
+        """Send nothing to a client whose invoicing contact has no usable address or a blacklisted
+        one: the email action is recorded as failed (tried again tomorrow) and the client as
+        undeliverable."""
+        clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
+        unreachable = self._collection_unreachable_clients(clients)
+        if not unreachable:
+            return super()._collection_per_client(items, send)
+        blocked = [item for item in items if item.move.commercial_partner_id.id in unreachable]
+        states = super()._collection_per_client(
+            [item for item in items if item.move.commercial_partner_id.id not in unreachable], send) or {}
+        today = fields.Date.context_today(self)
+        events = {}
+        for item in blocked:
+            partner = item.move.commercial_partner_id
+            reason, note = unreachable[partner.id]
+            states[item.key] = "failed"
+            item.note = note
+            events.setdefault(partner.id, {
+                "key": f"undeliverable:{reason}:{partner.id}:{today}", "partner_id": partner.id,
+                "move_id": item.move.id, "reason": reason, "note": note, "mail_message_id": False,
+            })
+        # the address is checked at each attempt: the client is flagged again even if today's
+        # attempt is on the log already (once per reason and day)
+        self._collection_record_undeliverable(list(events.values()), flag_known=True)
+        return states
+
+    @api.model
+    def _collection_unreachable_clients(self, partners):
+        """{client id: (reason, note)} for the clients among PARTNERS whose invoicing contact has no
+        valid email address or a blacklisted one; one blacklist query for all."""
+        contacts = {partner.id: partner.browse(partner.address_get(["invoice"])["invoice"])
+                    for partner in partners}
+        emails = [contact.email_normalized for contact in contacts.values() if contact.email_normalized]
+        blacklisted = set(self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped(
+            "email")) if emails else set()
+        problems = {}
+        for partner_id, contact in contacts.items():
+            if not contact.email:
+                problems[partner_id] = ("no_email", _(
+                    "%(contact)s has no email address.", contact=contact.display_name))
+            elif not contact.email_normalized:
+                problems[partner_id] = ("no_email", _(
+                    "%(email)s (%(contact)s) is not a valid email address.",
+                    email=contact.email, contact=contact.display_name))
+            elif contact.email_normalized in blacklisted:
+                problems[partner_id] = ("blacklisted", _(
+                    "%(email)s (%(contact)s) is on the email blacklist.",
+                    email=contact.email_normalized, contact=contact.display_name))
+        return problems
+
+    # ------------------------------------------------------------------
+    # After sending: what the mail queue did with the reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _collection_check_deliveries(self, days=CHECK_DAYS):
+        """Record the reminders of the last DAYS days that could not be delivered, flag their clients
+        and clear the flag of the clients whose latest reminder was delivered. Returns how many new
+        undeliverable reminders were recorded. Three queries, whatever the number of reminders."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", CHECK_LOCK_KEY))
+        if not cr.fetchone()[0]:
+            return 0
+        since = fields.Date.context_today(self) - timedelta(days=days)
+        for model, names in (
+            ("collection.action.log", ["date", "action", "partner_id", "move_id", "mail_message_id"]),
+            ("mail.notification", ["mail_message_id", "mail_mail_id", "notification_type",
+                                   "notification_status", "failure_type", "failure_reason"]),
+            ("mail.mail", ["failure_reason"]),
+        ):
+            self.env[model].flush_model(names)
+        # per reminder email: its client, first invoice, first log line (its place in the client's
+        # history) and what became of it
+        rows = self.env.execute_query_dict(SQL(
+            """
+            SELECT log.mail_message_id AS message_id, log.partner_id, MIN(log.move_id) AS move_id,
+                   MIN(log.id) AS position,
+                   BOOL_OR(notif.notification_status = 'sent') AS delivered,
+                   BOOL_OR(notif.notification_status = 'bounce') AS bounced,
+                   BOOL_OR(notif.failure_type IN ('mail_email_missing', 'mail_email_invalid')) AS no_email,
+                   STRING_AGG(COALESCE(notif.failure_reason, mail.failure_reason), ' ')
+                       FILTER (WHERE notif.notification_status IN ('exception', 'bounce')
+                                 -- the server could not be reached: the run queues it again
+                                 AND notif.failure_type IS DISTINCT FROM 'mail_smtp') AS failure
+              FROM collection_action_log log
+              JOIN mail_notification notif ON notif.mail_message_id = log.mail_message_id
+                                          AND notif.notification_type = 'email'
+         LEFT JOIN mail_mail mail ON mail.id = notif.mail_mail_id
+             WHERE log.date >= %(since)s
+               AND log.action IN %(actions)s
+               AND log.mail_message_id IS NOT NULL
+          GROUP BY log.mail_message_id, log.partner_id
+            """,
+            since=since, actions=EMAIL_ACTIONS,
+        ))
+        delivered = defaultdict(int)  # client: position of its latest delivered reminder
+        for row in rows:
+            if row["delivered"]:
+                delivered[row["partner_id"]] = max(delivered[row["partner_id"]], row["position"])
+        events = []
+        for row in rows:
+            reason, note = self._collection_undeliverable_reason(row)
+            if reason and row["position"] > delivered[row["partner_id"]]:
+                events.append({
+                    "key": f"undeliverable:message:{row['message_id']}", "partner_id": row["partner_id"],
+                    "move_id": row["move_id"], "reason": reason, "note": note,
+                    "mail_message_id": row["message_id"],
+                })
+        self._collection_clear_delivered(delivered, since)
+        return len(self._collection_record_undeliverable(events))
+
+    @api.model
+    def _collection_undeliverable_reason(self, row):
+        """(reason, note) of one reminder that could not be delivered, or (False, False)."""
+        failure = (row["failure"] or "").strip()
+        reply = PERMANENT_SMTP_REPLY.search(failure)
+        if reply:
+            return "bounce", _("The mail server refused the reminder: %(code)s %(reply)s",
+                               code=reply.group(1), reply=reply.group(2))
+        if row["bounced"]:
+            return "bounce", _("The reminder bounced: %(reply)s", reply=failure[:200] or _("no details"))
+        if row["no_email"]:
+            return "no_email", _("The reminder had no valid recipient address.")
+        return False, False
+
+    @api.model
+    def _collection_clear_delivered(self, delivered, since):
+        """Clear the flag of the clients whose latest reminder (DELIVERED: client id -> position)
+        came after their latest undeliverable one."""
+        flagged = self.env["res.partner"].sudo().search(
+            [("id", "in", list(delivered)), ("collection_undeliverable", "=", True)])
+        if not flagged:
+            return
+        # an undeliverable reminder sits at its email's first log line, a blocked one at its own line
+        positions = dict(self.env.execute_query(SQL(
+            """
+            SELECT und.partner_id, MAX(COALESCE(
+                       (SELECT MIN(mail_log.id) FROM collection_action_log mail_log
+                         WHERE mail_log.mail_message_id = und.mail_message_id
+                           AND mail_log.action IN %(actions)s), und.id))
+              FROM collection_action_log und
+             WHERE und.action = 'undeliverable' AND und.partner_id IN %(partners)s AND und.date >= %(since)s
+          GROUP BY und.partner_id
+            """,
+            actions=EMAIL_ACTIONS, partners=tuple(flagged.ids), since=since,
+        )))
+        flagged.filtered(lambda partner: delivered[partner.id] > positions.get(partner.id, 0)) \
+            ._collection_clear_undeliverable()
+
+    @api.model
+    def _collection_record_undeliverable(self, events, flag_known=False):
+        """Record EVENTS (dicts: key, partner_id, move_id, reason, note, mail_message_id) not yet on the
+        action log, flag their clients (with FLAG_KNOWN, those of the events already recorded too) and
+        schedule one activity per flagged client that has no open one. Returns the new log lines."""
+        Log = self.env["collection.action.log"].sudo()
+        known = set(Log.search([("key", "in", [event["key"] for event in events])]).mapped("key")) \
+            if events else set()
+        new_events = [event for event in events if event["key"] not in known]
+        logs = Log.create([{
+            "key": event["key"], "partner_id": event["partner_id"], "move_id": event["move_id"],
+            "action": "undeliverable", "state": "failed", "note": event["note"][:250],
+            "mail_message_id": event["mail_message_id"],
+        } for event in new_events])
+        events = events if flag_known else new_events
+        if not events:
+            return logs
+        today = fields.Date.context_today(self)
+        last_by_partner = {event["partner_id"]: event for event in events}
+        by_problem = defaultdict(list)
+        for partner_id, event in last_by_partner.items():
+            by_problem[event["reason"], event["note"][:250]].append(partner_id)
+        for (reason, note), partner_ids in by_problem.items():
+            self.env["res.partner"].sudo().browse(partner_ids).write({
+                "collection_undeliverable": True, "collection_undeliverable_reason": reason,
+                "collection_undeliverable_note": note, "collection_undeliverable_date": today,
+            })
+        self._collection_schedule_undeliverable_activities(last_by_partner)
+        if logs:
+            _logger.info("Collections: %s undeliverable reminder(s) recorded.", len(logs))
+        return logs
+
+    @api.model
+    def _collection_schedule_undeliverable_activities(self, events_by_partner):
+        activity_type = self.env.ref(ACTIVITY_TYPE, raise_if_not_found=False)
+        if not activity_type:
+            return
+        open_for = set(self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "res.partner"), ("res_id", "in", list(events_by_partner)),
+            ("activity_type_id", "=", activity_type.id),
+        ]).mapped("res_id"))
+        Move = self.env["account.move"].sudo()
+        for partner_id, event in events_by_partner.items():
+            if partner_id in open_for:
+                continue
+            self.env["res.partner"].sudo().browse(partner_id).activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=_("Reminder undeliverable: fix the address or call"),
+                note=Markup("<p>%s</p>") % event["note"],
+                user_id=Move.browse(event["move_id"])._collection_responsible().id,
+            )
