@@ -18,3 +18,4 @@ from . import test_report_rtl
 from . import test_statement
 from . import test_first_month
 from . import test_pay_links
+from . import test_delivery
