@@ -80,7 +80,7 @@ def prepare(registry):
         env = api.Environment(cr, SUPERUSER_ID, {})
         if not env["account.move"].search_count([("collection_penalty_origin_id", "!=", False)]):
             print("running the collections daily run once (late fees of the demo clients)")
-            env["collection.policy"]._cron_run_collections()
+            env["collection.run"]._cron_run_collections()
         env["res.lang"]._activate_lang("he_IL")  # as Settings > Languages does: every module's terms
         env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["he_IL"])
         invoices = {}

@@ -1,13 +1,13 @@
-from decimal import Decimal
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..policy import discounts, penalties, stages
+from ..policy.money import to_decimal
 
 
 def _dec(value):
-    return Decimal(str(value or 0.0))
+    return to_decimal(value or 0.0)
 
 
 class CollectionPolicy(models.Model):
@@ -193,6 +193,17 @@ class CollectionPolicy(models.Model):
         help="Reminders are only sent on business days.",
     )
 
+    work_stop_min_amount = fields.Monetary(
+        string="Stop Work From (Overdue)",
+        help="Work stops at a work-stop stage only when the client owes at least this much overdue "
+        "(all its overdue invoices in the company, in the policy currency, converted at the day's rate). "
+        "0: whatever the amount.")
+    fee_invoice_interval_days = fields.Integer(
+        string="Invoice Late Fees Every (days)", default=30,
+        help="At most one late-fee invoice per overdue invoice in this many days (fees keep accruing "
+        "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
+        "is paid. 0: at every run.")
+
     @api.depends("stage_ids")
     def _compute_stage_count(self):
         for policy in self:
@@ -265,10 +276,43 @@ class CollectionPolicy(models.Model):
                     [_("The written-contract threshold cannot be negative: enter 0 for no threshold.")]
                 )
 
+    @api.constrains("work_stop_min_amount", "currency_id", "company_id")
+    def _check_work_stop_min_amount(self):
+        for policy in self:
+            if policy.work_stop_min_amount < 0:
+                policy._raise_errors([_(
+                    "The work-stop threshold cannot be negative: enter 0 to stop work whatever the "
+                    "amount overdue.")])
+            company = policy.company_id
+            if (policy.work_stop_min_amount and company and policy.currency_id != company.currency_id
+                    and not policy.currency_id.with_company(company).rate_ids):
+                policy._raise_errors([_(
+                    "The work-stop threshold is in %(currency)s but %(company)s keeps its books in "
+                    "%(company_currency)s and has no %(currency)s exchange rate to convert it: add a "
+                    "rate (Accounting > Configuration > Currencies) or set the policy currency to "
+                    "%(company_currency)s.", currency=policy.currency_id.name, company=company.name,
+                    company_currency=company.currency_id.name)])
+
+    @api.constrains("fee_invoice_interval_days")
+    def _check_fee_invoice_interval(self):
+        for policy in self:
+            if policy.fee_invoice_interval_days < 0:
+                policy._raise_errors([_(
+                    "The late-fee invoice interval cannot be negative: enter the number of days between "
+                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
+
     @api.constrains("stage_ids")
     def _check_stages(self):
         for policy in self:
             policy._raise_errors(stages.validate_stages(policy._get_stage_rules()))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        result = super().write(vals)
+        self._collection_reschedule()
+        return result
 
     # ------------------------------------------------------------------
     # Pure-engine adapters
@@ -328,6 +372,26 @@ class CollectionPolicy(models.Model):
             stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
             for rank, stage in enumerate(self.stage_ids.sorted(lambda s: (s.days, s.id)))
         ]
+
+    # ------------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------------
+    def _collection_reschedule(self):
+        """Settings of these policies changed: their open invoices are looked at in the next run."""
+        if not self.ids:
+            return
+        self.env["account.move"].flush_model(["collection_policy_id", "collection_next_run_date"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE account_move SET collection_next_run_date = NULL
+             WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
+            """, self.ids))
+        self.env["account.move"].invalidate_model(["collection_next_run_date"])
+
+    def _collection_work_stop_threshold(self, company, date):
+        """The threshold in COMPANY's currency on DATE."""
+        self.ensure_one()
+        return self.currency_id._convert(self.work_stop_min_amount, company.currency_id, company, date)
 
     # ------------------------------------------------------------------
     # Actions

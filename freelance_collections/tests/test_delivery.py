@@ -28,10 +28,11 @@ class TestDelivery(CollectionsCommon):
         cls.policy.write({"reminder_interval_days": 0, "quiet_days": "none"})
         cls.client_contact.email = CONTACT
         cls.Policy = cls.env["collection.policy"]
+        cls.Run = cls.env["collection.run"]
         cls.activity_type = cls.env.ref("freelance_collections.mail_activity_collection_undeliverable")
 
     def _run(self):
-        return self.Policy._cron_run_collections()
+        return self.Run._cron_run_collections()
 
     def _send_queue(self, refuse=None):
         """Send the queued emails; REFUSE maps an address to the SMTP reply to its RCPT TO."""
@@ -75,14 +76,14 @@ class TestDelivery(CollectionsCommon):
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
             self._invoice(partner=other, due_date="2026-02-01")
-            self.assertEqual(self._run().actions["email"], 2)
+            self.assertEqual(self._run().action_counts["email"], 2)
             mails = self._send_queue(refuse={CONTACT: NO_SUCH_USER})
             self.assertEqual(sorted(mails.mapped("state")), ["exception", "sent"])
             self.assertFalse(self.client.collection_undeliverable, "known at the next check")
             self.assertEqual(self._dashboard_count(), 0)
 
             report = self._run()
-            self.assertEqual(report.actions["undeliverable"], 1)
+            self.assertEqual(report.action_counts["undeliverable"], 1)
             log = self._undeliverable_logs()
             self.assertEqual(len(log), 1)
             self.assertEqual((log.state, log.move_id, log.partner_id), ("failed", invoice, self.client))
@@ -107,10 +108,10 @@ class TestDelivery(CollectionsCommon):
             self.assertEqual(found, self.client)
 
             # a second check (and run), the same day or the next: nothing twice
-            self.assertEqual(self.Policy._collection_check_deliveries(), 0)
+            self.assertEqual(self.Run._collection_check_deliveries(), 0)
             self._run()
         with freeze_time("2026-02-06"):
-            self.assertFalse(self._run().actions)
+            self.assertFalse(self._run().action_counts)
             self.assertEqual(len(self._undeliverable_logs()), 1)
             self.assertEqual(len(self._activities()), 1)
             self.assertEqual(self._dashboard_count(), 1)
@@ -136,7 +137,7 @@ class TestDelivery(CollectionsCommon):
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
             report = self._run()
-            self.assertFalse(report.actions.get("email"))
+            self.assertFalse(report.action_counts.get("email"))
             self.assertFalse(self._client_emails(), "nothing sent to a blacklisted address")
             email_log = self.env["collection.action.log"].search(
                 [("move_id", "=", invoice.id), ("action", "=", "email")])
@@ -161,7 +162,7 @@ class TestDelivery(CollectionsCommon):
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
             report = self._run()
-            self.assertFalse(report.actions.get("email"))
+            self.assertFalse(report.action_counts.get("email"))
             self.assertFalse(self._client_emails())
             log = self._undeliverable_logs()
             self.assertEqual(len(log), 1)
@@ -200,7 +201,7 @@ class TestDelivery(CollectionsCommon):
             self._run()
             self.assertTrue(self.client.collection_undeliverable)
         with freeze_time("2026-02-17"):
-            self.assertEqual(self._run().actions["email"], 1, "the firm reminder of the first invoice")
+            self.assertEqual(self._run().action_counts["email"], 1, "the firm reminder of the first invoice")
             self._send_queue()
             self.assertTrue(self.client.collection_undeliverable, "until the next check")
             self._run()

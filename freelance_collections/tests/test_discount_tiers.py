@@ -37,7 +37,7 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertEqual(self._term(invoice).discount_amount_currency, 970.0)
         for run_day in range(2, day + 1):
             with freeze_time(f"2026-03-{run_day:02d}"):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         with freeze_time(paid_on):
             amount = self._register(invoice, paid_on)
         self.assertEqual(amount, expected_amount, "the register proposes the discounted amount")
@@ -64,7 +64,7 @@ class TestDiscountTiers(CollectionsCommon):
         with freeze_time("2026-03-01"):
             invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
         with freeze_time("2026-03-25"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             self.assertEqual(self._register(invoice, date(2026, 3, 25)), 1000.0)
 
     def test_included_mode_lowers_the_tax(self):
@@ -129,7 +129,7 @@ class TestDiscountTiers(CollectionsCommon):
                             "Odoo's own 'upon invoice' discount lines carry the tax reduction")
         for day in range(2, 10):
             with freeze_time(f"2026-03-{day:02d}"):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         self.assertEqual(self._term(invoice).discount_amount_currency, 1183.7, "2% tier: less 20.00")
         with freeze_time("2026-03-09"):
             self.assertEqual(self._register(invoice, date(2026, 3, 9)), 1183.7)
@@ -178,7 +178,7 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertEqual(invoice.collection_discount_saving, 18.0)
         for day in range(5, 10):
             with freeze_time(f"2026-03-{day:02d}"):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         self.assertEqual((second.discount_date, second.discount_amount_currency), (date(2026, 3, 11), 588.0))
         with freeze_time("2026-03-09"):
             amount, payment = self._register_line(second, date(2026, 3, 9))
@@ -225,7 +225,7 @@ class TestDiscountTiers(CollectionsCommon):
         self.stage_pre.mail_template_id = self.env.ref("freelance_collections.mail_template_courtesy")
         with freeze_time("2026-03-28"):  # courtesy stage, 3 days before the due date, offer until 29 March
             invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             email = self.env["mail.message"].search([
                 ("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")])
             self.assertEqual(len(email), 1)

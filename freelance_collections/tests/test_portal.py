@@ -32,7 +32,7 @@ class TestPortalPanel(CollectionsCommon):
                                     collection_deposit_template_id=template.id)
         with freeze_time("2026-04-20"):
             self._pay(invoice, amount=300)
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             html = self._panel(invoice)
             self.assertIn("Installments", html)
             for label in ("Upfront deposit (30%)", "Agreed milestone (30%)", "On completion (40%)"):
@@ -187,7 +187,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
     def test_c_after_the_window_the_balance(self):
         invoice = self._single()
         with freeze_time("2026-03-20"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             values = invoice._get_invoice_next_payment_values()
             self.assertFalse(values["installment_state"])
             self.assertEqual(values["amount_due"], 1000.0)
@@ -210,7 +210,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
     def test_d_an_overdue_installment_after_the_window(self):
         invoice = self._deposit()
         with freeze_time("2026-03-20"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             values = invoice._get_invoice_next_payment_values()
             self.assertEqual(values["installment_state"], "overdue")
             self.assertEqual(values["next_amount_to_pay"], 500.0, "the overdue deposit, undiscounted")

@@ -36,20 +36,20 @@ for name, email in (('Bad Co', '{bad}'), ('Good Co', '{good}')):
     }})
     move.action_post()
 env.cr.commit()
-first = env['collection.policy']._cron_run_collections()
+first = env['collection.run']._cron_run_collections()
 env.cr.commit()
 env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()
 env.cr.commit()
 env.invalidate_all()
 states = sorted(env['mail.mail'].search([('mail_message_id.model', '=', 'res.partner')]).mapped('state'))
-second = env['collection.policy']._cron_run_collections()
+second = env['collection.run']._cron_run_collections()
 env.cr.commit()
-third = env['collection.policy']._cron_run_collections()
+third = env['collection.run']._cron_run_collections()
 env.cr.commit()
 env.invalidate_all()
 activity_type = ref('freelance_collections.mail_activity_collection_undeliverable')
-result = {{'first': dict(first.actions), 'states': states, 'second': dict(second.actions),
-          'third': dict(third.actions)}}
+result = {{'first': dict(first.action_counts), 'states': states, 'second': dict(second.action_counts),
+          'third': dict(third.action_counts)}}
 for name, client in clients.items():
     activities = env['mail.activity'].search([('res_model', '=', 'res.partner'), ('res_id', '=', client.id),
                                               ('activity_type_id', '=', activity_type.id)])

@@ -60,7 +60,7 @@ print('READY', env['account.move'].search_count([('collection_policy_id', '=', p
 RUN = """
 import time
 print('START', time.time(), flush=True)
-result = env['collection.policy']._cron_run_collections(batch_size=%d)
+result = env['collection.run']._cron_run_collections(batch_size=%d)
 env.cr.commit()
 print('RESULT', bool(result), time.time(), flush=True)
 """ % BATCH
@@ -208,7 +208,7 @@ env.cr.commit()
         finally:
             busy.stop()
         assert _states(out) == ["exception"], out
-        out = runner.shell("import json\nprint('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
+        out = runner.shell("import json\nprint('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
                            "\nenv.cr.commit()")
         assert f"REQUEUED {CLIENTS}" in out, out
 
@@ -232,7 +232,7 @@ env.cr.commit()
         try:
             out = runner.shell("import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
                                "server.SMTP_TIMEOUT = 2\n" + SEND_QUEUE
-                               + "print('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
+                               + "print('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
                                "\nenv.cr.commit()", errors_logged=True)
         finally:
             stop.set()

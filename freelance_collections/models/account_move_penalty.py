@@ -259,37 +259,3 @@ class AccountMove(models.Model):
                 origin._collection_waive(_("goodwill: paid within %(days)s days of the late-fee notice", days=days))
                 waived |= origin
         return waived
-
-
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
-
-    def _collection_run_penalties(self, moves, today):
-        """Book the penalties newly due on MOVES (a batch of the run); return the number of fee
-        invoices and {move: error}. A missing reference rate is recorded on the invoice's log and the
-        run goes on."""
-        moves._collection_goodwill_waivers()
-        fees, errors = moves._collection_book_penalties(today)
-        # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
-        settled = moves.filtered(lambda m: m._collection_is_settling() and m not in errors)
-        if settled:
-            settled.collection_fee_settled = True
-        log_vals = [{
-            "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
-            "move_id": fee.collection_penalty_origin_id.id,
-            "partner_id": fee.commercial_partner_id.id,
-            "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
-            "action": "penalty",
-            "note": fee.name,
-        } for fee in fees]
-        error_keys = {move: f"{move.id}:penalty-error:{today}" for move in errors}
-        logged = set(self.env["collection.action.log"].sudo().search(
-            [("key", "in", list(error_keys.values()))]).mapped("key"))
-        for move, error in errors.items():
-            if error_keys[move] not in logged:  # one failure record a day per invoice
-                log_vals.append({"key": error_keys[move], "move_id": move.id,
-                                 "partner_id": move.commercial_partner_id.id,
-                                 "stage_id": move.collection_stage_id.id or False, "action": "penalty",
-                                 "state": "failed", "note": error[:250]})
-        self.env["collection.action.log"].sudo().create(log_vals)
-        return len(fees), errors

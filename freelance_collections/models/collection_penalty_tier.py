@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class CollectionPenaltyTier(models.Model):
+    """Late penalty tier: the TOTAL surcharge once the invoice is DAYS_LATE days late."""
+
+    _name = "collection.penalty.tier"
+    _description = "Late Penalty Tier"
+    _order = "policy_id, days_late, id"
+    _inherit = ["collection.policy.rescheduling.mixin"]
+
+    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
+    days_late = fields.Integer(required=True, string="Days Late")
+    percent = fields.Float(
+        required=True,
+        digits=(5, 2),
+        string="Total Surcharge (%)",
+        help="Total surcharge at this tier, in percent of the amount still due: "
+        "moving from a 5% tier to a 10% tier charges the 5% difference.",
+    )
