@@ -292,7 +292,7 @@ def main():
         actions = ""
         result = row["result"]
         if hasattr(result, "actions"):
-            actions = ", ".join(f"{k} {v}" for k, v in sorted(result.action_counts.items())) or "none"
+            actions = ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())) or "none"
         print(f"{row['phase']:30} {row['seconds']:9.2f} {row['seconds'] / floor:9.0f} {row['queries']:9d} "
               f"{row['peak_mb']:9.1f}  {actions}")
 

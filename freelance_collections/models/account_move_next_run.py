@@ -15,6 +15,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..policy import wakeup
+from .account_move import OPEN_PAYMENT_STATES
 
 # Nothing will happen with time alone (paid, disputed, no stage ahead): only a change of facts
 # brings the invoice back.
@@ -94,7 +95,7 @@ class AccountMove(models.Model):
                 else:
                     dates.append(max(grows, invoiced) if grows and invoiced else None)
             dates.append(repeat_dates.get(move.id))
-            if move.invoice_date and move.payment_state in ("not_paid", "partial") and move._collection_uses_tiers():
+            if move.invoice_date and move.payment_state in OPEN_PAYMENT_STATES and move._collection_uses_tiers():
                 dates.append(wakeup.next_discount_date(
                     policy._get_discount_tiers(), move.invoice_date, today, policy.discount_nudge_days))
             result[move.id] = wakeup.earliest(*dates) or NEVER

@@ -3,14 +3,14 @@
 import dataclasses
 import logging
 from collections import defaultdict
-from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..policy import penalties
-from ..policy.money import round_money
+from ..policy.money import round_money, to_decimal
+from .account_move import OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +23,9 @@ class AccountMove(models.Model):
         help="The overdue invoice this late-fee invoice charges penalties on.")
     collection_penalty_ids = fields.One2many(
         "account.move", "collection_penalty_origin_id", string="Late-Fee Invoices")
+    collection_open_fee_ids = fields.Many2many(
+        "account.move", string="Late-Fee Invoices To Pay", compute="_compute_collection_open_fee_ids",
+        help="The posted late-fee invoices of this invoice still to be paid (listed in reminders).")
     collection_penalty_count = fields.Integer(compute="_compute_collection_penalty_charged")
     collection_penalty_charged = fields.Monetary(
         string="Late Fees Charged", compute="_compute_collection_penalty_charged",
@@ -43,6 +46,12 @@ class AccountMove(models.Model):
             move.collection_penalty_count = len(fees)
             move.collection_penalty_charged = sum(fees.mapped("amount_untaxed"))
 
+    @api.depends("collection_penalty_ids.state", "collection_penalty_ids.payment_state")
+    def _compute_collection_open_fee_ids(self):
+        for move in self:
+            move.collection_open_fee_ids = move.collection_penalty_ids.filtered(
+                lambda fee: fee.state == "posted" and fee.payment_state in OPEN_PAYMENT_STATES)
+
     def _compute_collection_fee_accrued(self):
         today = fields.Date.context_today(self)
         accrued = {move.id: value for move, value in self._collection_penalty_breakdowns(today).items()
@@ -50,7 +59,7 @@ class AccountMove(models.Model):
         for move in self:
             breakdown = accrued.get(move.id)
             move.collection_fee_accrued = float(
-                max(breakdown.total - Decimal(str(move.collection_penalty_charged)), 0)) if breakdown else 0.0
+                max(breakdown.total - to_decimal((move.collection_penalty_charged)), 0)) if breakdown else 0.0
 
     # ------------------------------------------------------------------
     # Computation
@@ -96,13 +105,13 @@ class AccountMove(models.Model):
         debts = defaultdict(list)
         for line in terms.sorted(lambda l: (l.date_maturity or l.date, l.id)):
             digits = line.move_id.currency_id.decimal_places
-            residual = Decimal(str(line.amount_currency))
+            residual = to_decimal((line.amount_currency))
             changes = []
             for day, amount in paid.get(line.id, []):
-                residual -= Decimal(str(amount))
+                residual -= to_decimal((amount))
                 changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
             debts[line.move_id.id].append(penalties.InstallmentDebt(
-                amount=round_money(Decimal(str(line.amount_currency)), digits),
+                amount=round_money(to_decimal((line.amount_currency)), digits),
                 due_date=line.date_maturity or line.move_id.invoice_date_due, balances=tuple(changes)))
         return debts
 
@@ -132,7 +141,7 @@ class AccountMove(models.Model):
                     on_date=today,
                     reference_rates=rates_by_policy[policy.id],
                     digits=move.currency_id.decimal_places,
-                    already_charged=Decimal(str(move.collection_penalty_charged)),
+                    already_charged=to_decimal((move.collection_penalty_charged)),
                 )
             except ValueError as error:
                 result[move] = str(error)
@@ -143,7 +152,7 @@ class AccountMove(models.Model):
         def convert(amount):
             if amount is None:
                 return None
-            return Decimal(str(currency._convert(float(amount), self.currency_id, self.company_id, today)))
+            return to_decimal((currency._convert(float(amount), self.currency_id, self.company_id, today)))
         return dataclasses.replace(
             rules,
             fixed_fee=convert(rules.fixed_fee),
@@ -230,7 +239,7 @@ class AccountMove(models.Model):
         for origin in self:
             fees = origin.collection_penalty_ids.filtered(
                 lambda f: f.state == "posted" and f.payment_state not in ("reversed",))
-            open_fees = fees.filtered(lambda f: f.payment_state in ("not_paid", "partial"))
+            open_fees = fees.filtered(lambda f: f.payment_state in OPEN_PAYMENT_STATES)
             paid_fees = fees - open_fees
             default = [{"ref": _("Waived: %(reason)s", reason=reason)}]
             if open_fees:

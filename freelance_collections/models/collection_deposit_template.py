@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..policy import schedule
+from ..policy.money import to_decimal
 
 
 class CollectionDepositTemplate(models.Model):
@@ -45,7 +44,7 @@ class CollectionDepositTemplate(models.Model):
         self.ensure_one()
         return [
             schedule.DepositLine(
-                percent=Decimal(str(line.percent)),
+                percent=to_decimal(line.percent),
                 trigger=line.trigger,
                 days=line.days,
                 fixed_date=line.fixed_date or None,

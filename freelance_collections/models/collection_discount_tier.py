@@ -7,8 +7,7 @@ class CollectionDiscountTier(models.Model):
     _name = "collection.discount.tier"
     _description = "Early-Payment Discount Tier"
     _order = "policy_id, days, id"
-    _inherit = ["collection.policy.rescheduling.mixin"]
+    _inherit = ["collection.policy.line"]
 
-    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
     days = fields.Integer(required=True, help="Paid within this many days of the invoice date.")
     percent = fields.Float(required=True, digits=(5, 2), string="Discount (%)")

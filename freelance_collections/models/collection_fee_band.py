@@ -7,9 +7,8 @@ class CollectionFeeBand(models.Model):
     _name = "collection.fee.band"
     _description = "Fixed Fee Band"
     _order = "policy_id, min_debt, id"
-    _inherit = ["collection.policy.rescheduling.mixin"]
+    _inherit = ["collection.policy.line"]
 
-    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
     currency_id = fields.Many2one(related="policy_id.currency_id")
     min_debt = fields.Monetary(string="Debt From", required=True, default=0.0)
     amount = fields.Monetary(string="Fixed Fee", required=True)

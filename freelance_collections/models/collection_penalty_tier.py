@@ -7,9 +7,8 @@ class CollectionPenaltyTier(models.Model):
     _name = "collection.penalty.tier"
     _description = "Late Penalty Tier"
     _order = "policy_id, days_late, id"
-    _inherit = ["collection.policy.rescheduling.mixin"]
+    _inherit = ["collection.policy.line"]
 
-    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
     days_late = fields.Integer(required=True, string="Days Late")
     percent = fields.Float(
         required=True,

@@ -6,10 +6,6 @@ from ..policy import discounts, penalties, stages
 from ..policy.money import to_decimal
 
 
-def _dec(value):
-    return to_decimal(value or 0.0)
-
-
 class CollectionPolicy(models.Model):
     """How a company gets paid: deposits, discounts, penalties and the escalation ladder."""
 
@@ -329,7 +325,7 @@ class CollectionPolicy(models.Model):
     def _get_discount_tiers(self):
         self.ensure_one()
         return [
-            discounts.DiscountTier(days=tier.days, percent=_dec(tier.percent))
+            discounts.DiscountTier(days=tier.days, percent=to_decimal(tier.percent))
             for tier in self.discount_tier_ids.sorted(lambda t: (t.days, t.id))
         ]
 
@@ -337,23 +333,23 @@ class CollectionPolicy(models.Model):
         self.ensure_one()
         return penalties.PenaltyRules(
             percent_tiers=tuple(
-                penalties.PercentTier(days_late=tier.days_late, percent=_dec(tier.percent))
+                penalties.PercentTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
                 for tier in self.penalty_tier_ids.sorted(lambda t: (t.days_late, t.id))
             ),
-            fixed_fee=_dec(self.fixed_fee),
+            fixed_fee=to_decimal(self.fixed_fee),
             fee_bands=tuple(
-                penalties.FeeBand(min_debt=_dec(band.min_debt), amount=_dec(band.amount))
+                penalties.FeeBand(min_debt=to_decimal(band.min_debt), amount=to_decimal(band.amount))
                 for band in self.fee_band_ids.sorted(lambda b: (b.min_debt, b.id))
             ),
             fixed_fee_mode=self.fixed_fee_mode,
             fixed_fee_days=self.fixed_fee_days,
             interest_mode=self.interest_mode,
-            annual_rate=_dec(self.annual_rate),
+            annual_rate=to_decimal(self.annual_rate),
             day_count=int(self.day_count),
             grace_days=self.grace_days,
-            cap_percent=_dec(self.cap_percent) if self.cap_percent else None,
-            cap_amount=_dec(self.cap_amount) if self.cap_amount else None,
-            minimum_charge=_dec(self.minimum_charge),
+            cap_percent=to_decimal(self.cap_percent) if self.cap_percent else None,
+            cap_amount=to_decimal(self.cap_amount) if self.cap_amount else None,
+            minimum_charge=to_decimal(self.minimum_charge),
         )
 
     def _get_reference_rates(self):
@@ -362,7 +358,7 @@ class CollectionPolicy(models.Model):
         if self.interest_mode != "reference" or not self.rate_index_id:
             return []
         return [
-            penalties.RatePeriod(start=start, rate=_dec(rate))
+            penalties.RatePeriod(start=start, rate=to_decimal(rate))
             for start, rate in self.rate_index_id._get_rate_periods()
         ]
 
@@ -374,7 +370,7 @@ class CollectionPolicy(models.Model):
         ]
 
     # ------------------------------------------------------------------
-    # BUSINESS METHODS
+    # BUSINESS METHODS AND ACTIONS
     # ------------------------------------------------------------------
     def _collection_reschedule(self):
         """Settings of these policies changed: their open invoices are looked at in the next run."""
@@ -393,9 +389,6 @@ class CollectionPolicy(models.Model):
         self.ensure_one()
         return self.currency_id._convert(self.work_stop_min_amount, company.currency_id, company, date)
 
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
     def action_open_stages(self):
         self.ensure_one()
         return {

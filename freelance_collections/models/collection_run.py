@@ -57,6 +57,12 @@ class CollectionRun(models.Model):
     error = fields.Text(readonly=True)
     log_ids = fields.One2many("collection.action.log", "run_id", string="Actions", readonly=True)
 
+    @property
+    def actions(self):
+        """The run's action counts: {action code: number done}, 0 for the others."""
+        self.ensure_one()
+        return Counter(self.action_counts or {})
+
     def _compute_log_counts(self):
         groups = self.env["collection.action.log"]._read_group(
             [("run_id", "in", self.ids), ("state", "=", "failed")], ["run_id"], ["__count"])

@@ -16,10 +16,9 @@ class CollectionStage(models.Model):
     _name = "collection.stage"
     _description = "Collection Stage"
     _order = "policy_id, days, id"
-    _inherit = ["collection.policy.rescheduling.mixin"]
+    _inherit = ["collection.policy.line"]
 
     name = fields.Char(required=True, translate=True)
-    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
     days = fields.Integer(
         required=True,

@@ -42,16 +42,16 @@ class TestCollectionRun(RunCommon):
             invoice = self._invoice()
             report = self._run()
             self.assertEqual(invoice.collection_stage_id, self.stage_friendly)
-            self.assertEqual(report.action_counts["email"], 1)
+            self.assertEqual(report.actions["email"], 1)
             self.assertEqual(len(self._client_emails()), 1)
             second = self._run()
-            self.assertFalse(second.action_counts, "a second run the same day does nothing")
+            self.assertFalse(second.actions, "a second run the same day does nothing")
             self.assertEqual(len(self._client_emails()), 1)
             log = self._logs(invoice)
             self.assertEqual(log.mapped("action"), ["email"])
             self.assertEqual(log.key, f"{invoice.id}:{self.stage_friendly.id}:email")
         with freeze_time("2026-02-02"):
-            self.assertFalse(self._run().action_counts, "the same stage the next day does nothing either")
+            self.assertFalse(self._run().actions, "the same stage the next day does nothing either")
 
     def test_email_is_combined_per_client_and_goes_to_invoicing_contact(self):
         other_client = self.env["res.partner"].create({"name": "Other Co", "email": "other@example.com"})
@@ -100,14 +100,14 @@ class TestCollectionRun(RunCommon):
             second = self._invoice(invoice_date="2026-01-05", due_date="2026-02-03")
             report = self._run()
             self.assertEqual(second.collection_stage_id, self.stage_friendly)
-            self.assertFalse(report.action_counts, "throttled: the last reminder was 2 days ago")
+            self.assertFalse(report.actions, "throttled: the last reminder was 2 days ago")
             self.assertFalse(self._logs(second), "a blocked action is not recorded, it waits")
         with freeze_time("2026-02-07"):  # Saturday: 5 days passed but quiet day
-            self.assertFalse(self._run().action_counts)
+            self.assertFalse(self._run().actions)
         with freeze_time("2026-02-08"):  # Sunday
-            self.assertFalse(self._run().action_counts)
+            self.assertFalse(self._run().actions)
         with freeze_time("2026-02-09"):  # Monday
-            self.assertEqual(self._run().action_counts["email"], 1)
+            self.assertEqual(self._run().actions["email"], 1)
             emails = self._client_emails()
             self.assertEqual(len(emails), 2)
             self.assertIn(second.name, emails[-1].body)
@@ -306,18 +306,18 @@ class TestCollectionRun(RunCommon):
         with freeze_time("2026-01-07"):
             invoice = self._invoice(amount=1000, invoice_date="2026-01-01", due_date="2026-01-31")
             self.assertEqual(invoice.collection_discount_percent, 3)
-            self.assertFalse(self._run().action_counts)
+            self.assertFalse(self._run().actions)
         with freeze_time("2026-01-09"):
-            self.assertEqual(self._run().action_counts["discount_nudge"], 1)
+            self.assertEqual(self._run().actions["discount_nudge"], 1)
             email = self._client_emails()
             self.assertIn("970.00", email.body)
-            self.assertEqual(self._run().action_counts.get("discount_nudge", 0), 0)
+            self.assertEqual(self._run().actions.get("discount_nudge", 0), 0)
         with freeze_time("2026-01-19"):
             self.assertEqual(invoice.collection_discount_percent, 1)
-            self.assertEqual(self._run().action_counts["discount_nudge"], 1, "the next tier is announced too")
+            self.assertEqual(self._run().actions["discount_nudge"], 1, "the next tier is announced too")
             self.assertIn("990.00", self._client_emails()[-1].body)
         with freeze_time("2026-01-25"):
-            self.assertFalse(self._run().action_counts)
+            self.assertFalse(self._run().actions)
 
     def test_dry_run_shows_without_doing(self):
         with freeze_time("2026-02-20"):
@@ -370,7 +370,7 @@ class TestCollectionRun(RunCommon):
                     self.assertFalse(self._client_emails())
                 finally:
                     other_cr.execute("SELECT pg_advisory_unlock(%s)", [0x46434F4C])
-            self.assertEqual(self._run().action_counts["email"], 1)
+            self.assertEqual(self._run().actions["email"], 1)
 
     def test_second_company_is_run_with_its_own_policy(self):
         company_2 = self.setup_other_company(name="Second Co")["company"]
@@ -451,7 +451,7 @@ class TestRunFaults(RunCommon):
             bad = self._invoice(partner=bad_client, due_date="2026-02-01")
             good = self._invoice(due_date="2026-02-01")
             report = self._run()
-            self.assertEqual(report.action_counts["email"], 1)
+            self.assertEqual(report.actions["email"], 1)
             self.assertEqual(len(self._client_emails()), 1, "the good client got its reminder")
             self.assertFalse(self._client_emails(bad_client))
             failed = self._logs(bad, "email")
@@ -472,13 +472,13 @@ class TestRunFaults(RunCommon):
             disputed.write({"collection_dispute": True, "collection_dispute_reason": "Hours"})
             self.assertEqual(disputed.collection_stage_id, self.stage_friendly, "held at its stage")
             report = self._run()
-            self.assertFalse(report.action_counts, "no reminder to a client disputing the invoice")
+            self.assertFalse(report.actions, "no reminder to a client disputing the invoice")
             action = self.env["collection.dry.run"].action_open()
             line = self.env["collection.dry.run"].browse(action["res_id"]).line_ids
             self.assertFalse(line.will_run)
             self.assertIn("paused", line.status)
             disputed.action_collection_close_dispute()
-            self.assertEqual(self._run().action_counts["email"], 1, "the held stage's email once the dispute ends")
+            self.assertEqual(self._run().actions["email"], 1, "the held stage's email once the dispute ends")
 
     def test_serialization_failure_retries_the_batch(self):
         from unittest.mock import patch  # noqa: PLC0415
@@ -501,7 +501,7 @@ class TestRunFaults(RunCommon):
             with patch.object(Run, "_collection_execute", flaky):
                 report = self._run()
             self.assertEqual(len(calls), 2, "the batch ran again")
-            self.assertEqual(report.action_counts["email"], 1)
+            self.assertEqual(report.actions["email"], 1)
             self.assertEqual(len(self._logs(invoice, "email")), 1, "the first attempt left nothing behind")
             self.assertEqual(len(self._client_emails()), 1)
 

@@ -76,14 +76,14 @@ class TestDelivery(CollectionsCommon):
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
             self._invoice(partner=other, due_date="2026-02-01")
-            self.assertEqual(self._run().action_counts["email"], 2)
+            self.assertEqual(self._run().actions["email"], 2)
             mails = self._send_queue(refuse={CONTACT: NO_SUCH_USER})
             self.assertEqual(sorted(mails.mapped("state")), ["exception", "sent"])
             self.assertFalse(self.client.collection_undeliverable, "known at the next check")
             self.assertEqual(self._dashboard_count(), 0)
 
             report = self._run()
-            self.assertEqual(report.action_counts["undeliverable"], 1)
+            self.assertEqual(report.actions["undeliverable"], 1)
             log = self._undeliverable_logs()
             self.assertEqual(len(log), 1)
             self.assertEqual((log.state, log.move_id, log.partner_id), ("failed", invoice, self.client))
@@ -111,7 +111,7 @@ class TestDelivery(CollectionsCommon):
             self.assertEqual(self.Run._collection_check_deliveries(), 0)
             self._run()
         with freeze_time("2026-02-06"):
-            self.assertFalse(self._run().action_counts)
+            self.assertFalse(self._run().actions)
             self.assertEqual(len(self._undeliverable_logs()), 1)
             self.assertEqual(len(self._activities()), 1)
             self.assertEqual(self._dashboard_count(), 1)
@@ -137,7 +137,7 @@ class TestDelivery(CollectionsCommon):
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
             report = self._run()
-            self.assertFalse(report.action_counts.get("email"))
+            self.assertFalse(report.actions.get("email"))
             self.assertFalse(self._client_emails(), "nothing sent to a blacklisted address")
             email_log = self.env["collection.action.log"].search(
                 [("move_id", "=", invoice.id), ("action", "=", "email")])
@@ -162,7 +162,7 @@ class TestDelivery(CollectionsCommon):
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
             report = self._run()
-            self.assertFalse(report.action_counts.get("email"))
+            self.assertFalse(report.actions.get("email"))
             self.assertFalse(self._client_emails())
             log = self._undeliverable_logs()
             self.assertEqual(len(log), 1)
@@ -201,7 +201,7 @@ class TestDelivery(CollectionsCommon):
             self._run()
             self.assertTrue(self.client.collection_undeliverable)
         with freeze_time("2026-02-17"):
-            self.assertEqual(self._run().action_counts["email"], 1, "the firm reminder of the first invoice")
+            self.assertEqual(self._run().actions["email"], 1, "the firm reminder of the first invoice")
             self._send_queue()
             self.assertTrue(self.client.collection_undeliverable, "until the next check")
             self._run()

@@ -48,7 +48,7 @@ class TestPenaltyBooking(CollectionsCommon):
             self.assertFalse(invoice.collection_penalty_ids)
         with freeze_time("2026-02-16"):  # 15 days: the 5% step on 1,000
             report = self._run()
-            self.assertEqual(report.action_counts["penalty"], 1)
+            self.assertEqual(report.actions["penalty"], 1)
             fee = self._fees(invoice)
             self.assertEqual(fee.amount_untaxed, 50.0)
             self.assertEqual(fee.collection_penalty_origin_id, invoice)
@@ -56,7 +56,7 @@ class TestPenaltyBooking(CollectionsCommon):
             self.assertEqual(fee.invoice_line_ids.product_id,
                              self.env.ref("freelance_collections.product_late_fee"))
             self.assertIn(invoice.name, fee.invoice_line_ids.name)
-            self.assertFalse(self._run().action_counts.get("penalty"), "a rerun the same day charges nothing")
+            self.assertFalse(self._run().actions.get("penalty"), "a rerun the same day charges nothing")
         with freeze_time("2026-02-21"):  # day 20: the client pays 400
             self._pay(invoice, amount=400)
             self._run()

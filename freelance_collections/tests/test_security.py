@@ -373,7 +373,7 @@ class TestNoSqlInjection(CollectionsCommon):
             dry_run = self.env["collection.dry.run"].browse(self.env["collection.dry.run"].action_open()["res_id"])
             self.assertTrue(dry_run.line_ids)
             report = self.env["collection.run"]._cron_run_collections()
-            self.assertTrue(report.action_counts)
+            self.assertTrue(report.actions)
             self.assertTrue(invoice.collection_penalty_ids, "late fees booked")
             self.assertEqual(invoice.collection_stage_id.name, MALICIOUS)
             self.assertGreater(self.client.collection_avg_days_late, 0)

@@ -48,8 +48,8 @@ third = env['collection.run']._cron_run_collections()
 env.cr.commit()
 env.invalidate_all()
 activity_type = ref('freelance_collections.mail_activity_collection_undeliverable')
-result = {{'first': dict(first.action_counts), 'states': states, 'second': dict(second.action_counts),
-          'third': dict(third.action_counts)}}
+result = {{'first': dict(first.actions), 'states': states, 'second': dict(second.actions),
+          'third': dict(third.actions)}}
 for name, client in clients.items():
     activities = env['mail.activity'].search([('res_model', '=', 'res.partner'), ('res_id', '=', client.id),
                                               ('activity_type_id', '=', activity_type.id)])

@@ -116,7 +116,7 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
     assert resumed == {"email_logs": CLIENTS, "distinct": CLIENTS, "mails": CLIENTS, "mailed_partners": CLIENTS,
                        "activity_logs": CLIENTS, "activities": CLIENTS}, resumed
 
-    out = run_db.shell("print('AGAIN', dict(env['collection.run']._cron_run_collections().action_counts))\n"
+    out = run_db.shell("print('AGAIN', dict(env['collection.run']._cron_run_collections().actions))\n"
                        "env.cr.commit()")
     assert "AGAIN {}" in out
     assert _counts(run_db) == resumed

@@ -1,11 +1,14 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
-class CollectionPolicyReschedulingMixin(models.AbstractModel):
-    """Creating, changing or deleting a line of a policy (stage, tier, step, band) reschedules it."""
+class CollectionPolicyLine(models.AbstractModel):
+    """A line of a policy (stage, discount tier, penalty tier, fee band): creating, changing or
+    deleting one reschedules the policy's open invoices (they are looked at in the next run)."""
 
-    _name = "collection.policy.rescheduling.mixin"
-    _description = "Reschedules the policy's invoices when its lines change"
+    _name = "collection.policy.line"
+    _description = "Collection Policy Line"
+
+    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
 
     @api.model_create_multi
     def create(self, vals_list):
