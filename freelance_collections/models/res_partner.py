@@ -243,13 +243,13 @@ class ResPartner(models.Model):
     # BUSINESS METHODS AND ACTIONS
     # ------------------------------------------------------------------
     def _collection_effective_policy(self, company):
-        """The policy governing the client in COMPANY: its own, else the company's default.
+        """The policy governing the client in COMPANY: its own, else the company's default (also
+        for no client: an empty SELF, as on a new document).
 
         :param company: a ``res.company`` record
         :return: a ``collection.policy`` record, possibly empty
         """
-        self.ensure_one()
-        return self.commercial_partner_id.with_company(company).collection_policy_id \
+        return self[:1].commercial_partner_id.with_company(company).collection_policy_id \
             or company.collection_policy_id
 
     def action_collection_resume(self):
