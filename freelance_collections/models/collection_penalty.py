@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..policy import penalties
 from ..policy.money import round_money
+from ..tools.engine_messages import error_text
 
 _logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class AccountMove(models.Model):
                     already_charged=Decimal(str(move.collection_penalty_charged)),
                 )
             except ValueError as error:
-                result[move] = str(error)
+                result[move] = error_text(move.env, error)
         return result
 
     def _collection_rules_in_invoice_currency(self, rules, currency, today):
