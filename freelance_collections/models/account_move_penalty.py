@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..policy import penalties
 from ..policy.money import round_money, to_decimal
+from ..tools.engine_messages import error_text
 from .account_move import OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class AccountMove(models.Model):
                     already_charged=to_decimal((move.collection_penalty_charged)),
                 )
             except ValueError as error:
-                result[move] = str(error)
+                result[move] = error_text(move.env, error)
         return result
 
     def _collection_rules_in_invoice_currency(self, rules, currency, today):

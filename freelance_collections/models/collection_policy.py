@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..policy import discounts, penalties, stages
 from ..policy.money import to_decimal
+from ..tools.engine_messages import render_messages
 
 
 class CollectionPolicy(models.Model):
@@ -217,7 +218,7 @@ class CollectionPolicy(models.Model):
     @api.constrains("discount_tier_ids")
     def _check_discount_tiers(self):
         for policy in self:
-            policy._raise_errors(discounts.validate_tiers(policy._get_discount_tiers()))
+            policy._raise_errors(render_messages(policy.env, discounts.validate_tiers(policy._get_discount_tiers())))
 
     @api.constrains(
         "penalty_tier_ids",
@@ -237,7 +238,7 @@ class CollectionPolicy(models.Model):
     )
     def _check_penalty_rules(self):
         for policy in self:
-            errors = list(penalties.validate_rules(policy._get_penalty_rules()))
+            errors = render_messages(policy.env, penalties.validate_rules(policy._get_penalty_rules()))
             if policy.interest_mode == "reference" and not policy.rate_index_id:
                 errors.append(_("Choose the reference rate that the interest is based on."))
             if policy.fixed_fee_days < 0:
@@ -300,7 +301,7 @@ class CollectionPolicy(models.Model):
     @api.constrains("stage_ids")
     def _check_stages(self):
         for policy in self:
-            policy._raise_errors(stages.validate_stages(policy._get_stage_rules()))
+            policy._raise_errors(render_messages(policy.env, stages.validate_stages(policy._get_stage_rules())))
 
     # ------------------------------------------------------------------
     # CRUD

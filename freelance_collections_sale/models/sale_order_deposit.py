@@ -18,6 +18,7 @@ from odoo.tools import SQL, format_amount, format_date
 from odoo.addons.freelance_collections.models.account_move import OPEN_PAYMENT_STATES
 from odoo.addons.freelance_collections.policy import schedule
 from odoo.addons.freelance_collections.policy.money import to_decimal
+from odoo.addons.freelance_collections.tools.engine_messages import error_text
 
 # A posted deposit invoice in these states is unpaid (paid, in_payment and reversed ones are not).
 
@@ -86,7 +87,8 @@ class SaleOrder(models.Model):
             try:
                 installments = order._collection_installments(issue_date)
             except ValueError as error:
-                order.collection_deposit_preview = Markup('<p class="text-danger">%s</p>') % str(error)
+                order.collection_deposit_preview = Markup('<p class="text-danger">%s</p>') % error_text(
+                    order.env, error)
                 continue
             order.collection_deposit_preview = order._collection_render_installments(installments)
 
@@ -217,7 +219,7 @@ class SaleOrder(models.Model):
         try:
             installments = self._collection_installments(fields.Date.context_today(self))
         except ValueError as error:
-            raise UserError(str(error)) from error
+            raise UserError(error_text(self.env, error)) from error
         deposits = [installment for installment in installments[:-1] if installment.amount > 0]
         if not deposits:
             raise UserError(_(

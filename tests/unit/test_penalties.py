@@ -14,6 +14,7 @@ from fc_policy import (
     FeeBand,
     PenaltyRules,
     PercentTier,
+    PolicyError,
     RatePeriod,
     compute_penalty,
     round_money,
@@ -260,10 +261,14 @@ def test_france_b2b_reference_rate_plus_ten_points_and_forty_euros():
 def test_missing_reference_rate_is_an_error():
     rules = PenaltyRules(interest_mode="reference", annual_rate=D(8))
     late_rates = (RatePeriod(on_day(5), D(4)),)
-    with pytest.raises(ValueError, match=r"No reference rate on or before 2024-01-02: add the rate in force then\."):
+    with pytest.raises(ValueError, match=r"No reference rate on or before 2024-01-02: add the rate in force then\.") \
+            as caught:
         penalty(rules, day=30, reference_rates=late_rates)
-    with pytest.raises(ValueError, match="No reference rate"):
+    [message] = caught.value.messages
+    assert (message.code, message.params) == ("penalty.no_reference_rate", {"date": on_day(1)})
+    with pytest.raises(PolicyError, match="No reference rate") as caught:
         penalty(rules, day=30)
+    assert caught.value.codes == ["penalty.no_reference_rate"]
 
 
 def test_negative_reference_rate_lowers_the_rate_but_never_below_zero():
@@ -373,41 +378,58 @@ def test_default_and_preset_like_rules_are_valid():
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "code", "values", "english"),
     [
-        ({"percent_tiers": (PercentTier(-1, D(5)),)}, "A penalty step is at -1 days late; enter zero or more days."),
-        ({"percent_tiers": (PercentTier(15, D(120)),)}, "The penalty step at 15 days is 120%; enter 0 to 100%."),
-        ({"percent_tiers": (PercentTier(15, D(-1)),)}, "The penalty step at 15 days is -1%; enter 0 to 100%."),
-        ({"percent_tiers": (PercentTier(15, D(5)), PercentTier(15, D(10)))},
+        ({"percent_tiers": (PercentTier(-1, D(5)),)}, "penalty.step_negative_days", {"days": -1},
+         "A penalty step is at -1 days late; enter zero or more days."),
+        ({"percent_tiers": (PercentTier(15, D(120)),)}, "penalty.step_percent_range", {"days": 15, "percent": D(120)},
+         "The penalty step at 15 days is 120%; enter 0 to 100%."),
+        ({"percent_tiers": (PercentTier(15, D(-1)),)}, "penalty.step_percent_range", {"days": 15, "percent": D(-1)},
+         "The penalty step at 15 days is -1%; enter 0 to 100%."),
+        ({"percent_tiers": (PercentTier(15, D(5)), PercentTier(15, D(10)))}, "penalty.steps_out_of_order",
+         {"previous_days": 15, "days": 15},
          "Penalty steps at 15 and 15 days are out of order: each step must come strictly later than the one "
          "before it."),
-        ({"percent_tiers": (PercentTier(30, D(10)), PercentTier(15, D(5)))},
+        ({"percent_tiers": (PercentTier(30, D(10)), PercentTier(15, D(5)))}, "penalty.steps_out_of_order",
+         {"previous_days": 30, "days": 15},
          "Penalty steps at 30 and 15 days are out of order: each step must come strictly later than the one "
          "before it."),
-        ({"percent_tiers": (PercentTier(15, D(10)), PercentTier(30, D(5)))},
+        ({"percent_tiers": (PercentTier(15, D(10)), PercentTier(30, D(5)))}, "penalty.step_decreasing",
+         {"days": 30, "percent": D(5), "previous_days": 15, "previous_percent": D(10)},
          "The penalty step at 30 days (5%) is lower than the one at 15 days (10%): steps state the total "
          "surcharge, which can only grow."),
-        ({"fixed_fee": D(-40)}, "The fixed fee cannot be negative."),
-        ({"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(-70)))},
-         "The fixed fee from a debt of 1000 cannot be negative."),
-        ({"fee_bands": (FeeBand(D(100), D(40)),)}, "The first fixed-fee band must start at a debt of 0."),
+        ({"fixed_fee": D(-40)}, "penalty.fixed_fee_negative", {}, "The fixed fee cannot be negative."),
+        ({"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(-70)))}, "penalty.band_fee_negative",
+         {"min_debt": D(1000)}, "The fixed fee from a debt of 1000 cannot be negative."),
+        ({"fee_bands": (FeeBand(D(100), D(40)),)}, "penalty.first_band_not_zero", {},
+         "The first fixed-fee band must start at a debt of 0."),
         ({"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(70)), FeeBand(D(1000), D(100)))},
+         "penalty.bands_out_of_order", {"previous_min_debt": D(1000), "min_debt": D(1000)},
          "Fixed-fee bands from 1000 and 1000 are out of order: each band must start at a larger debt than the "
          "one before it."),
-        ({"fixed_fee_mode": "daily"}, "Unknown fixed fee mode 'daily'; use 'once' or 'per_step'."),
-        ({"interest_mode": "compound"}, "Unknown interest mode 'compound'; use none, fixed or reference."),
-        ({"annual_rate": D(150)}, "The annual interest rate is 150%; enter 0 to 100%."),
-        ({"annual_rate": D(-1)}, "The annual interest rate is -1%; enter 0 to 100%."),
-        ({"day_count": 364}, "The day count is 364; use 360, 365 or 366."),
-        ({"grace_days": -1}, "The grace period cannot be negative."),
-        ({"cap_percent": D(-5)}, "The cap is -5% of the invoice; enter 0 to 100%."),
-        ({"cap_percent": D(150)}, "The cap is 150% of the invoice; enter 0 to 100%."),
-        ({"cap_amount": D("-0.01")}, "The cap amount cannot be negative."),
-        ({"minimum_charge": D(-1)}, "The minimum amount worth charging cannot be negative."),
+        ({"fixed_fee_mode": "daily"}, "penalty.unknown_fixed_fee_mode", {"mode": "daily"},
+         "Unknown fixed fee mode 'daily'; use 'once' or 'per_step'."),
+        ({"interest_mode": "compound"}, "penalty.unknown_interest_mode", {"mode": "compound"},
+         "Unknown interest mode 'compound'; use none, fixed or reference."),
+        ({"annual_rate": D(150)}, "penalty.annual_rate_range", {"rate": D(150)},
+         "The annual interest rate is 150%; enter 0 to 100%."),
+        ({"annual_rate": D(-1)}, "penalty.annual_rate_range", {"rate": D(-1)},
+         "The annual interest rate is -1%; enter 0 to 100%."),
+        ({"day_count": 364}, "penalty.day_count", {"day_count": 364}, "The day count is 364; use 360, 365 or 366."),
+        ({"grace_days": -1}, "penalty.grace_negative", {}, "The grace period cannot be negative."),
+        ({"cap_percent": D(-5)}, "penalty.cap_percent_range", {"percent": D(-5)},
+         "The cap is -5% of the invoice; enter 0 to 100%."),
+        ({"cap_percent": D(150)}, "penalty.cap_percent_range", {"percent": D(150)},
+         "The cap is 150% of the invoice; enter 0 to 100%."),
+        ({"cap_amount": D("-0.01")}, "penalty.cap_amount_negative", {}, "The cap amount cannot be negative."),
+        ({"minimum_charge": D(-1)}, "penalty.minimum_charge_negative", {},
+         "The minimum amount worth charging cannot be negative."),
     ],
 )
-def test_invalid_rules_say_what_to_fix(changes, message):
-    assert validate_rules(replace(PenaltyRules(), **changes)) == [message]
+def test_invalid_rules_say_what_to_fix(changes, code, values, english):
+    errors = validate_rules(replace(PenaltyRules(), **changes))
+    assert [(error.code, error.params) for error in errors] == [(code, values)]
+    assert [str(error) for error in errors] == [english]  # the English fallback is today's text
 
 
 # --- Properties --------------------------------------------------------------------------------
@@ -573,5 +595,6 @@ def test_installment_penalty_never_decreases_with_lateness(day, split):
 def test_an_invoice_needs_an_installment():
     from fc_policy import compute_invoice_penalty  # noqa: PLC0415
 
-    with pytest.raises(ValueError, match="at least one installment"):
+    with pytest.raises(PolicyError, match="at least one installment") as caught:
         compute_invoice_penalty(PenaltyRules(), installments=[], on_date=DUE)
+    assert caught.value.codes == ["penalty.no_installment"]

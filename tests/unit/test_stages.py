@@ -128,13 +128,19 @@ def test_valid_ladder_has_no_errors():
 
 def test_duplicate_keys_are_refused():
     ladder = [StageRule(key="a", sequence=1, days=0), StageRule(key="a", sequence=2, days=10)]
-    assert validate_stages(ladder) == ["Two stages share the same key; each stage must be distinct."]
+    errors = validate_stages(ladder)
+    assert [error.code for error in errors] == ["stage.duplicate_key"]
+    assert [str(error) for error in errors] == ["Two stages share the same key; each stage must be distinct."]
 
 
 @pytest.mark.parametrize("later_days", [10, 5])
 def test_stages_must_be_reached_strictly_later(later_days):
     ladder = [StageRule(key="a", sequence=1, days=10, name="Reminder"), StageRule(key="b", sequence=2, days=later_days)]
-    assert validate_stages(ladder) == [
+    errors = validate_stages(ladder)
+    assert [(error.code, error.params) for error in errors] == [
+        ("stage.out_of_order", {"previous_name": "Reminder", "previous_days": 10, "name": "b", "days": later_days})
+    ]
+    assert [str(error) for error in errors] == [
         f"Stages 'Reminder' (10 days) and 'b' ({later_days} days) are out of order: each stage must be "
         "reached strictly later than the one before it."
     ]
