@@ -73,32 +73,36 @@ class AccountMove(models.Model):
         return (self.currency_id.round(amount_currency - base_currency * percent),
                 self.company_currency_id.round(balance - base_balance * percent))
 
-    @api.depends("collection_policy_id", "collection_policy_id.discount_tier_ids",
-                 "collection_policy_id.discount_computation")
-    def _compute_needed_terms(self):
-        super()._compute_needed_terms()  # the deposit schedule's installments are made by then
-        for invoice in self:
-            if not invoice.needed_terms or not invoice._collection_uses_tiers():
-                continue
-            tiers = invoice.collection_policy_id._get_discount_tiers()
-            invoice_date = invoice.invoice_date or invoice.date or fields.Date.context_today(invoice)
-            tier = discounts.best_tier(tiers, invoice_date, invoice_date)
-            if tier is None:
-                continue
-            deadline = discounts.tier_deadline(tier, invoice_date)
-            total_currency = sum(values["amount_currency"] for values in invoice.needed_terms.values())
-            total_balance = sum(values["balance"] for values in invoice.needed_terms.values())
-            terms = {}
-            for key, values in invoice.needed_terms.items():
-                discounted_currency, discounted_balance = invoice._collection_tier_amounts(
-                    tier, values["amount_currency"], values["balance"], total_currency, total_balance)
-                terms[frozendict({**key, "discount_date": deadline})] = {
-                    **values,
-                    "discount_date": deadline,
-                    "discount_amount_currency": discounted_currency,
-                    "discount_balance": discounted_balance,
-                }
-            invoice.needed_terms = terms
+    def _collection_discount_adjust_needed_terms(self, terms):
+        """Hook of ``_compute_needed_terms`` (``account_move_deposit.py``), called after the deposit
+        schedule made the installments: put the best tier open on the invoice date on each of them.
+
+        :param terms: the invoice's ``needed_terms`` so far, ``{key: values}`` as Odoo builds them.
+        :return: TERMS with the tier's deadline and discounted amounts on every installment, or TERMS
+            itself when the invoice takes no tier.
+        """
+        self.ensure_one()
+        if not terms or not self._collection_uses_tiers():
+            return terms
+        tiers = self.collection_policy_id._get_discount_tiers()
+        invoice_date = self.invoice_date or self.date or fields.Date.context_today(self)
+        tier = discounts.best_tier(tiers, invoice_date, invoice_date)
+        if tier is None:
+            return terms
+        deadline = discounts.tier_deadline(tier, invoice_date)
+        total_currency = sum(values["amount_currency"] for values in terms.values())
+        total_balance = sum(values["balance"] for values in terms.values())
+        adjusted = {}
+        for key, values in terms.items():
+            discounted_currency, discounted_balance = self._collection_tier_amounts(
+                tier, values["amount_currency"], values["balance"], total_currency, total_balance)
+            adjusted[frozendict({**key, "discount_date": deadline})] = {
+                **values,
+                "discount_date": deadline,
+                "discount_amount_currency": discounted_currency,
+                "discount_balance": discounted_balance,
+            }
+        return adjusted
 
     def _collection_open_terms(self):
         """The receivable lines still open, or an empty recordset once one is partly paid
