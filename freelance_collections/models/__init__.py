@@ -13,6 +13,7 @@ from . import account_move_policy
 from . import collection_work_stop
 from . import account_move_deposit
 from . import account_move_discount
+from . import account_move_line_discount
 from . import account_move_portal
 from . import payment_transaction
 from . import collection_payment_plan
