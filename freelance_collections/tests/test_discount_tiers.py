@@ -346,3 +346,24 @@ class TestDiscountTiers(CollectionsCommon):
         self.assertTrue(names)
         self.assertFalse({name for name in names if name.startswith("Early Payment Discount")},
                          "Odoo's own labels, in the user's language")
+
+    def test_installments_in_excluded_and_mixed_modes(self):
+        """A 50/50 deposit schedule: each installment is offered 3% of its half of the untaxed 1,000 (15.00)."""
+        for computation, rate, installment in (("excluded", 20, 600.0), ("mixed", 21, 601.85)):
+            with self.subTest(computation=computation):
+                self.policy.discount_computation = computation
+                tax = self.env["account.tax"].create({
+                    "name": f"VAT {rate} {computation}", "amount": rate, "type_tax_use": "sale"})
+                with freeze_time("2026-03-01"):
+                    invoice = self._taxed_invoice(tax, collection_deposit_template_id=self.env.ref(
+                        "freelance_collections.deposit_template_50_50").id)
+                    first, second = self._term(invoice).sorted("date_maturity")
+                    self.assertEqual((first.amount_currency, second.amount_currency), (installment, installment))
+                    self.assertEqual((first.discount_amount_currency, second.discount_amount_currency),
+                                     (installment - 15.0, installment - 15.0))
+                with freeze_time("2026-03-04"):
+                    amount, payment = self._register_line(first, date(2026, 3, 4))
+                self.assertAlmostEqual(amount, installment - 15.0)
+                self.assertAlmostEqual(self._booked(self.loss_account, payment), 15.0)
+                self.assertFalse(payment.move_id.line_ids.filtered("tax_line_id"), "the tax is not touched at payment")
+                self.assertFalse(second.reconciled)
