@@ -175,7 +175,7 @@ class AccountMove(models.Model):
             due_date=self.collection_due_date,
             residual=to_decimal(self.amount_residual),
             paused=self._collection_is_paused(today),
-            held_key=self.collection_paused_stage_id.id or None,
+            paused_stage_key=self.collection_paused_stage_id.id or None,
             paused_days=self.collection_pause_days,
         )
 

@@ -64,7 +64,7 @@ class CollectionPolicy(models.Model):
 
     # Late penalties
     penalty_tier_ids = fields.One2many(
-        "collection.penalty.tier", "policy_id", string="Penalty Steps", copy=True
+        "collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True
     )
     fixed_fee = fields.Monetary(string="Fixed Fee", help="Fixed recovery fee (40 EUR in the EU).")
     fee_band_ids = fields.One2many(
@@ -75,7 +75,7 @@ class CollectionPolicy(models.Model):
         help="When set, the fixed fee depends on the size of the debt (UK: 40 / 70 / 100 GBP).",
     )
     fixed_fee_mode = fields.Selection(
-        [("once", "Once per invoice"), ("per_step", "At every penalty step")],
+        [("once", "Once per invoice"), ("per_tier", "At every penalty tier")],
         default="once",
         required=True,
     )
@@ -333,8 +333,8 @@ class CollectionPolicy(models.Model):
     def _get_penalty_rules(self):
         self.ensure_one()
         return penalties.PenaltyRules(
-            percent_tiers=tuple(
-                penalties.PercentTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
+            penalty_tiers=tuple(
+                penalties.PenaltyTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
                 for tier in self.penalty_tier_ids.sorted(lambda t: (t.days_late, t.id))
             ),
             fixed_fee=to_decimal(self.fixed_fee),

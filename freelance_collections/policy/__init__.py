@@ -20,7 +20,7 @@ from .penalties import (
     InstallmentDebt,
     PenaltyBreakdown,
     PenaltyRules,
-    PercentTier,
+    PenaltyTier,
     RatePeriod,
     compute_invoice_penalty,
     compute_penalty,

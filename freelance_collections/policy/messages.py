@@ -22,14 +22,14 @@ ENGLISH = {
         "The discount within {days} days ({percent}%) must be smaller than "
         "the one within {previous_days} days ({previous_percent}%).",
     # penalties.validate_rules
-    "penalty.step_negative_days": "A penalty step is at {days} days late; enter zero or more days.",
-    "penalty.step_percent_range": "The penalty step at {days} days is {percent}%; enter 0 to 100%.",
-    "penalty.steps_out_of_order":
-        "Penalty steps at {previous_days} and {days} days are out of order: "
-        "each step must come strictly later than the one before it.",
-    "penalty.step_decreasing":
-        "The penalty step at {days} days ({percent}%) is lower than the one "
-        "at {previous_days} days ({previous_percent}%): steps state the total surcharge, "
+    "penalty.tier_negative_days": "A penalty tier is at {days} days late; enter zero or more days.",
+    "penalty.tier_percent_range": "The penalty tier at {days} days is {percent}%; enter 0 to 100%.",
+    "penalty.tiers_out_of_order":
+        "Penalty tiers at {previous_days} and {days} days are out of order: "
+        "each tier must come strictly later than the one before it.",
+    "penalty.tier_decreasing":
+        "The penalty tier at {days} days ({percent}%) is lower than the one "
+        "at {previous_days} days ({previous_percent}%): tiers state the total surcharge, "
         "which can only grow.",
     "penalty.fixed_fee_negative": "The fixed fee cannot be negative.",
     "penalty.band_fee_negative": "The fixed fee from a debt of {min_debt} cannot be negative.",
@@ -37,7 +37,7 @@ ENGLISH = {
     "penalty.bands_out_of_order":
         "Fixed-fee bands from {previous_min_debt} and {min_debt} are out of order: "
         "each band must start at a larger debt than the one before it.",
-    "penalty.unknown_fixed_fee_mode": "Unknown fixed fee mode '{mode}'; use 'once' or 'per_step'.",
+    "penalty.unknown_fixed_fee_mode": "Unknown fixed fee mode '{mode}'; use 'once' or 'per_tier'.",
     "penalty.unknown_interest_mode": "Unknown interest mode '{mode}'; use none, fixed or reference.",
     "penalty.annual_rate_range": "The annual interest rate is {rate}%; enter 0 to 100%.",
     "penalty.day_count": "The day count is {day_count}; use 360, 365 or 366.",

@@ -5,13 +5,13 @@ Semantics:
   of the latest BalanceChange on or before that date (never below zero).
 * days_late = on_date - due_date. While days_late <= grace_days nothing is due; once past the grace
   period everything accrues as from the due date.
-* Percent steps state the TOTAL surcharge once reached: reaching a step charges the difference with
-  the previous step, applied to what is still owed on the day the step is reached (moving from 5%
-  to 10% charges 5% more). Each step's contribution is rounded.
+* Penalty tiers state the TOTAL surcharge once reached: reaching a tier charges the difference with
+  the previous tier, applied to what is still owed on the day the tier is reached (moving from 5%
+  to 10% charges 5% more). Each tier's contribution is rounded.
 * The fixed fee is the fee band for the debt (residual at the due date), or the flat fixed fee;
   there is none when nothing was owed at the due date;
-  'once' charges it once days_late >= fixed_fee_days, 'per_step' once per percent step reached
-  while something was still owed (once in all if there are no steps).
+  'once' charges it once days_late >= fixed_fee_days, 'per_tier' once per penalty tier reached
+  while something was still owed (once in all if there are no tiers).
 * Interest is simple interest on the residual for each day after the due date up to on_date,
   split at every payment and every reference-rate change; the rate is the fixed annual rate, or the
   reference rate of the day + the annual rate as points (never below zero: a negative reference
@@ -31,11 +31,11 @@ from .money import round_money, to_decimal
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 INTEREST_MODES = ("none", "fixed", "reference")
-FIXED_FEE_MODES = ("once", "per_step")
+FIXED_FEE_MODES = ("once", "per_tier")
 
 
 @dataclass(frozen=True)
-class PercentTier:
+class PenaltyTier:
     days_late: int
     percent: Decimal
 
@@ -60,7 +60,7 @@ class BalanceChange:
 
 @dataclass(frozen=True)
 class PenaltyRules:
-    percent_tiers: tuple = ()
+    penalty_tiers: tuple = ()
     fixed_fee: Decimal = ZERO
     fee_bands: tuple = ()
     fixed_fee_mode: str = "once"
@@ -88,20 +88,20 @@ class PenaltyBreakdown:
 def validate_rules(rules):
     """Return what is wrong with penalty rules, as Messages that say what to fix."""
     errors = []
-    tiers = list(rules.percent_tiers)
+    tiers = list(rules.penalty_tiers)
     for tier in tiers:
         percent = to_decimal(tier.percent)
         if tier.days_late < 0:
-            errors.append(Message.of("penalty.step_negative_days", days=tier.days_late))
+            errors.append(Message.of("penalty.tier_negative_days", days=tier.days_late))
         if percent < 0 or percent > HUNDRED:
-            errors.append(Message.of("penalty.step_percent_range", days=tier.days_late, percent=percent))
+            errors.append(Message.of("penalty.tier_percent_range", days=tier.days_late, percent=percent))
     for previous, tier in zip(tiers, tiers[1:]):
         if tier.days_late <= previous.days_late:
             errors.append(Message.of(
-                "penalty.steps_out_of_order", previous_days=previous.days_late, days=tier.days_late))
+                "penalty.tiers_out_of_order", previous_days=previous.days_late, days=tier.days_late))
         elif to_decimal(tier.percent) < to_decimal(previous.percent):
             errors.append(Message.of(
-                "penalty.step_decreasing", days=tier.days_late, percent=to_decimal(tier.percent),
+                "penalty.tier_decreasing", days=tier.days_late, percent=to_decimal(tier.percent),
                 previous_days=previous.days_late, previous_percent=to_decimal(previous.percent)))
     if to_decimal(rules.fixed_fee) < 0:
         errors.append(Message.of("penalty.fixed_fee_negative"))
@@ -203,7 +203,7 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
     percent_part = ZERO
     previous = ZERO
     steps = 0
-    for tier in sorted(rules.percent_tiers, key=lambda t: t.days_late):
+    for tier in sorted(rules.penalty_tiers, key=lambda t: t.days_late):
         if late < tier.days_late:
             break
         step_date = due_date + timedelta(days=tier.days_late)
@@ -218,8 +218,8 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
     debt = _residual_on(due_date, original, balances)
     fee = _fee_for(debt, rules)
     if fee and debt and late >= rules.fixed_fee_days:
-        times = max(steps, 1) if rules.fixed_fee_mode == "per_step" and rules.percent_tiers else 1
-        if rules.fixed_fee_mode == "per_step" and rules.percent_tiers and not steps:
+        times = max(steps, 1) if rules.fixed_fee_mode == "per_tier" and rules.penalty_tiers else 1
+        if rules.fixed_fee_mode == "per_tier" and rules.penalty_tiers and not steps:
             times = 0
         fixed_part = round_money(fee * times, digits)
 
@@ -268,7 +268,7 @@ def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(),
                             already_charged=ZERO):
     """Penalties of an invoice paid in INSTALLMENTS, each late from its own due date.
 
-    Percentage steps and interest run per installment on what it still owes; the fixed fee (or fee
+    Penalty tiers and interest run per installment on what it still owes; the fixed fee (or fee
     band) is charged once for the invoice, from its earliest installment; the cap applies to the
     invoice total, then what was already charged is deducted and the minimum applies, as in
     compute_penalty (which a single installment is).

@@ -29,7 +29,7 @@ class InvoiceFacts:
     due_date: date
     residual: Decimal
     paused: bool = False
-    held_key: object = None
+    paused_stage_key: object = None
     paused_days: int = 0  # days escalation stood still (a payment plan kept): they do not count as late
 
 
@@ -57,7 +57,7 @@ def decide_stage(stages, facts, today):
     if facts.residual <= 0:
         return None
     if facts.paused:
-        return facts.held_key
+        return facts.paused_stage_key
     late = days_late(facts.due_date, today) - max(facts.paused_days, 0)
     reached = [stage for stage in stages if stage.days <= late]
     if not reached:

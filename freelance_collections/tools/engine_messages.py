@@ -30,14 +30,14 @@ TERMS = {
         "The discount within %(days)s days (%(percent)s%%) must be smaller than "
         "the one within %(previous_days)s days (%(previous_percent)s%%)."),
     # penalties.validate_rules
-    "penalty.step_negative_days": _lt("A penalty step is at %(days)s days late; enter zero or more days."),
-    "penalty.step_percent_range": _lt("The penalty step at %(days)s days is %(percent)s%%; enter 0 to 100%%."),
-    "penalty.steps_out_of_order": _lt(
-        "Penalty steps at %(previous_days)s and %(days)s days are out of order: "
-        "each step must come strictly later than the one before it."),
-    "penalty.step_decreasing": _lt(
-        "The penalty step at %(days)s days (%(percent)s%%) is lower than the one "
-        "at %(previous_days)s days (%(previous_percent)s%%): steps state the total surcharge, "
+    "penalty.tier_negative_days": _lt("A penalty tier is at %(days)s days late; enter zero or more days."),
+    "penalty.tier_percent_range": _lt("The penalty tier at %(days)s days is %(percent)s%%; enter 0 to 100%%."),
+    "penalty.tiers_out_of_order": _lt(
+        "Penalty tiers at %(previous_days)s and %(days)s days are out of order: "
+        "each tier must come strictly later than the one before it."),
+    "penalty.tier_decreasing": _lt(
+        "The penalty tier at %(days)s days (%(percent)s%%) is lower than the one "
+        "at %(previous_days)s days (%(previous_percent)s%%): tiers state the total surcharge, "
         "which can only grow."),
     "penalty.fixed_fee_negative": _lt("The fixed fee cannot be negative."),
     "penalty.band_fee_negative": _lt("The fixed fee from a debt of %(min_debt)s cannot be negative."),
@@ -45,7 +45,7 @@ TERMS = {
     "penalty.bands_out_of_order": _lt(
         "Fixed-fee bands from %(previous_min_debt)s and %(min_debt)s are out of order: "
         "each band must start at a larger debt than the one before it."),
-    "penalty.unknown_fixed_fee_mode": _lt("Unknown fixed fee mode '%(mode)s'; use 'once' or 'per_step'."),
+    "penalty.unknown_fixed_fee_mode": _lt("Unknown fixed fee mode '%(mode)s'; use 'once' or 'per_tier'."),
     "penalty.unknown_interest_mode": _lt("Unknown interest mode '%(mode)s'; use none, fixed or reference."),
     "penalty.annual_rate_range": _lt("The annual interest rate is %(rate)s%%; enter 0 to 100%%."),
     "penalty.day_count": _lt("The day count is %(day_count)s; use 360, 365 or 366."),

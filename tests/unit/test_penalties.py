@@ -13,7 +13,7 @@ from fc_policy import (
     BalanceChange,
     FeeBand,
     PenaltyRules,
-    PercentTier,
+    PenaltyTier,
     PolicyError,
     RatePeriod,
     compute_penalty,
@@ -24,7 +24,7 @@ from fc_policy import (
 D = Decimal
 DUE = date(2024, 1, 1)
 UK_BANDS = (FeeBand(D(0), D(40)), FeeBand(D(1000), D(70)), FeeBand(D(10000), D(100)))
-STEPS_5_10 = (PercentTier(days_late=15, percent=D(5)), PercentTier(days_late=30, percent=D(10)))
+STEPS_5_10 = (PenaltyTier(days_late=15, percent=D(5)), PenaltyTier(days_late=30, percent=D(10)))
 
 
 def on_day(days):
@@ -56,11 +56,11 @@ balances = st.lists(
 
 
 @st.composite
-def percent_tiers(draw):
+def penalty_tiers(draw):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=120), max_size=4, unique=True)))
     percents = sorted(draw(st.lists(st.decimals(min_value=0, max_value=25, places=2),
                                     min_size=len(days), max_size=len(days))))
-    return tuple(PercentTier(days_late=d, percent=p) for d, p in zip(days, percents))
+    return tuple(PenaltyTier(days_late=d, percent=p) for d, p in zip(days, percents))
 
 
 @st.composite
@@ -74,10 +74,10 @@ def fee_bands(draw):
 @st.composite
 def rules_st(draw):
     rules = PenaltyRules(
-        percent_tiers=draw(percent_tiers()),
+        penalty_tiers=draw(penalty_tiers()),
         fixed_fee=draw(st.decimals(min_value=0, max_value=100, places=2)),
         fee_bands=draw(st.one_of(st.just(()), fee_bands())),
-        fixed_fee_mode=draw(st.sampled_from(["once", "per_step"])),
+        fixed_fee_mode=draw(st.sampled_from(["once", "per_tier"])),
         fixed_fee_days=draw(st.integers(min_value=0, max_value=30)),
         interest_mode=draw(st.sampled_from(["none", "fixed", "reference"])),
         annual_rate=draw(st.decimals(min_value=0, max_value=20, places=2)),
@@ -112,7 +112,7 @@ def test_steps_state_the_total_surcharge_on_what_is_owed_when_each_step_is_reach
 
     Day 15: 5% of 1000 = 50. Day 30: the step adds 10% - 5% = 5% of the 600 then owed = 30.
     """
-    rules = PenaltyRules(percent_tiers=STEPS_5_10)
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10)
     paid = (BalanceChange(on_day(20), D(600)),)
     assert penalty(rules, day=14, balances=paid).total == D("0.00")
     assert penalty(rules, day=15, balances=paid).total == D("50.00")
@@ -124,19 +124,19 @@ def test_steps_state_the_total_surcharge_on_what_is_owed_when_each_step_is_reach
 
 
 def test_a_payment_on_the_step_day_counts_before_the_step():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10)
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10)
     # 5% of 600 on day 15, then 5% more of 600 on day 30.
     assert penalty(rules, day=30, balances=(BalanceChange(on_day(15), D(600)),)).total == D("60.00")
 
 
 def test_each_step_contribution_is_rounded():
-    rules = PenaltyRules(percent_tiers=(PercentTier(1, D("1.5")), PercentTier(2, D(3))))
+    rules = PenaltyRules(penalty_tiers=(PenaltyTier(1, D("1.5")), PenaltyTier(2, D(3))))
     # Each step adds 1.5% of 100.30 = 1.5045 -> 1.50, so 3.00 in all; 3% rounded once would be 3.009 -> 3.01.
     assert penalty(rules, amount="100.30", day=2).percent == D("3.00")
 
 
 def test_steps_in_yen_and_in_three_decimal_currencies():
-    rules = PenaltyRules(percent_tiers=(PercentTier(1, D(5)),))
+    rules = PenaltyRules(penalty_tiers=(PenaltyTier(1, D(5)),))
     assert str(penalty(rules, amount="123457", day=1, digits=0).total) == "6173"  # 6172.85
     assert str(penalty(rules, amount="1000.01", day=1, digits=3).total) == "50.001"  # 50.0005 half-up
 
@@ -175,32 +175,32 @@ def test_fee_once_from_the_fee_day_on():
     assert penalty(rules, day=365).fixed == D(40)
 
 
-def test_fee_per_step_is_charged_at_every_step_reached():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_step")
+def test_fee_per_tier_is_charged_at_every_step_reached():
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_tier")
     assert penalty(rules, day=14).fixed == D(0)  # no step reached yet
     assert penalty(rules, day=15).fixed == D(15)
     result = penalty(rules, day=30)
     assert parts(result) == (D(100), D(30), D(0), D(130))
 
 
-def test_fee_per_step_stops_counting_once_paid():
+def test_fee_per_tier_stops_counting_once_paid():
     """Paid in full on day 20: the 30-day step is reached on a zero debt and charges nothing."""
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_step")
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_tier")
     paid = (BalanceChange(on_day(20), D(0)),)
     assert penalty(rules, day=20, balances=paid).fixed == D(15)
     assert penalty(rules, day=40, balances=paid).fixed == D(15)
     assert penalty(rules, day=40, balances=paid).percent == D(50)
 
 
-def test_fee_per_step_without_steps_is_charged_once():
-    rules = PenaltyRules(fixed_fee=D(15), fixed_fee_mode="per_step")
+def test_fee_per_tier_without_steps_is_charged_once():
+    rules = PenaltyRules(fixed_fee=D(15), fixed_fee_mode="per_tier")
     assert penalty(rules, day=1).fixed == D(15)
     assert penalty(rules, day=365).fixed == D(15)
 
 
 def test_no_fee_on_an_invoice_paid_before_its_due_date():
     """Nothing was owed at the due date: the invoice was never late, so no late fee."""
-    rules = PenaltyRules(fixed_fee=D(40), percent_tiers=STEPS_5_10, interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(fixed_fee=D(40), penalty_tiers=STEPS_5_10, interest_mode="fixed", annual_rate=D(8))
     paid = (BalanceChange(on_day(-3), D(0)),)
     assert penalty(rules, day=60, balances=paid).total == D(0)
 
@@ -291,7 +291,7 @@ def test_a_rate_starting_the_day_after_the_due_date_is_enough():
 
 
 def test_nothing_during_the_grace_period_then_everything_from_the_due_date():
-    rules = PenaltyRules(percent_tiers=(PercentTier(1, D(5)),), fixed_fee=D(40), interest_mode="fixed",
+    rules = PenaltyRules(penalty_tiers=(PenaltyTier(1, D(5)),), fixed_fee=D(40), interest_mode="fixed",
                          annual_rate=D("36.5"), grace_days=5)
     assert parts(penalty(rules, day=5)) == (D(0), D(0), D(0), D(0))
     # Day 6: the 5% step (reached on day 1), the fee, and six days of interest at 1.00 a day.
@@ -299,7 +299,7 @@ def test_nothing_during_the_grace_period_then_everything_from_the_due_date():
 
 
 def test_cap_limits_the_total_but_not_the_breakdown():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), cap_percent=D(12), cap_amount=D(500))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), cap_percent=D(12), cap_amount=D(500))
     result = penalty(rules, day=30)
     assert parts(result) == (D(100), D(40), D(0), D(120))  # 12% of 1000 = 120 < 500
     assert result.capped
@@ -310,7 +310,7 @@ def test_cap_limits_the_total_but_not_the_breakdown():
 
 
 def test_total_exactly_at_the_cap_is_not_capped_and_a_cent_above_is():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, cap_amount=D(100))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, cap_amount=D(100))
     result = penalty(rules, day=30)
     assert result.total == D(100)
     assert not result.capped
@@ -334,7 +334,7 @@ def test_amounts_below_the_minimum_wait_until_they_are_worth_charging():
 
 
 def test_already_charged_is_subtracted_and_never_refunded():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10)
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10)
     assert penalty(rules, day=30, already_charged=D(50)).to_charge == D(50)
     assert penalty(rules, day=30, already_charged=D(100)).to_charge == D(0)
     assert penalty(rules, day=30, already_charged=D(150)).to_charge == D(0)
@@ -345,7 +345,7 @@ def test_already_charged_is_subtracted_and_never_refunded():
 
 @pytest.mark.parametrize("day", [0, -1, -30])
 def test_nothing_due_until_the_day_after_the_due_date(day):
-    rules = PenaltyRules(percent_tiers=(PercentTier(0, D(5)),), fixed_fee=D(40), fixed_fee_days=0,
+    rules = PenaltyRules(penalty_tiers=(PenaltyTier(0, D(5)),), fixed_fee=D(40), fixed_fee_days=0,
                          interest_mode="fixed", annual_rate=D(10))
     result = penalty(rules, day=day)
     assert parts(result) == (D(0), D(0), D(0), D(0))
@@ -354,12 +354,12 @@ def test_nothing_due_until_the_day_after_the_due_date(day):
 
 
 def test_zero_invoice_has_no_penalty():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="fixed", annual_rate=D(8))
     assert penalty(rules, amount="0", day=90).total == D(0)
 
 
 def test_results_carry_the_currency_digits():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
     for digits in (0, 2, 3):
         result = penalty(rules, day=45, digits=digits)
         for amount in (*parts(result), result.to_charge):
@@ -373,30 +373,30 @@ def test_results_carry_the_currency_digits():
 
 def test_default_and_preset_like_rules_are_valid():
     assert validate_rules(PenaltyRules()) == []
-    assert validate_rules(PenaltyRules(percent_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="reference",
+    assert validate_rules(PenaltyRules(penalty_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="reference",
                                        annual_rate=D(8), cap_percent=D(15), cap_amount=D(0))) == []
 
 
 @pytest.mark.parametrize(
     ("changes", "code", "values", "english"),
     [
-        ({"percent_tiers": (PercentTier(-1, D(5)),)}, "penalty.step_negative_days", {"days": -1},
-         "A penalty step is at -1 days late; enter zero or more days."),
-        ({"percent_tiers": (PercentTier(15, D(120)),)}, "penalty.step_percent_range", {"days": 15, "percent": D(120)},
-         "The penalty step at 15 days is 120%; enter 0 to 100%."),
-        ({"percent_tiers": (PercentTier(15, D(-1)),)}, "penalty.step_percent_range", {"days": 15, "percent": D(-1)},
-         "The penalty step at 15 days is -1%; enter 0 to 100%."),
-        ({"percent_tiers": (PercentTier(15, D(5)), PercentTier(15, D(10)))}, "penalty.steps_out_of_order",
+        ({"penalty_tiers": (PenaltyTier(-1, D(5)),)}, "penalty.tier_negative_days", {"days": -1},
+         "A penalty tier is at -1 days late; enter zero or more days."),
+        ({"penalty_tiers": (PenaltyTier(15, D(120)),)}, "penalty.tier_percent_range", {"days": 15, "percent": D(120)},
+         "The penalty tier at 15 days is 120%; enter 0 to 100%."),
+        ({"penalty_tiers": (PenaltyTier(15, D(-1)),)}, "penalty.tier_percent_range", {"days": 15, "percent": D(-1)},
+         "The penalty tier at 15 days is -1%; enter 0 to 100%."),
+        ({"penalty_tiers": (PenaltyTier(15, D(5)), PenaltyTier(15, D(10)))}, "penalty.tiers_out_of_order",
          {"previous_days": 15, "days": 15},
-         "Penalty steps at 15 and 15 days are out of order: each step must come strictly later than the one "
+         "Penalty tiers at 15 and 15 days are out of order: each tier must come strictly later than the one "
          "before it."),
-        ({"percent_tiers": (PercentTier(30, D(10)), PercentTier(15, D(5)))}, "penalty.steps_out_of_order",
+        ({"penalty_tiers": (PenaltyTier(30, D(10)), PenaltyTier(15, D(5)))}, "penalty.tiers_out_of_order",
          {"previous_days": 30, "days": 15},
-         "Penalty steps at 30 and 15 days are out of order: each step must come strictly later than the one "
+         "Penalty tiers at 30 and 15 days are out of order: each tier must come strictly later than the one "
          "before it."),
-        ({"percent_tiers": (PercentTier(15, D(10)), PercentTier(30, D(5)))}, "penalty.step_decreasing",
+        ({"penalty_tiers": (PenaltyTier(15, D(10)), PenaltyTier(30, D(5)))}, "penalty.tier_decreasing",
          {"days": 30, "percent": D(5), "previous_days": 15, "previous_percent": D(10)},
-         "The penalty step at 30 days (5%) is lower than the one at 15 days (10%): steps state the total "
+         "The penalty tier at 30 days (5%) is lower than the one at 15 days (10%): tiers state the total "
          "surcharge, which can only grow."),
         ({"fixed_fee": D(-40)}, "penalty.fixed_fee_negative", {}, "The fixed fee cannot be negative."),
         ({"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(-70)))}, "penalty.band_fee_negative",
@@ -408,7 +408,7 @@ def test_default_and_preset_like_rules_are_valid():
          "Fixed-fee bands from 1000 and 1000 are out of order: each band must start at a larger debt than the "
          "one before it."),
         ({"fixed_fee_mode": "daily"}, "penalty.unknown_fixed_fee_mode", {"mode": "daily"},
-         "Unknown fixed fee mode 'daily'; use 'once' or 'per_step'."),
+         "Unknown fixed fee mode 'daily'; use 'once' or 'per_tier'."),
         ({"interest_mode": "compound"}, "penalty.unknown_interest_mode", {"mode": "compound"},
          "Unknown interest mode 'compound'; use none, fixed or reference."),
         ({"annual_rate": D(150)}, "penalty.annual_rate_range", {"rate": D(150)},
@@ -519,7 +519,7 @@ def test_to_charge_is_what_is_due_beyond_what_was_charged(case, day, already):
 def test_percent_part_is_each_step_on_what_was_owed_then(case, day):
     rules, digits, original = case["rules"], case["digits"], case["original_amount"]
     expected, previous = D(0), D(0)
-    for tier in rules.percent_tiers:
+    for tier in rules.penalty_tiers:
         if day > rules.grace_days and tier.days_late <= day:
             step_date = on_day(tier.days_late)
             owed = original
@@ -558,7 +558,7 @@ def test_nothing_is_due_when_nothing_was_owed_at_the_due_date(case, day):
 def test_one_installment_is_the_plain_computation():
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
     paid = (BalanceChange(on_day(20), D(600)),)
     single = compute_invoice_penalty(rules, installments=[InstallmentDebt(D(1000), DUE, paid)], on_date=on_day(45))
     assert single == penalty(rules, day=45, balances=paid)
@@ -567,7 +567,7 @@ def test_one_installment_is_the_plain_computation():
 def test_installments_each_late_from_their_due_date_fee_once():
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40))
     installments = [InstallmentDebt(D(300), DUE), InstallmentDebt(D(300), on_day(30)),
                     InstallmentDebt(D("400.01"), on_day(60))]
     result = compute_invoice_penalty(rules, installments=installments, on_date=on_day(46))
@@ -582,7 +582,7 @@ def test_installments_each_late_from_their_due_date_fee_once():
 def test_installment_penalty_never_decreases_with_lateness(day, split):
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8),
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8),
                          cap_percent=D(50))
     first = D(10) * split
     installments = [InstallmentDebt(first, DUE), InstallmentDebt(D(1000) - first, on_day(30))]

@@ -73,7 +73,7 @@ def test_nothing_due_means_no_stage():
 
 
 def test_a_pause_keeps_the_stage_held_when_it_started():
-    held = facts(paused=True, held_key="reminder")
+    held = facts(paused=True, paused_stage_key="reminder")
     assert decide_stage(LADDER, held, on_day(100)) == "reminder"
     assert decide_stage(LADDER, held, on_day(0)) == "reminder"
     # Paused before any stage was reached: no stage at all while paused.
@@ -94,11 +94,11 @@ def test_negative_paused_days_are_ignored():
 
 
 def test_a_running_plan_holds_the_stage_whatever_the_paused_days():
-    assert decide_stage(LADDER, facts(paused=True, held_key="formal", paused_days=30), on_day(400)) == "formal"
+    assert decide_stage(LADDER, facts(paused=True, paused_stage_key="formal", paused_days=30), on_day(400)) == "formal"
 
 
 def test_a_paid_invoice_has_no_stage_even_when_paused():
-    assert decide_stage(LADDER, facts("0", paused=True, held_key="formal"), on_day(100)) is None
+    assert decide_stage(LADDER, facts("0", paused=True, paused_stage_key="formal"), on_day(100)) is None
 
 
 def test_no_ladder_no_stage():
@@ -177,7 +177,7 @@ def test_stage_is_the_last_one_reached(stages, day):
 def test_a_pause_freezes_escalation(stages, pause_day, later, residual):
     """The stage held when the pause started stays, however late the invoice gets meanwhile."""
     held = decide_stage(stages, facts(residual), on_day(pause_day))
-    paused = facts(residual, paused=True, held_key=held)
+    paused = facts(residual, paused=True, paused_stage_key=held)
     assert decide_stage(stages, paused, on_day(pause_day + later)) == held
 
 

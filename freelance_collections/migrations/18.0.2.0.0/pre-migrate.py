@@ -1,4 +1,5 @@
-"""18.0.2.0.0 renames the client's escalation pause: collection_exception_* -> collection_pause_*.
+"""18.0.2.0.0 renames the client's escalation pause (collection_exception_* -> collection_pause_*) and
+the fixed-fee mode "per_step" -> "per_tier" (one word per concept: penalty tier).
 
 The columns and their field records are renamed before the models load, so the values, their
 tracking history and the translations of the labels stay.
@@ -25,3 +26,4 @@ def migrate(cr, version):
         cr.execute(SQL(
             "UPDATE ir_model_data SET name = %s WHERE module = 'freelance_collections' AND model = 'ir.model.fields'"
             " AND name = %s", f"field_res_partner__{new}", f"field_res_partner__{old}"))
+    cr.execute(SQL("UPDATE collection_policy SET fixed_fee_mode = 'per_tier' WHERE fixed_fee_mode = 'per_step'"))
