@@ -215,11 +215,12 @@ class AccountMove(models.Model):
         fees = self.env["account.move"].with_context(
             default_move_type="out_invoice", collection_fee_booking=True).create(vals_list)
         fees.with_context(collection_fee_booking=True).action_post()
-        for fee in fees:
-            origin = fee.collection_penalty_origin_id
-            origin._message_log(body=_("Late fees of %(amount)s invoiced: %(fee)s.",
-                                       amount=fee.currency_id.format(fee.amount_untaxed),
-                                       fee=fee._get_html_link()))
+        # one batch of chatter notes on the overdue invoices (one fee each: DUE is keyed by invoice)
+        fees.collection_penalty_origin_id._message_log_batch(bodies={
+            fee.collection_penalty_origin_id.id: _(
+                "Late fees of %(amount)s invoiced: %(fee)s.",
+                amount=fee.currency_id.format(fee.amount_untaxed), fee=fee._get_html_link())
+            for fee in fees})
         return fees, errors
 
     def action_collection_waive_penalties(self, reason):
