@@ -253,19 +253,22 @@ class FeeQueries:
         from odoo import api  # noqa: PLC0415
 
         model_class = type(env["account.move"])
-        for name in ("create", "action_post"):
-            original = getattr(model_class, name)
 
-            def counting(self, *args, _original=original, **kwargs):
+        def wrap(original):
+            def counting(self, *args, **kwargs):
                 if not self.env.context.get("collection_fee_booking") or getattr(cls, "inside", False):
-                    return _original(self, *args, **kwargs)
+                    return original(self, *args, **kwargs)
                 cls.inside = True
                 before = self.env.cr.sql_log_count
                 try:
-                    return _original(self, *args, **kwargs)
+                    return original(self, *args, **kwargs)
                 finally:
                     cls.count += self.env.cr.sql_log_count - before
                     cls.inside = False
+            return counting
+
+        for name in ("create", "action_post"):
+            counting = wrap(getattr(model_class, name))
             if name == "create":
                 counting = api.model_create_multi(counting)
             setattr(model_class, name, counting)

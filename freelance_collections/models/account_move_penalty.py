@@ -216,11 +216,12 @@ class AccountMove(models.Model):
             default_move_type="out_invoice", collection_fee_booking=True).create(vals_list)
         fees.with_context(collection_fee_booking=True).action_post()
         # one batch of chatter notes on the overdue invoices (one fee each: DUE is keyed by invoice)
-        fees.collection_penalty_origin_id._message_log_batch(bodies={
-            fee.collection_penalty_origin_id.id: _(
+        bodies = {}
+        for fee in fees:  # not in a comprehension: _() finds the language in this frame
+            bodies[fee.collection_penalty_origin_id.id] = _(
                 "Late fees of %(amount)s invoiced: %(fee)s.",
                 amount=fee.currency_id.format(fee.amount_untaxed), fee=fee._get_html_link())
-            for fee in fees})
+        fees.collection_penalty_origin_id._message_log_batch(bodies=bodies)
         return fees, errors
 
     def action_collection_waive_penalties(self, reason):
