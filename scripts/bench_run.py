@@ -281,9 +281,9 @@ def measure(env, label, func):
     fee_start = FeeQueries.count
     start_count = cr.sql_log_count
     tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = func()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     PROFILE.active = False
@@ -292,11 +292,12 @@ def measure(env, label, func):
     actions = ""
     if hasattr(result, "actions"):  # read now: the run's cursor is closed once the phase is over
         actions = ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())) or "none"
-    row = {"phase": label, "seconds": elapsed, "queries": cr.sql_log_count - start_count,
+    row = {"phase": label, "seconds": elapsed, "cpu": cpu, "queries": cr.sql_log_count - start_count,
            "fee_queries": FeeQueries.count - fee_start, "peak_mb": peak / 1e6, "actions": actions,
-           "changes": getattr(result, "stage_change_count", 0) if hasattr(result, "actions") else 0}
-    print(f"  {label}: {elapsed:.2f} s, {row['queries']} queries ({row['fee_queries']} in Odoo's creation "
-          f"and posting of fee invoices), {row['changes']} stage changes, {row['peak_mb']:.1f} MB; {actions}",
+           "changes": getattr(result, "stage_change_count", 0) if hasattr(result, "actions") else 0,
+           "invoices": getattr(result, "invoice_count", 0) if hasattr(result, "actions") else 0}
+    print(f"  {label}: {elapsed:.2f} s ({cpu:.2f} s of Python CPU), {row['queries']} queries ({row['fee_queries']} in Odoo's creation "
+          f"and posting of fee invoices), {row['invoices']} invoices looked at, {row['changes']} stage changes, {row['peak_mb']:.1f} MB; {actions}",
           flush=True)
     return row
 
@@ -322,6 +323,11 @@ def main():
     parser.add_argument("--populate-only", action="store_true",
                         help="create and fill the database, then stop (copy it with createdb -T to time "
                         "several versions on the same book)")
+    parser.add_argument("--copy-settled", metavar="DB",
+                        help="after the first two runs, copy the settled database to DB (then time the "
+                        "other phases on DB with --settled, e.g. at the size before --grow-to)")
+    parser.add_argument("--settled", action="store_true",
+                        help="the database is settled already: skip the first two runs")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N busiest sources of queries of each phase (slows the run)")
     args = parser.parse_args()
@@ -358,14 +364,24 @@ def main():
         open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
         results.append(measure(env, "floor (SQL overdue lines)",
                                lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall())))
-        # the first run: everybody enters a stage; committed so the next phases start from a steady state
-        first = measure(env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
-        results.append(first)
-        cr.commit()
-        # the late-fee invoices of the first run enter the ladder the next day: settle them too
-        results.append(measure(env, "second run (fees enter)",
-                               lambda: env[Policy]._cron_run_collections(args.batch_size)))
-        cr.commit()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if args.settled:
+            args.grow_to = 0
+            open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
+        else:
+            # the first run: everybody enters a stage; committed so the next phases start from a steady state
+            results.append(measure(env, "first run (all new)",
+                                   lambda: env[Policy]._cron_run_collections(args.batch_size)))
+            cr.commit()
+            # the late-fee invoices of the first run enter the ladder the next day: settle them too
+            results.append(measure(env, "second run (fees enter)",
+                                   lambda: env[Policy]._cron_run_collections(args.batch_size)))
+            cr.commit()
+    if args.copy_settled:
+        odoo.sql_db.close_db(args.db)
+        subprocess.run(["createdb", "-T", args.db, args.copy_settled], check=True)
+        print(f"Settled database copied to {args.copy_settled}", flush=True)
     if args.grow_to:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -404,15 +420,18 @@ def main():
 
     floor = results[0]["seconds"] or 1e-9
     print(f"\n{open_count} open invoices, batch size {args.batch_size}")
-    print("fee q: queries of Odoo's creation and posting of the late-fee invoices; q/change: the other "
-          "queries per invoice that changed stage")
-    print(f"{'phase':30} {'seconds':>9} {'x floor':>9} {'queries':>9} {'fee q':>8} {'changes':>8} "
-          f"{'q/change':>8} {'peak MB':>9}  actions")
+    print("cpu s: Python CPU of the bench process; fee q: queries of Odoo's creation and posting of the "
+          "late-fee invoices; q/inv, q/change: the other queries per invoice looked at, per invoice that "
+          "changed stage")
+    print(f"{'phase':30} {'seconds':>9} {'cpu s':>8} {'x floor':>9} {'queries':>9} {'fee q':>8} {'invoices':>8} "
+          f"{'q/inv':>6} {'changes':>8} {'q/change':>8} {'peak MB':>9}  actions")
     for row in results:
         own = row["queries"] - row["fee_queries"]
+        per_invoice = f"{own / row['invoices']:6.1f}" if row["invoices"] else f"{'-':>6}"
         per_change = f"{own / row['changes']:8.1f}" if row["changes"] else f"{'-':>8}"
-        print(f"{row['phase']:30} {row['seconds']:9.2f} {row['seconds'] / floor:9.0f} {row['queries']:9d} "
-              f"{row['fee_queries']:8d} {row['changes']:8d} {per_change} {row['peak_mb']:9.1f}  {row['actions']}")
+        print(f"{row['phase']:30} {row['seconds']:9.2f} {row['cpu']:8.2f} {row['seconds'] / floor:9.0f} "
+              f"{row['queries']:9d} {row['fee_queries']:8d} {row['invoices']:8d} {per_invoice} {row['changes']:8d} "
+              f"{per_change} {row['peak_mb']:9.1f}  {row['actions']}")
 
 
 if __name__ == "__main__":
