@@ -37,6 +37,11 @@ class ResPartner(models.Model):
     collection_member_ids = fields.One2many(
         "res.partner", "commercial_partner_id", string="Contacts of the Commercial Entity",
         context={"active_test": False})
+    # The same for the invoices' commercial_partner_id (collection_invoice_ids has a domain, so the ORM
+    # cannot use it): when a client's stage or work stop changes, the entries that show them are found
+    # here, not with a search for each client.
+    collection_entry_ids = fields.One2many(
+        "account.move", "commercial_partner_id", string="Journal Entries of the Client")
     collection_open_invoice_ids = fields.Many2many(
         "account.move",
         string="Open Invoices",
