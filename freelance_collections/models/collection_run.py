@@ -22,6 +22,8 @@ from psycopg2 import errors
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..policy.actions import ACTIONS
+
 _logger = logging.getLogger(__name__)
 
 # Session-level PostgreSQL advisory lock: one collections run at a time, released if the process dies.
@@ -29,6 +31,11 @@ RUN_LOCK_KEY = 0x46434F4C  # "FCOL"
 BATCH_SIZE = 1000
 # "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
 TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
+
+
+def _rank(code):
+    """Where an action code comes in the registry (the order the run takes the actions)."""
+    return next((rank for rank, action in enumerate(ACTIONS) if action.code == code), len(ACTIONS))
 
 
 class CollectionRun(models.Model):
@@ -75,8 +82,8 @@ class CollectionRun(models.Model):
         labels = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))
         labels["discount_tier"] = _("Discount tier ended")
         for run in self:
-            done = ", ".join(
-                f"{count} {labels.get(code, code)}" for code, count in sorted((run.action_counts or {}).items()))
+            counts = run.action_counts or {}
+            done = ", ".join(f"{counts[code]} {labels.get(code, code)}" for code in sorted(counts, key=_rank))
             run.summary = _(
                 "%(invoices)s invoices, %(changes)s stage changes: %(actions)s",
                 invoices=run.invoice_count, changes=run.stage_change_count, actions=done or _("no action"))
