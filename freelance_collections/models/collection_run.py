@@ -20,7 +20,7 @@ from datetime import timedelta
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from ..policy.actions import ACTIONS
 
@@ -69,6 +69,11 @@ class CollectionRun(models.Model):
         """The run's action counts: {action code: number done}, 0 for the others."""
         self.ensure_one()
         return Counter(self.action_counts or {})
+
+    @api.depends("start")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = _("Run of %(start)s", start=format_datetime(self.env, run.start))
 
     def _compute_log_counts(self):
         groups = self.env["collection.action.log"]._read_group(
