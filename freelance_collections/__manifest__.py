@@ -38,6 +38,8 @@
         "report/report_balance_link.xml",
         "wizards/collection_statement_wizard_views.xml",
         "views/balance_templates.xml",
+        "wizards/collection_overpayment_approval_views.xml",
+        "views/account_payment_overpayment_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

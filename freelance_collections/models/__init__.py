@@ -28,6 +28,7 @@ from . import res_partner_reminder
 from . import res_partner_delivery
 from . import res_partner_pay_link
 from . import res_partner_statement
+from . import res_partner_overpayment
 from . import account_move
 from . import account_move_policy
 from . import account_move_work_stop
@@ -44,6 +45,7 @@ from . import account_move_actions
 from . import account_move_write_off
 from . import account_move_next_run
 from . import payment_transaction
+from . import account_payment_overpayment
 
 # Reports read from SQL views over the columns above: created last.
 from . import collection_aging_report

@@ -88,6 +88,10 @@ class CollectionDashboard(models.TransientModel):
     undeliverable_partner_count = fields.Integer(
         string="Undeliverable Reminders", compute="_compute_undeliverable_partner_count",
         help="Clients whose last reminder could not be delivered: fix the address or call them.")
+    overpayment_unverified_count = fields.Integer(
+        string="Unverified Overpayments", compute="_compute_overpayment_unverified_count",
+        help="Customer payments received above what was owed, not yet matched with a bank statement "
+        "line nor approved by a collections manager: no refund to those clients goes out.")
 
     @api.model
     def _default_date_from(self):
@@ -292,3 +296,16 @@ class CollectionDashboard(models.TransientModel):
             "views": [(False, "list"), (False, "form")],
         })
         return action
+
+    @api.depends("company_id")
+    def _compute_overpayment_unverified_count(self):
+        Payment = self.env["account.payment"]
+        for dashboard in self:
+            dashboard.overpayment_unverified_count = Payment.search_count(
+                [("company_id", "=", dashboard.company_id.id), ("collection_overpaid_unverified", "=", True)])
+
+    def action_open_unverified_overpayments(self):
+        self.ensure_one()
+        payments = self.env["account.payment"].search(
+            [("company_id", "=", self.company_id.id), ("collection_overpaid_unverified", "=", True)])
+        return self.env["res.partner"]._collection_overpayments_action(payments)
