@@ -17,7 +17,9 @@ What it does, each time the same way:
    and `portal.he@example.com` (Forty Days Late SARL, reads Hebrew);
 2. back office, as admin/admin: clients by stage, the policies, a preset's form, invoices in
    collection, an invoice of a stopped client, the dry run, the Collections dashboard, the
-   Receivables Aging pivot and the Overdue Clients by Stage kanban;
+   Receivables Aging pivot and the Overdue Clients by Stage kanban; the overpayment scam (an invoice
+   of 1,000 of Overpaid Cheque Ltd, a cheque of 1,500 registered on it, a draft refund of 500, made
+   once): the client's banner and the refund refused;
 3. customer portal, as the portal users: the invoice page of Forty Days Late SARL (stage message,
    late-fee invoice, penalty clause), the same in Hebrew (right to left), and of Deposit Client BV
    (installments, one paid);
@@ -54,6 +56,7 @@ PORTAL_USERS = [
     ("portal.he@example.com", "Noa Levi", "Forty Days Late SARL (demo)", "he_IL"),
 ]
 DEMAND_LETTER_CLIENT = "Seventy Days Late GmbH (demo)"
+OVERPAID_CLIENT = "Overpaid Cheque Ltd (demo)"
 
 
 def addons_path():
@@ -105,6 +108,36 @@ def prepare(registry):
         return invoices
 
 
+def prepare_overpayment(registry):
+    """The overpayment scam (committed, idempotent): an invoice of 1,000, a cheque of 1,500 registered
+    on it and a draft refund of the 500; returns (client id, refund id)."""
+    from odoo import SUPERUSER_ID, Command, api, fields
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        client = env["res.partner"].search([("name", "=", OVERPAID_CLIENT)], limit=1)
+        if not client:
+            client = env["res.partner"].create({"name": OVERPAID_CLIENT, "is_company": True,
+                                                "email": "accounts@overpaid.example.com"})
+        Payment = env["account.payment"]
+        if not Payment.search_count([("partner_id", "=", client.id), ("collection_overpaid_amount", ">", 0)]):
+            today = fields.Date.context_today(client)
+            invoice = env["account.move"].create({
+                "move_type": "out_invoice", "partner_id": client.id, "invoice_date": today,
+                "invoice_line_ids": [Command.create({"name": "Website redesign", "quantity": 1,
+                                                     "price_unit": 1000.0, "tax_ids": []})],
+            })
+            invoice.action_post()
+            env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+                {"amount": 1500.0, "payment_date": today, "communication": "Cheque 0042"})._create_payments()
+        refund = Payment.search([("partner_id", "=", client.id), ("payment_type", "=", "outbound"),
+                                 ("state", "=", "draft")], limit=1)
+        if not refund:
+            refund = Payment.create({"payment_type": "outbound", "partner_type": "customer",
+                                     "partner_id": client.id, "amount": 500.0, "memo": "Refund of the overpayment"})
+        return client.id, refund.id
+
+
 def start_server(db, port):
     cmd = [sys.executable, "-m", "odoo", "-d", db, f"--addons-path={addons_path()}", f"--http-port={port}",
            "--http-interface=127.0.0.1", f"--db-filter=^{db}$", "--max-cron-threads=0", "--log-level=warn"]
@@ -124,7 +157,7 @@ def start_server(db, port):
     sys.exit(f"The Odoo server did not answer on {url} within 3 minutes.")
 
 
-def browser_shots(url, db, invoices, wanted):
+def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -187,6 +220,14 @@ def browser_shots(url, db, invoices, wanted):
             page.wait_for_selector(".o_form_view .o_field_monetary", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "dashboard")
+        client_id, refund_id = overpayment
+        shot("overpayment_client_banner", f"/odoo/res.partner/{client_id}", ".o_form_view .alert-warning")
+        if shot("overpayment_refund_refused", f"/odoo/account.payment/{refund_id}",
+                ".o_form_view .alert-danger", wait=500):
+            page.locator(".o_form_view button[name=action_post]").first.click()
+            page.wait_for_selector(".modal .modal-body", timeout=60000)
+            page.wait_for_timeout(1000)
+            save(page, "overpayment_refund_refused")
         shot("receivables_aging", "/odoo/action-freelance_collections.collection_aging_report_action",
              ".o_pivot table tbody tr")
         page.set_viewport_size({"width": 1800, "height": 700})  # every stage column
@@ -250,6 +291,7 @@ ALL_SHOTS = [
     "clients_by_stage", "policy_ladder", "policy_form", "invoices_in_collection", "invoice_work_stop", "dry_run",
     "collection_runs", "collection_run",
     "dashboard", "receivables_aging", "overdue_clients_by_stage",
+    "overpayment_client_banner", "overpayment_refund_refused",
     "portal_invoice_late_fees", "portal_invoice_installments", "portal_invoice_he", "demand_letter",
     "demand_letter_he",
 ]
@@ -268,12 +310,13 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     registry = odoo_registry(args.db)
     invoices = prepare(registry)
+    overpayment = prepare_overpayment(registry)
     server = None
     url = args.url
     if not url:
         server, url = start_server(args.db, args.port)
     try:
-        browser_shots(url, args.db, invoices, wanted)
+        browser_shots(url, args.db, invoices, wanted, overpayment)
         pdf_shots(registry, url, wanted)
     finally:
         if server:
