@@ -64,6 +64,8 @@ ENGLISH = {
     # fee_invoicing
     "fee_invoice.negative_interval": "The late-fee invoice interval cannot be negative.",
     "reminder.negative_repeat": "A reminder cannot repeat every negative number of days.",
+    # overpayment
+    "overpayment.negative_payment": "A payment of {amount} is negative; a payment received is zero or more.",
 }
 
 #: Every code the engine can produce.

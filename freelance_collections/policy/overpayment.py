@@ -12,6 +12,7 @@ Plain data in and out: Decimal amounts in one currency, already rounded to its d
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .messages import Message, PolicyError
 from .money import round_money, to_decimal
 
 
@@ -28,7 +29,7 @@ def overpayment_excess(amount, owed, digits=2):
     amount = round_money(amount, digits)
     owed = round_money(owed, digits)
     if amount < 0:
-        raise ValueError(f"A payment cannot be negative: {amount}")
+        raise PolicyError(Message.of("overpayment.negative_payment", amount=amount))
     return amount - min(amount, max(owed, Decimal(0)))
 
 

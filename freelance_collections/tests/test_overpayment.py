@@ -3,7 +3,6 @@ with a bank statement line or a collections manager approves with a reason."""
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 

@@ -73,6 +73,9 @@ TERMS = {
     # fee_invoicing
     "fee_invoice.negative_interval": _lt("The late-fee invoice interval cannot be negative."),
     "reminder.negative_repeat": _lt("A reminder cannot repeat every negative number of days."),
+    # overpayment
+    "overpayment.negative_payment": _lt(
+        "A payment of %(amount)s is negative; a payment received is zero or more."),
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fc_policy import PolicyError
 from fc_policy.overpayment import Overpayment, decide_refund, overpayment_excess
 
 D = Decimal
@@ -36,8 +37,9 @@ def test_excess_in_a_currency_without_cents():
 
 
 def test_negative_payment_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(PolicyError) as caught:
         overpayment_excess(D("-1"), D("0"))
+    assert caught.value.codes == ["overpayment.negative_payment"]
 
 
 @given(money, signed_money)
