@@ -537,8 +537,11 @@ class _CollectionBudget:
     Without a limit every batch holds BATCH_SIZE invoices. With one, the piece plans to end by
     TIME_SHARE of the limit after its window opened; the first batch of a run holds FIRST_BATCH
     invoices, each next one what takes BATCH_SHARE of the time left at the pace of the batch before
-    (a quarter for a piece's first batch), between MIN_BATCH and BATCH_SIZE; no batch starts without
-    time left for MIN_BATCH invoices, except the first of a run (the scheduler must see progress).
+    (a quarter for a piece's first batch), between MIN_BATCH and BATCH_SIZE; no batch starts with less
+    time left than twice what MIN_BATCH invoices take, except the first of a call of the scheduler: each
+    call makes progress (a first batch too slow for the limit would otherwise never be tried). Odoo
+    calls a job that reports work left again at once, within the same watchdog period: those calls
+    share the window, and hand over without a batch when nothing fits.
     """
 
     def __init__(self, runs, batch_size):
@@ -552,9 +555,10 @@ class _CollectionBudget:
 
     def may_start(self, run, step_seconds=None):
         """Whether another batch (or a step of STEP_SECONDS) fits before the deadline."""
-        if self.deadline is None or not run.invoice_count:
-            return True
-        need = step_seconds if step_seconds is not None else (self.pace or 0.0) * MIN_BATCH / BATCH_SHARE
+        if self.deadline is None or not run.invoice_count or not self.window.get("worked"):
+            return True  # each call of the scheduler does something: it must see progress
+        smallest = min(MIN_BATCH, self.batch_size)
+        need = step_seconds if step_seconds is not None else (self.pace or 0.0) * smallest / BATCH_SHARE
         return self.deadline - self.clock() > need
 
     def next_size(self):
@@ -568,5 +572,6 @@ class _CollectionBudget:
 
     def measured(self, invoices, seconds):
         self.batches += 1
+        self.window["worked"] = True
         if invoices:
             self.pace = max(seconds / invoices, 1e-4)
