@@ -33,6 +33,8 @@ from odoo import _, api, fields, models
 from odoo.http import request
 from odoo.tools import SQL, config
 
+from ..policy.actions import EMAIL_ACTIONS
+
 _logger = logging.getLogger(__name__)
 
 # Session-level PostgreSQL advisory lock: one collections run at a time, released if the process dies.
@@ -175,6 +177,7 @@ class CollectionRun(models.Model):
             run._collection_start_piece()
             run._collection_requeue_refused_mails()
         run._collection_commit()
+        emails = run._collection_email_count()
         try:
             finished = run._collection_process(batch_size, budget)
         except Exception as error:
@@ -197,6 +200,8 @@ class CollectionRun(models.Model):
             run._collection_hand_over()
             _logger.info("Collections run %s: piece %s stopped before the time limit, %s invoices left.",
                          run.id, run.piece_count, run.remaining_count)
+        if run._collection_email_count() > emails:
+            run._collection_wake_mail_queue()
         run._collection_commit()
         return run
 
@@ -443,6 +448,17 @@ class CollectionRun(models.Model):
             cron = self.env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)
             if cron:
                 cron.sudo()._trigger(fields.Datetime.now() + timedelta(minutes=1))
+
+    def _collection_email_count(self):
+        return sum(self.actions[code] for code in EMAIL_ACTIONS)
+
+    @api.model
+    def _collection_wake_mail_queue(self):
+        """The piece queued reminders: Odoo's mail queue cron sends them now rather than at its next
+        hourly call (it works in committed batches of its own; the run never sends synchronously)."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
 
     def _collection_pace(self):
         """Seconds per invoice of this run so far (None before its first batch)."""
