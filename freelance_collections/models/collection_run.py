@@ -47,6 +47,7 @@ TIME_SHARE = 0.8
 BATCH_SHARE = 0.5
 MIN_BATCH = 10    # invoices (a client's invoices are never split, so a batch may hold more)
 FIRST_BATCH = 20  # the first batch when no pace is known yet (no earlier batch, no earlier run)
+GROWTH = 2        # a batch holds at most twice the invoices of the one before
 # cursor of the job -> {"start": when the server's clock for it started}: Odoo's cron runner calls a
 # job that reports work left up to 10 times in a row on one cursor, within one watchdog period
 _WINDOWS = weakref.WeakKeyDictionary()
@@ -238,6 +239,11 @@ class CollectionRun(models.Model):
         settling = Move._collection_settling_invoice_ids(company)  # paid: their last late fees
         if settling:
             ids = Move.search([("id", "in", ids + settling)], order="commercial_partner_id, id").ids
+        if self.piece_count > 1 and ids:
+            # a later piece looks at what the run looked at: not the late-fee invoices it booked itself
+            # (nor other invoices created since it started: tomorrow's run sees them, as without pieces)
+            newer = set(Move.search([("id", "in", ids), ("create_date", ">", self.create_date)]).ids)
+            ids = [move_id for move_id in ids if move_id not in newer]
         return ids
 
     def _collection_due_counts(self, companies):
@@ -273,7 +279,7 @@ class CollectionRun(models.Model):
                                         seconds=self._collection_clock() - began)
             self._collection_set_remaining(len(ids) - position + later)
             self._collection_commit()
-            budget.measured(len(batch), self._collection_clock() - began)
+            budget.measured(len(batch), self._collection_clock() - began, self._collection_pace())
             self.env.invalidate_all()
         return 0
 
@@ -552,8 +558,9 @@ class _CollectionBudget:
 
     Without a limit every batch holds BATCH_SIZE invoices. With one, the piece plans to end by
     TIME_SHARE of the limit after its window opened; the first batch of a run holds FIRST_BATCH
-    invoices, each next one what takes BATCH_SHARE of the time left at the pace of the batch before
-    (a quarter for a piece's first batch), between MIN_BATCH and BATCH_SIZE; no batch starts with less
+    invoices, each next one what takes BATCH_SHARE of the time left (a quarter for a piece's first
+    batch) at the pace of the batch before or of the run so far, whichever is slower, at most GROWTH
+    times the batch before, between MIN_BATCH and BATCH_SIZE; no batch starts with less
     time left than twice what MIN_BATCH invoices take, except the first of a call of the scheduler: each
     call makes progress (a first batch too slow for the limit would otherwise never be tried). Odoo
     calls a job that reports work left again at once, within the same watchdog period: those calls
@@ -566,8 +573,9 @@ class _CollectionBudget:
         self.limit = runs._collection_time_limit()
         self.window = runs._collection_window()
         self.deadline = self.window["start"] + self.limit * TIME_SHARE if self.limit else None
-        self.pace = None  # seconds per invoice of the last batch
+        self.pace = None  # seconds per invoice
         self.batches = 0
+        self.last_size = 0
 
     def may_start(self, run, step_seconds=None):
         """Whether another batch (or a step of STEP_SECONDS) fits before the deadline."""
@@ -584,10 +592,15 @@ class _CollectionBudget:
             return max(1, min(FIRST_BATCH, self.batch_size))
         share = BATCH_SHARE if self.batches else BATCH_SHARE / 2
         size = int((self.deadline - self.clock()) * share / self.pace)
+        if self.last_size:
+            size = min(size, GROWTH * self.last_size)  # invoices differ: a pace measured on easy ones
         return max(1, min(self.batch_size, max(MIN_BATCH, size)))
 
-    def measured(self, invoices, seconds):
+    def measured(self, invoices, seconds, average=None):
+        """A batch of INVOICES took SECONDS; AVERAGE: the run's seconds per invoice so far. The pace
+        is the slower of the batch's and the run's."""
         self.batches += 1
+        self.last_size = invoices
         self.window["worked"] = True
         if invoices:
-            self.pace = max(seconds / invoices, 1e-4)
+            self.pace = max(seconds / invoices, average or 0.0, 1e-4)
