@@ -173,6 +173,12 @@ def browser_shots(url, db, invoices, wanted):
             save(page, "invoice_work_stop")
         shot("dry_run", "/odoo/action-freelance_collections.action_collection_dry_run",
              ".o_form_view, .o_list_renderer")
+        if shot("collection_runs", "/odoo/action-freelance_collections.collection_run_action", ".o_list_renderer") \
+                and "collection_run" in wanted:
+            page.locator(".o_data_row td.o_data_cell").first.click()
+            page.wait_for_selector(".o_form_view .o_field_one2many", timeout=60000)
+            page.wait_for_timeout(1500)
+            save(page, "collection_run")
         if "dashboard" in wanted:  # through the menu: a server action's URL alone shows another app's menu
             page.goto(f"{url}/odoo/action-freelance_collections.account_move_action_collections")
             page.wait_for_selector(".o_list_renderer", timeout=60000)
@@ -242,6 +248,7 @@ def pdf_shots(registry, url, wanted):
 
 ALL_SHOTS = [
     "clients_by_stage", "policy_ladder", "policy_form", "invoices_in_collection", "invoice_work_stop", "dry_run",
+    "collection_runs", "collection_run",
     "dashboard", "receivables_aging", "overdue_clients_by_stage",
     "portal_invoice_late_fees", "portal_invoice_installments", "portal_invoice_he", "demand_letter",
     "demand_letter_he",

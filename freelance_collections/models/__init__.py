@@ -33,6 +33,7 @@ from . import account_move_policy
 from . import account_move_work_stop
 from . import account_move_deposit
 from . import account_move_discount
+from . import account_move_discount_payment
 from . import account_move_line_discount
 from . import account_move_portal
 from . import account_move_pay_link

@@ -77,14 +77,6 @@ class AccountMove(models.Model):
     collection_agency_date = fields.Date(string="Handed Over On", copy=False)
     collection_log_ids = fields.One2many(
         "collection.action.log", "move_id", string="Collection Actions")
-    collection_discount_percent = fields.Float(
-        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2))
-    collection_discount_deadline = fields.Date(
-        string="Discount Deadline", compute="_compute_collection_discount")
-    collection_discount_amount_to_pay = fields.Monetary(
-        string="Amount With Discount", compute="_compute_collection_discount")
-    collection_discount_saving = fields.Monetary(
-        string="Discount Saving", compute="_compute_collection_discount")
     collection_plan_id = fields.Many2one(
         "collection.payment.plan", string="Payment Plan", copy=False, readonly=True, index="btree_not_null",
         help="The running payment plan: escalation stands still while its installments are paid on time.")

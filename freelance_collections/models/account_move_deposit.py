@@ -9,8 +9,6 @@ it calls the deposit schedule's hook, then the early-payment tiers' one
 (``account_move_discount.py``), so the order is written here rather than left to the imports.
 """
 
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import frozendict
 
@@ -19,8 +17,8 @@ from ..policy.money import to_decimal
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move, as
-    # issue #11 asks (models/__init__.py lists them), rather than one long file.
+    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
+    # (models/__init__.py lists them), rather than one long file.
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     collection_deposit_template_id = fields.Many2one(
@@ -36,20 +34,6 @@ class AccountMove(models.Model):
     # -------------------------------------------------------------------------
     # COMPUTE METHODS
     # -------------------------------------------------------------------------
-
-    # missing-return (pylint-odoo): compute methods assign and return nothing, as Odoo's own.
-    @api.depends("collection_policy_id.default_due_days", "delivery_date")
-    def _compute_invoice_date_due(self):  # pylint: disable=missing-return
-        """No due date agreed (no payment terms, due on or before the invoice date): the policy's
-        default delay after completion (the delivery date) or the invoice date applies."""
-        super()._compute_invoice_date_due()
-        for move in self:
-            days = move.collection_policy_id.default_due_days
-            start = move.delivery_date or move.invoice_date
-            if (move.move_type == "out_invoice" and days and start and not move.invoice_payment_term_id
-                    and move.state == "draft"
-                    and (not move.invoice_date_due or move.invoice_date_due <= (move.invoice_date or start))):
-                move.invoice_date_due = start + timedelta(days=days)
 
     @api.depends("collection_deposit_template_id", "collection_deposit_template_id.line_ids",
                  "collection_policy_id", "collection_policy_id.discount_tier_ids",

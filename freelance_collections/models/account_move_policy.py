@@ -9,6 +9,7 @@ addon comes under collection: install, choose the default in Settings, and the o
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
@@ -37,6 +38,20 @@ class AccountMove(models.Model):
             if move.collection_policy_manual and move.collection_policy_id:
                 continue
             move.collection_policy_id = move._collection_default_policy()
+
+    # missing-return (pylint-odoo): compute methods assign and return nothing, as Odoo's own.
+    @api.depends("collection_policy_id.default_due_days", "delivery_date")
+    def _compute_invoice_date_due(self):  # pylint: disable=missing-return
+        """No due date agreed (no payment terms, due on or before the invoice date): the policy's
+        default delay after completion (the delivery date) or the invoice date applies."""
+        super()._compute_invoice_date_due()
+        for move in self:
+            days = move.collection_policy_id.default_due_days
+            start = move.delivery_date or move.invoice_date
+            if (move.move_type == "out_invoice" and days and start and not move.invoice_payment_term_id
+                    and move.state == "draft"
+                    and (not move.invoice_date_due or move.invoice_date_due <= (move.invoice_date or start))):
+                move.invoice_date_due = start + timedelta(days=days)
 
     def _collection_default_policy(self):
         """The policy the invoice follows when none was chosen on it: its client's, else its company's."""

@@ -17,12 +17,12 @@ extends both sides:
 from odoo import fields, models
 from odoo.tools import float_compare
 
-PAYMENT_TERM = "payment_term"
+from .account_move_discount import PAYMENT_TERM
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move, as
-    # issue #11 asks (models/__init__.py lists them), rather than one long file.
+    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
+    # (models/__init__.py lists them), rather than one long file.
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _collection_discount_days_left(self):

@@ -211,9 +211,7 @@ class CollectionPolicy(models.Model):
     # ------------------------------------------------------------------
     def _raise_errors(self, errors):
         if errors:
-            raise ValidationError(
-                _("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors))
-            )
+            raise ValidationError(_("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors)))
 
     @api.constrains("discount_tier_ids")
     def _check_discount_tiers(self):
@@ -255,23 +253,18 @@ class CollectionPolicy(models.Model):
                 errors.append(_("Choose a late fee product: penalties are invoiced with it."))
             policy._raise_errors(errors)
 
-    @api.constrains(
-        "reminder_interval_days", "discount_nudge_days", "default_due_days", "contract_threshold_amount"
-    )
-    def _check_reminders(self):
+    @api.constrains("reminder_interval_days", "discount_nudge_days", "default_due_days",
+                    "contract_threshold_amount", "fee_invoice_interval_days")
+    def _check_day_counts(self):
         for policy in self:
-            if min(
-                policy.reminder_interval_days,
-                policy.discount_nudge_days,
-                policy.default_due_days,
-            ) < 0:
-                policy._raise_errors(
-                    [_("Reminder intervals and due days must be zero or positive numbers of days.")]
-                )
+            if min(policy.reminder_interval_days, policy.discount_nudge_days, policy.default_due_days) < 0:
+                policy._raise_errors([_("Reminder intervals and due days must be zero or positive numbers of days.")])
             if policy.contract_threshold_amount < 0:
-                policy._raise_errors(
-                    [_("The written-contract threshold cannot be negative: enter 0 for no threshold.")]
-                )
+                policy._raise_errors([_("The written-contract threshold cannot be negative: enter 0 for no threshold.")])
+            if policy.fee_invoice_interval_days < 0:
+                policy._raise_errors([_(
+                    "The late-fee invoice interval cannot be negative: enter the number of days between "
+                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
 
     @api.constrains("work_stop_min_amount", "currency_id", "company_id")
     def _check_work_stop_min_amount(self):
@@ -289,14 +282,6 @@ class CollectionPolicy(models.Model):
                     "rate (Accounting > Configuration > Currencies) or set the policy currency to "
                     "%(company_currency)s.", currency=policy.currency_id.name, company=company.name,
                     company_currency=company.currency_id.name)])
-
-    @api.constrains("fee_invoice_interval_days")
-    def _check_fee_invoice_interval(self):
-        for policy in self:
-            if policy.fee_invoice_interval_days < 0:
-                policy._raise_errors([_(
-                    "The late-fee invoice interval cannot be negative: enter the number of days between "
-                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
 
     @api.constrains("stage_ids")
     def _check_stages(self):
@@ -316,32 +301,18 @@ class CollectionPolicy(models.Model):
     # ------------------------------------------------------------------
     def _has_penalties(self):
         self.ensure_one()
-        return bool(
-            self.penalty_tier_ids
-            or self.fixed_fee
-            or self.fee_band_ids
-            or self.interest_mode != "none"
-        )
+        return bool(self.penalty_tier_ids or self.fixed_fee or self.fee_band_ids or self.interest_mode != "none")
 
     def _get_discount_tiers(self):
         self.ensure_one()
-        return [
-            discounts.DiscountTier(days=tier.days, percent=to_decimal(tier.percent))
-            for tier in self.discount_tier_ids.sorted(lambda t: (t.days, t.id))
-        ]
+        return self.discount_tier_ids._collection_engine_tiers()
 
     def _get_penalty_rules(self):
         self.ensure_one()
         return penalties.PenaltyRules(
-            penalty_tiers=tuple(
-                penalties.PenaltyTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
-                for tier in self.penalty_tier_ids.sorted(lambda t: (t.days_late, t.id))
-            ),
+            penalty_tiers=self.penalty_tier_ids._collection_engine_tiers(),
             fixed_fee=to_decimal(self.fixed_fee),
-            fee_bands=tuple(
-                penalties.FeeBand(min_debt=to_decimal(band.min_debt), amount=to_decimal(band.amount))
-                for band in self.fee_band_ids.sorted(lambda b: (b.min_debt, b.id))
-            ),
+            fee_bands=self.fee_band_ids._collection_engine_bands(),
             fixed_fee_mode=self.fixed_fee_mode,
             fixed_fee_days=self.fixed_fee_days,
             interest_mode=self.interest_mode,
@@ -365,10 +336,7 @@ class CollectionPolicy(models.Model):
 
     def _get_stage_rules(self):
         self.ensure_one()
-        return [
-            stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
-            for rank, stage in enumerate(self.stage_ids.sorted(lambda s: (s.days, s.id)))
-        ]
+        return self.stage_ids._collection_stage_rules()
 
     # ------------------------------------------------------------------
     # BUSINESS METHODS AND ACTIONS
@@ -384,11 +352,6 @@ class CollectionPolicy(models.Model):
              WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
             """, self.ids))
         self.env["account.move"].invalidate_model(["collection_next_run_date"])
-
-    def _collection_work_stop_threshold(self, company, date):
-        """The threshold in COMPANY's currency on DATE."""
-        self.ensure_one()
-        return self.currency_id._convert(self.work_stop_min_amount, company.currency_id, company, date)
 
     def action_open_stages(self):
         self.ensure_one()

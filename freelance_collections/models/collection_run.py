@@ -31,9 +31,9 @@ from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.http import request
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, format_datetime
 
-from ..policy.actions import EMAIL_ACTIONS
+from ..policy.actions import ACTIONS, EMAIL_ACTIONS
 
 _logger = logging.getLogger(__name__)
 
@@ -55,6 +55,11 @@ _WINDOWS = weakref.WeakKeyDictionary()
 _LAST_CALL = {}
 # "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
 TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
+
+
+def _rank(code):
+    """Where an action code comes in the registry (the order the run takes the actions)."""
+    return next((rank for rank, action in enumerate(ACTIONS) if action.code == code), len(ACTIONS))
 
 
 class CollectionRun(models.Model):
@@ -108,6 +113,11 @@ class CollectionRun(models.Model):
         self.ensure_one()
         return Counter(self.action_counts or {})
 
+    @api.depends("start")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = _("Run of %(start)s", start=format_datetime(self.env, run.start))
+
     def _compute_log_counts(self):
         groups = self.env["collection.action.log"]._read_group(
             [("run_id", "in", self.ids), ("state", "=", "failed")], ["run_id"], ["__count"])
@@ -120,8 +130,8 @@ class CollectionRun(models.Model):
         labels = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))
         labels["discount_tier"] = _("Discount tier ended")
         for run in self:
-            done = ", ".join(
-                f"{count} {labels.get(code, code)}" for code, count in sorted((run.action_counts or {}).items()))
+            counts = run.action_counts or {}
+            done = ", ".join(f"{counts[code]} {labels.get(code, code)}" for code in sorted(counts, key=_rank))
             run.summary = _(
                 "%(invoices)s invoices, %(changes)s stage changes: %(actions)s",
                 invoices=run.invoice_count, changes=run.stage_change_count, actions=done or _("no action"))

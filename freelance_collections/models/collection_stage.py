@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..policy import stages
 from ..policy.actions import STAGE_ACTIONS
 
 # The stage's checkboxes that call for an action (policy/actions.py holds the list and the order).
@@ -163,3 +164,8 @@ class CollectionStage(models.Model):
         ladder = self.policy_id.stage_ids
         marked = ladder.filtered("invoice_fees")
         return not marked or any(stage.days <= self.days for stage in marked)
+
+    def _collection_stage_rules(self):
+        """These stages for the pure engine, by days (``stages.StageRule``: the ladder)."""
+        return [stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
+                for rank, stage in enumerate(self.sorted(lambda s: (s.days, s.id)))]

@@ -46,7 +46,7 @@ class ResPartner(models.Model):
             stopping = open_invoices.filtered(lambda move: move.collection_stage_id.stops_work)
             partner.collection_work_stop = any(
                 _overdue(open_invoices, move.company_id, today)
-                >= move.collection_policy_id._collection_work_stop_threshold(move.company_id, today)
+                >= _threshold(move.collection_policy_id, move.company_id, today)
                 for move in stopping
             )
 
@@ -80,3 +80,8 @@ def _overdue(invoices, company, today):
         move.amount_residual_signed for move in invoices
         if move.company_id == company and move.collection_due_date and move.collection_due_date < today
     )
+
+
+def _threshold(policy, company, date):
+    """POLICY's work-stop threshold in COMPANY's currency on DATE."""
+    return policy.currency_id._convert(policy.work_stop_min_amount, company.currency_id, company, date)
