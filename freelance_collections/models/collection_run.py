@@ -27,11 +27,10 @@ from collections import Counter
 from datetime import timedelta
 
 import psutil
-from psycopg2 import errors
-
 from odoo import _, api, fields, models
 from odoo.http import request
 from odoo.tools import SQL, config, format_datetime
+from psycopg2 import errors
 
 from ..policy.actions import ACTIONS, EMAIL_ACTIONS
 

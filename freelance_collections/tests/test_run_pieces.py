@@ -7,7 +7,6 @@ the server started counting are given in the context (in Odoo's tests the run ha
 from unittest.mock import patch
 
 from freezegun import freeze_time
-
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import config
@@ -105,7 +104,7 @@ class TestRunPieces(RunCommon):
 
     @freeze_time("2026-02-10")
     def test_batches_are_sized_by_the_pace_of_the_one_before_and_never_split_a_client(self):
-        clients, moves = self._clients(15, 3)
+        clients, _moves = self._clients(15, 3)
         run = self._piece(limit=60)  # the piece plans to end by 48 s
         # first batch: FIRST_BATCH (20) invoices, up to the end of the client (21); then at 1 s per
         # invoice, half the 27 s left: 13, to the client's end 15; 12 s left is less than twice a

@@ -67,7 +67,7 @@ class OdooRunner:
     def server(self, logfile, *args):
         """Start a real Odoo server (odoo-bin, so that --workers can spawn its gevent process) on this
         database alone, its log in LOGFILE; the caller stops it (terminate, then wait)."""
-        import odoo  # noqa: PLC0415
+        import odoo
 
         odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
         command = [sys.executable, odoo_bin] if os.path.exists(odoo_bin) else ["odoo"]

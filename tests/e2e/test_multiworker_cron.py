@@ -13,6 +13,7 @@ it every 10 s while nothing notifies them) and jobs only start when the workers 
 the test notifies once, standing in for the poll that a limit over 70 s would give.
 """
 
+import itertools
 import json
 import os
 import re
@@ -23,8 +24,9 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
-
-from conftest import free_port  # tests/e2e/conftest.py (rootdir-relative import, no package)
+from conftest import (
+    free_port,  # tests/e2e/conftest.py (rootdir-relative import, no package)
+)
 
 CLIENTS = 120
 LIMIT = 10  # --limit-time-real-cron, seconds
@@ -155,7 +157,7 @@ def book(odoo_module_db):
     port = free_port()
     odoo_module_db.run("-i", "freelance_collections", "--without-demo=all")
     out = odoo_module_db.shell(SETUP.format(port=port, clients=CLIENTS))
-    assert "READY %d" % (2 * CLIENTS) in out, out
+    assert f"READY {2 * CLIENTS}" in out, out
     return odoo_module_db, port
 
 
@@ -223,14 +225,14 @@ def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, 
     assert run["invoices"] >= 2 * CLIENTS, run
     assert pieces[-1]["stop"] == "done" and {piece["stop"] for piece in pieces} <= {"time", "cut", "done"}, pieces
     # never two pieces at once: each starts after the one before made its last commit
-    for before, after in zip(pieces, pieces[1:]):
+    for before, after in itertools.pairwise(pieces):
         assert after["start"] >= before["end"], (before, after)
     # every piece ran in a cron worker of one of the two servers
     texts = [log.read_text() for log in logs]
     worker_pids = [set(map(int, re.findall(r"Worker WorkerCron \((\d+)\) alive", text))) for text in texts]
     assert all(piece["pid"] in worker_pids[0] | worker_pids[1] for piece in pieces), (pieces, worker_pids)
     # Odoo's watchdog kills idle cron workers under this limit, unless notifications keep them looping
-    watchdog_kills = sum(len(re.findall(r"WorkerCron \(\d+\) timeout after %ds" % LIMIT, text)) for text in texts)
+    watchdog_kills = sum(len(re.findall(rf"WorkerCron \(\d+\) timeout after {LIMIT}s", text)) for text in texts)
     assert not [line for text in texts for line in text.splitlines()
                 if " ERROR " in line and "timeout after" not in line and "freelance_collections" in line]
 
