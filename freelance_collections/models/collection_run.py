@@ -8,27 +8,50 @@ and books the late fees, in a savepoint, and is committed with the run's counts.
 reminders' delivery is checked (``collection_run_delivery.py``). Every action is recorded once on the
 action log under a unique key, in the transaction that takes it: a crashed or killed run loses
 nothing and its rerun repeats nothing.
+
+Under a server that kills long jobs (``limit_time_real_cron``, or ``limit_time_real`` for a run started
+by hand), one call of the run is a *piece*: it takes batches while they fit in the time the server
+leaves it, sized by the pace of the previous batch, then reports what is left
+(``ir.cron._notify_progress``) and asks the scheduler to call it again (``ir.cron._trigger``). The next
+call continues the same run record; a piece the server killed anyway is counted as cut. See
+docs/deployment.md.
 """
 
 import logging
+import os
 import re
 import threading
 import time
+import weakref
 from collections import Counter
 from datetime import timedelta
 
+import psutil
+from odoo import _, api, fields, models
+from odoo.http import request
+from odoo.tools import SQL, config, format_datetime
 from psycopg2 import errors
 
-from odoo import _, api, fields, models
-from odoo.tools import SQL, format_datetime
-
-from ..policy.actions import ACTIONS
+from ..policy.actions import ACTIONS, EMAIL_ACTIONS
 
 _logger = logging.getLogger(__name__)
 
 # Session-level PostgreSQL advisory lock: one collections run at a time, released if the process dies.
 RUN_LOCK_KEY = 0x46434F4C  # "FCOL"
 BATCH_SIZE = 1000
+# Time limits (see _CollectionBudget): a piece plans to use TIME_SHARE of the server's limit, counted
+# from the moment the server may have started counting (an early bound, never a late one); each batch
+# is sized to take at most BATCH_SHARE of the time left, by the pace of the batch before it.
+TIME_SHARE = 0.8
+BATCH_SHARE = 0.5
+MIN_BATCH = 10    # invoices (a client's invoices are never split, so a batch may hold more)
+FIRST_BATCH = 20  # the first batch when no pace is known yet (no earlier batch, no earlier run)
+GROWTH = 2        # a batch holds at most twice the invoices of the one before
+# cursor of the job -> {"start": when the server's clock for it started}: Odoo's cron runner calls a
+# job that reports work left up to 10 times in a row on one cursor, within one watchdog period
+_WINDOWS = weakref.WeakKeyDictionary()
+# in this process: when a call of the run last ended (a cron worker pings its watchdog after it)
+_LAST_CALL = {}
 # "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
 TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
 
@@ -51,10 +74,13 @@ class CollectionRun(models.Model):
         string="Run Date", required=True, readonly=True, default=fields.Date.context_today,
         help="The day the run worked for: stages, fees and reminders as of this day.")
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("failed", "Failed"), ("interrupted", "Interrupted")],
+        [("running", "Running"), ("waiting", "Waiting"), ("done", "Done"), ("failed", "Failed"),
+         ("interrupted", "Interrupted")],
         required=True, readonly=True, default="running",
-        help="Interrupted: the process stopped before the end (killed, time limit); the next run goes on "
-        "where it stopped, nothing done is done again.")
+        help="Waiting: the piece of the run that the server's time limit allowed is done; the scheduler "
+        "calls the next piece at once, which goes on where it stopped.\n"
+        "Interrupted: a run of an earlier day that did not finish (killed, time limit); the next day's run "
+        "looks at what it left, nothing done is done again.")
     invoice_count = fields.Integer(string="Invoices Looked At", readonly=True)
     stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
     action_counts = fields.Json(
@@ -62,6 +88,22 @@ class CollectionRun(models.Model):
     failed_count = fields.Integer(string="Failed Actions", compute="_compute_log_counts")
     summary = fields.Char(compute="_compute_summary")
     error = fields.Text(readonly=True)
+    piece_count = fields.Integer(
+        string="Pieces", readonly=True,
+        help="The calls of the scheduler that worked on this run: more than one when the server's time "
+        "limit is shorter than the run.")
+    cut_count = fields.Integer(
+        string="Pieces Cut", readonly=True,
+        help="Pieces that ended without finishing their work (the process was killed, by the server's time "
+        "limit or otherwise): their last batch was rolled back and done again by the next piece.")
+    remaining_count = fields.Integer(string="Invoices Left", readonly=True)
+    work_seconds = fields.Float(
+        string="Work Time (s)", readonly=True, digits=(16, 1),
+        help="Seconds spent on the batches, all pieces together.")
+    pieces = fields.Json(
+        string="Piece History", readonly=True, default=list,
+        help="Technical: one entry per piece: start and last commit (epoch seconds), process id, invoices, "
+        "how it ended (done, time, cut, failed).")
     log_ids = fields.One2many("collection.action.log", "run_id", string="Actions", readonly=True)
 
     @property
@@ -82,7 +124,7 @@ class CollectionRun(models.Model):
         for run in self:
             run.failed_count = failed.get(run.id, 0)
 
-    @api.depends("action_counts", "invoice_count", "stage_change_count")
+    @api.depends("action_counts", "invoice_count", "stage_change_count", "piece_count", "cut_count")
     def _compute_summary(self):
         labels = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))
         labels["discount_tier"] = _("Discount tier ended")
@@ -92,72 +134,163 @@ class CollectionRun(models.Model):
             run.summary = _(
                 "%(invoices)s invoices, %(changes)s stage changes: %(actions)s",
                 invoices=run.invoice_count, changes=run.stage_change_count, actions=done or _("no action"))
+            if run.piece_count > 1:
+                run.summary += " " + _(
+                    "(in %(pieces)s pieces, %(cut)s cut short)", pieces=run.piece_count, cut=run.cut_count)
 
     # ------------------------------------------------------------------
     # ENTRY POINT
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_collections(self, batch_size=BATCH_SIZE):
-        """Run the ladder for every company as of today, then check the reminders' delivery.
+        """Run the ladder for every company as of today, then check the reminders' delivery; under a
+        server time limit, the piece of it that fits (the scheduler is asked to call the next one).
 
-        :param int batch_size: about how many invoices one committed batch holds (a client's
+        :param int batch_size: at most about how many invoices one committed batch holds (a client's
             invoices are never split).
-        :return: the run record, or False when another run holds the lock.
+        :return: the run record (done, or waiting for its next piece), or False when another run
+            holds the lock.
         """
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", RUN_LOCK_KEY))
         if not cr.fetchone()[0]:
             _logger.info("Collections run skipped: another run is in progress.")
+            self._collection_retry_later()
             return False
         try:
-            # we hold the lock: a run still marked running was cut short (killed, time limit)
-            self.sudo().search([("state", "=", "running")]).write({"state": "interrupted"})
-            run = self.sudo().create({})
-            run._collection_commit()
-            try:
-                run._collection_process(batch_size)
-            except Exception as error:
-                if not run._collection_auto_commit():
-                    raise
-                cr.rollback()
-                run.write({"state": "failed", "end": fields.Datetime.now(), "error": str(error)})
-                run._collection_commit()
-                raise
-            run.write({"state": "done", "end": fields.Datetime.now()})
-            _logger.info("Collections run: %s", run.summary)
-            return run
+            return self._collection_run_piece(batch_size)
         finally:
             cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
+            _LAST_CALL["at"] = self._collection_clock()
 
-    def _collection_process(self, batch_size):
-        """The run's work: mails refused for now queued again, each company, then the deliveries."""
+    @api.model
+    def _collection_run_piece(self, batch_size):
+        """One piece of today's run, holding the lock: continue today's unfinished run or start one."""
+        budget = _CollectionBudget(self, batch_size)
+        window = budget.window
+        unfinished = self.sudo().search([("state", "in", ("running", "waiting"))])
+        run = unfinished.filtered(lambda r: r.date == fields.Date.context_today(self))[:1]
+        # we hold the lock: an unfinished run of an earlier day is over
+        (unfinished - run).write({"state": "interrupted"})
+        if window.get("failed"):
+            return False  # a piece failed in this call of the scheduler: no new run before the next one
+        budget.pace = run._collection_pace() if run else None
+        if run and not budget.may_start(run):
+            # the scheduler calls again within the same time limit (or the server's clock for this call
+            # started long ago), and nothing more fits: the next call, in a window of its own, goes on
+            run._collection_hand_over()
+            return run
+        if run:
+            run._collection_start_piece()
+        else:
+            run = self.sudo().create({"piece_count": 0})
+            run._collection_start_piece()
+            run._collection_requeue_refused_mails()
+        run._collection_commit()
+        emails = run._collection_email_count()
+        try:
+            finished = run._collection_process(batch_size, budget)
+        except Exception as error:
+            if not run._collection_auto_commit():
+                raise
+            self.env.cr.rollback()
+            window["failed"] = True
+            run._collection_end_piece("failed")
+            run.write({"state": "failed", "end": fields.Datetime.now(), "error": str(error)})
+            run._collection_commit()
+            raise
+        if finished:
+            run._collection_end_piece("done")
+            run.write({"state": "done", "end": fields.Datetime.now(), "remaining_count": 0})
+            self.env["ir.cron"]._notify_progress(done=run.invoice_count, remaining=0)
+            _logger.info("Collections run: %s", run.summary)
+        else:
+            run._collection_end_piece("time")
+            run.state = "waiting"
+            run._collection_hand_over()
+            _logger.info("Collections run %s: piece %s stopped before the time limit, %s invoices left.",
+                         run.id, run.piece_count, run.remaining_count)
+        if run._collection_email_count() > emails:
+            run._collection_wake_mail_queue()
+        run._collection_commit()
+        return run
+
+    def _collection_process(self, batch_size, budget):
+        """The run's work, this piece of it: each company's invoices, then the deliveries.
+
+        :return: True when the run is complete, False when it stopped to keep within the time limit.
+        """
         self.ensure_one()
-        self._collection_requeue_refused_mails()
-        for company in self.env["res.company"].sudo().search([]):
-            self.with_company(company)._collection_run_company(company, batch_size)
+        companies = self.env["res.company"].sudo().search([])
+        due = self._collection_due_counts(companies)
+        self._collection_set_remaining(sum(due.values()))
+        for index, company in enumerate(companies):
+            later = sum(due[other.id] for other in companies[index + 1:])
+            left = self.with_company(company)._collection_run_company(company, batch_size, budget, later)
+            if left:
+                return False
+        if self.invoice_count and not budget.may_start(self, step_seconds=budget.limit and budget.limit * 0.2):
+            self._collection_set_remaining(1)  # the delivery check is left for the next piece
+            return False
         found = self._collection_check_deliveries()
         if found:
             self._collection_add_counts({"undeliverable": found})
+        return True
 
     # ------------------------------------------------------------------
     # BATCHES
     # ------------------------------------------------------------------
-    def _collection_run_company(self, company, batch_size):
+    def _collection_company_invoice_ids(self, company):
+        """Ids of COMPANY's invoices the run looks at today, by client: the open ones due for a look and
+        the paid ones with their last late fees to invoice."""
         Move = self.env["account.move"].with_company(company)
-        today = fields.Date.context_today(self)
-        self.env["collection.payment.plan"].with_company(company)._collection_check_plans(company, today)
-        ids = Move._collection_open_invoice_ids(company, due_on=today)
+        ids = Move._collection_open_invoice_ids(company, due_on=fields.Date.context_today(self))
         settling = Move._collection_settling_invoice_ids(company)  # paid: their last late fees
         if settling:
             ids = Move.search([("id", "in", ids + settling)], order="commercial_partner_id, id").ids
-        done = 0
-        for batch in Move.browse(ids)._collection_client_batches(batch_size):
+        if self.piece_count > 1 and ids:
+            # a later piece looks at what the run looked at: not the late-fee invoices it booked itself
+            # (nor other invoices created since it started: tomorrow's run sees them, as without pieces)
+            newer = set(Move.search([("id", "in", ids), ("create_date", ">", self.create_date)]).ids)
+            ids = [move_id for move_id in ids if move_id not in newer]
+        return ids
+
+    def _collection_due_counts(self, companies):
+        """{company id: invoices the run looks at today} (what is left, for the progress report)."""
+        return {company.id: len(self._collection_company_invoice_ids(company)) for company in companies}
+
+    def _collection_run_company(self, company, batch_size, budget, later=0):
+        """COMPANY's invoices in batches, each committed, while the time limit lets them fit.
+
+        :param int later: the invoices of the companies after this one (for the progress report).
+        :return: the number of COMPANY's invoices left for the next piece (0: all done).
+        """
+        Move = self.env["account.move"].with_company(company)
+        today = fields.Date.context_today(self)
+        self.env["collection.payment.plan"].with_company(company)._collection_check_plans(company, today)
+        ids = self._collection_company_invoice_ids(company)
+        moves = Move.browse(ids)
+        moves.fetch(["commercial_partner_id"])
+        clients = [move.commercial_partner_id.id for move in moves]
+        position = 0
+        while position < len(ids):
+            if not budget.may_start(self):
+                self._collection_set_remaining(len(ids) - position + later)
+                return len(ids) - position
+            end = min(position + budget.next_size(), len(ids))
+            while end < len(ids) and clients[end] == clients[end - 1]:
+                end += 1  # a client's invoices are never split
+            batch = Move.browse(ids[position:end])
+            began = self._collection_clock()
             counts, changes = self._collection_run_batch_with_retry(batch)
-            done += len(batch)
-            self._collection_add_counts(counts, invoices=len(batch), changes=changes)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
+            position = end
+            self._collection_add_counts(counts, invoices=len(batch), changes=changes,
+                                        seconds=self._collection_clock() - began)
+            self._collection_set_remaining(len(ids) - position + later)
             self._collection_commit()
+            budget.measured(len(batch), self._collection_clock() - began, self._collection_pace())
             self.env.invalidate_all()
+        return 0
 
     def _collection_run_batch_with_retry(self, batch, attempts=3):
         """One batch in a savepoint; a serialization failure or deadlock (another transaction
@@ -253,16 +386,151 @@ class CollectionRun(models.Model):
     # ------------------------------------------------------------------
     # BOOKKEEPING
     # ------------------------------------------------------------------
-    def _collection_add_counts(self, counts, invoices=0, changes=0):
-        """Add COUNTS ({action code: number}) and the batch's invoices and stage changes to the run."""
+    def _collection_add_counts(self, counts, invoices=0, changes=0, seconds=0.0):
+        """Add COUNTS ({action code: number}) and the batch's invoices, stage changes and work time to
+        the run and to its current piece."""
         self.ensure_one()
         total = Counter(self.action_counts or {})
         total.update({code: count for code, count in counts.items() if count})
-        self.write({
+        vals = {
             "action_counts": dict(total),
             "invoice_count": self.invoice_count + invoices,
             "stage_change_count": self.stage_change_count + changes,
-        })
+        }
+        if seconds:
+            vals["work_seconds"] = self.work_seconds + seconds
+        if self.pieces:
+            piece = self.pieces[-1]
+            vals["pieces"] = self.pieces[:-1] + [dict(
+                piece, end=round(self._collection_clock(), 3), invoices=piece.get("invoices", 0) + invoices)]
+        self.write(vals)
+
+    # ------------------------------------------------------------------
+    # PIECES (the run under a server time limit)
+    # ------------------------------------------------------------------
+    def _collection_start_piece(self):
+        """Count a new piece of the run; the previous one, if it never ended, was cut (killed)."""
+        self.ensure_one()
+        pieces = list(self.pieces or [])
+        cut = self.state == "running" and self.piece_count > 0
+        if cut and pieces:
+            pieces[-1] = dict(pieces[-1], stop="cut")
+        now = round(self._collection_clock(), 3)
+        pieces.append({"start": now, "end": now, "pid": os.getpid(), "invoices": 0, "stop": None})
+        vals = {"pieces": pieces, "piece_count": self.piece_count + 1, "state": "running"}
+        if cut:
+            vals["cut_count"] = self.cut_count + 1
+            _logger.warning("Collections run %s: piece %s was cut short (the process was killed); going on.",
+                            self.id, self.piece_count)
+        self.write(vals)
+        if self.invoice_count:
+            # reported before any work: a piece killed before its first batch still shows progress
+            self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=max(self.remaining_count, 1))
+
+    def _collection_end_piece(self, stop):
+        """Close the current piece: STOP is done, time (stopped before the time limit) or failed."""
+        self.ensure_one()
+        if self.pieces:
+            self.pieces = self.pieces[:-1] + [dict(self.pieces[-1], end=round(self._collection_clock(), 3), stop=stop)]
+
+    def _collection_set_remaining(self, remaining):
+        """Store and report to the scheduler what is left (done: the run's invoices, all pieces)."""
+        self.ensure_one()
+        if self.remaining_count != remaining:
+            self.remaining_count = remaining
+        self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=remaining)
+
+    def _collection_hand_over(self):
+        """The piece stops before the time limit: report what is left and have the scheduler call the
+        run again at once (``remaining`` > 0 keeps the cron due; the trigger wakes the cron workers)."""
+        self.ensure_one()
+        self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=max(self.remaining_count, 1))
+        window = _WINDOWS.get(self.env.cr, {})
+        if not window.get("triggered"):
+            cron = self.env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
+            window["triggered"] = True
+
+    @api.model
+    def _collection_retry_later(self):
+        """The lock was held by another process (a run by hand, or a killed worker's connection not
+        yet closed): when today's run is unfinished, the scheduler tries again in a minute."""
+        if not (self.env.context.get("cron_id") and self._collection_auto_commit()):
+            return
+        if self.sudo().search_count([("state", "in", ("running", "waiting")),
+                                     ("date", "=", fields.Date.context_today(self))]):
+            cron = self.env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.now() + timedelta(minutes=1))
+
+    def _collection_email_count(self):
+        return sum(self.actions[code] for code in EMAIL_ACTIONS)
+
+    @api.model
+    def _collection_wake_mail_queue(self):
+        """The piece queued reminders: Odoo's mail queue cron sends them now rather than at its next
+        hourly call (it works in committed batches of its own; the run never sends synchronously)."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _collection_pace(self):
+        """Seconds per invoice of this run so far (None before its first batch)."""
+        self.ensure_one()
+        if self.invoice_count and self.work_seconds:
+            return self.work_seconds / self.invoice_count
+        return None
+
+    @api.model
+    def _collection_time_limit(self):
+        """Seconds the server lets this call run before it kills it, or None (no limit), as Odoo reads
+        its options: ``limit_time_real_cron`` in a cron job (-1: ``limit_time_real``; 0: none under
+        ``--workers``), ``limit_time_real`` in an HTTP request (a run started by hand); no limit in a
+        shell or a script, nor in Odoo's tests, unless the context gives ``collection_time_limit``."""
+        if "collection_time_limit" in self.env.context:
+            return self.env.context["collection_time_limit"] or None
+        if not self._collection_auto_commit():
+            return None
+        if self.env.context.get("cron_id"):
+            cron_limit = config["limit_time_real_cron"]
+            if cron_limit and cron_limit > 0:
+                limit = cron_limit
+            elif cron_limit == 0 and config["workers"]:
+                return None
+            else:
+                limit = config["limit_time_real"]
+        elif request:
+            limit = config["limit_time_real"]
+        else:
+            return None
+        return limit if limit and limit > 0 else None
+
+    @api.model
+    def _collection_window(self):
+        """{"start": when the server started counting this call's time}, never later than it did.
+
+        Odoo's threaded server times a cron job from its thread's start; a prefork cron worker's watchdog
+        counts from its last ping, which comes after the last job the worker ran (or when it started)
+        and includes its sleep: the run takes the later of the two it knows. Odoo calls a job that
+        reports work left up to 10 times on one cursor, within one period: they share the window.
+        """
+        context = self.env.context
+        if "collection_window_start" in context:
+            return {"start": context["collection_window_start"]}
+        now = self._collection_clock()
+        thread_start = getattr(threading.current_thread(), "start_time", None)
+        if not context.get("cron_id"):
+            return {"start": thread_start or now}
+        window = _WINDOWS.get(self.env.cr)
+        if window is None:
+            start = thread_start or max(_process_started(), _LAST_CALL.get("at", 0.0))
+            window = _WINDOWS[self.env.cr] = {"start": min(start, now)}
+        return window
+
+    @api.model
+    def _collection_clock(self):
+        return time.time()
 
     @api.model
     def _collection_auto_commit(self):
@@ -283,3 +551,65 @@ class CollectionRun(models.Model):
             "domain": [("run_id", "=", self.id)],
             "context": {"create": False},
         }
+
+
+def _process_started(_cache={}):  # noqa: B006 - one value per process
+    """When this process started (epoch seconds): a forked worker's own start."""
+    pid = os.getpid()
+    if pid not in _cache:
+        _cache.clear()
+        _cache[pid] = psutil.Process(pid).create_time()
+    return _cache[pid]
+
+
+class _CollectionBudget:
+    """The time one piece of the run may use under the server's time limit, and its batches' sizes.
+
+    Without a limit every batch holds BATCH_SIZE invoices. With one, the piece plans to end by
+    TIME_SHARE of the limit after its window opened; the first batch of a run holds FIRST_BATCH
+    invoices, each next one what takes BATCH_SHARE of the time left (a quarter for a piece's first
+    batch) at the pace of the batch before or of the run so far, whichever is slower, at most GROWTH
+    times the batch before, between MIN_BATCH and BATCH_SIZE; no batch starts with less
+    time left than twice what MIN_BATCH invoices take, except the first of a call of the scheduler: each
+    call makes progress (a first batch too slow for the limit would otherwise never be tried). Odoo
+    calls a job that reports work left again at once, within the same watchdog period: those calls
+    share the window, and hand over without a batch when nothing fits.
+    """
+
+    def __init__(self, runs, batch_size):
+        self.clock = runs._collection_clock
+        self.batch_size = batch_size
+        self.limit = runs._collection_time_limit()
+        self.window = runs._collection_window()
+        self.deadline = self.window["start"] + self.limit * TIME_SHARE if self.limit else None
+        self.pace = None  # seconds per invoice
+        self.batches = 0
+        self.last_size = 0
+
+    def may_start(self, run, step_seconds=None):
+        """Whether another batch (or a step of STEP_SECONDS) fits before the deadline."""
+        if self.deadline is None or not run.invoice_count or not self.window.get("worked"):
+            return True  # each call of the scheduler does something: it must see progress
+        smallest = min(MIN_BATCH, self.batch_size)
+        need = step_seconds if step_seconds is not None else (self.pace or 0.0) * smallest / BATCH_SHARE
+        return self.deadline - self.clock() > need
+
+    def next_size(self):
+        if self.deadline is None:
+            return self.batch_size
+        if self.pace is None:
+            return max(1, min(FIRST_BATCH, self.batch_size))
+        share = BATCH_SHARE if self.batches else BATCH_SHARE / 2
+        size = int((self.deadline - self.clock()) * share / self.pace)
+        if self.last_size:
+            size = min(size, GROWTH * self.last_size)  # invoices differ: a pace measured on easy ones
+        return max(1, min(self.batch_size, max(MIN_BATCH, size)))
+
+    def measured(self, invoices, seconds, average=None):
+        """A batch of INVOICES took SECONDS; AVERAGE: the run's seconds per invoice so far. The pace
+        is the slower of the batch's and the run's."""
+        self.batches += 1
+        self.last_size = invoices
+        self.window["worked"] = True
+        if invoices:
+            self.pace = max(seconds / invoices, average or 0.0, 1e-4)

@@ -21,3 +21,4 @@ from . import test_pay_links
 from . import test_delivery
 from . import test_engine_messages
 from . import test_overpayment
+from . import test_run_pieces

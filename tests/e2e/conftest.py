@@ -1,6 +1,7 @@
 """End-to-end checks drive a real Odoo 18 through its command line, in throw-away databases."""
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -61,6 +62,25 @@ class OdooRunner:
         process.stdin.write(script)
         process.stdin.close()
         return process
+
+
+    def server(self, logfile, *args):
+        """Start a real Odoo server (odoo-bin, so that --workers can spawn its gevent process) on this
+        database alone, its log in LOGFILE; the caller stops it (terminate, then wait)."""
+        import odoo
+
+        odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+        command = [sys.executable, odoo_bin] if os.path.exists(odoo_bin) else ["odoo"]
+        log = open(logfile, "w")  # noqa: SIM115 - closed with the process by the caller's terminate
+        return subprocess.Popen(
+            [*command, f"--addons-path={self.addons_path}", "-d", self.db, f"--db-filter=^{self.db}$",
+             "--log-level=info", *args], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture
