@@ -2,6 +2,7 @@
 from . import collection_policy_line
 from . import collection_run_actions
 from . import collection_run_delivery
+from . import collection_run_pieces
 
 # The addon's own models, one file each.
 from . import collection_rate_index

@@ -29,6 +29,8 @@ _logger = logging.getLogger(__name__)
 # SMTPRecipientsRefused: "{'a@b.c': (550, b'5.1.1 no such user')}", a recipient refused for good (a 5xx
 # reply to RCPT TO); the server's code and text. A refused sender or message is no address problem.
 PERMANENT_SMTP_REPLY = re.compile(r"['\"]:\s*\((5\d\d), b?['\"]([^'\"]*)")
+# "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
+TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
 CHECK_DAYS = 7
 CHECK_LOCK_KEY = 0x46434F4D  # "FCOM", the run's lock + 1: one delivery check at a time (transaction lock)
 ACTIVITY_TYPE = "freelance_collections.mail_activity_collection_undeliverable"
@@ -85,6 +87,32 @@ class CollectionRunDelivery(models.AbstractModel):
         # the address is checked at each attempt: the client is flagged again even if today's
         # attempt is on the log already (once per reason and day)
         self._collection_record_undeliverable(list(events.values()), flag_known=True)
+
+    # ------------------------------------------------------------------
+    # MAIL QUEUE: a refusal for now is tried again
+    # ------------------------------------------------------------------
+    @api.model
+    def _collection_requeue_refused_mails(self, days=7):
+        """Put back in the mail queue the reminders of the last DAYS days that the mail server could
+        not be reached for or refused for now (an SMTP 4xx reply); Odoo leaves those in exception:
+        they are retried, not lost. A permanent refusal (5xx: no such address) stays in exception."""
+        since = fields.Date.context_today(self) - timedelta(days=days)
+        messages = self.env["collection.action.log"].sudo().search(
+            [("date", ">=", since), ("mail_message_id", "!=", False)]).mail_message_id
+        if not messages:
+            return 0
+        refused = self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "in", messages.ids), ("state", "=", "exception"),
+        ])
+        smtp_failed = self.env["mail.notification"].sudo().search([
+            ("mail_mail_id", "in", refused.ids), ("failure_type", "=", "mail_smtp"),
+        ]).mail_mail_id
+        # a server that answered "try again later" (an SMTP 4xx reply) refused for now, not for good
+        smtp_failed |= refused.filtered(lambda mail: TEMPORARY_SMTP_REPLY.search(mail.failure_reason or ""))
+        smtp_failed.write({"state": "outgoing", "failure_reason": False})
+        if smtp_failed:
+            _logger.info("Collections: %s reminder(s) refused by the mail server queued again.", len(smtp_failed))
+        return len(smtp_failed)
 
     # ------------------------------------------------------------------
     # AFTER SENDING: what the mail queue did with the reminders

@@ -11,7 +11,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import config
 
-from ..models import collection_run
+from ..models import collection_run_pieces as collection_run
 from .test_collection_run import RunCommon
 
 PACE = 1.0  # fake seconds per invoice
