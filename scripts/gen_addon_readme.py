@@ -11,6 +11,8 @@ and development status, so editing the manifest's data files does not make it st
 hook `gen-addon-readme` runs this; static/description/index.html is written by hand.
 """
 
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
+
 import argparse
 import ast
 import sys
@@ -32,27 +34,44 @@ UNDERLINE = {1: "=", 2: "=", 3: "~"}
 BADGES = {
     "beta": ("https://img.shields.io/badge/maturity-Beta-yellow.png", "Beta"),
     "alpha": ("https://img.shields.io/badge/maturity-Alpha-red.png", "Alpha"),
-    "production/stable": ("https://img.shields.io/badge/maturity-Production%2FStable-green.png", "Production/Stable"),
+    "production/stable": (
+        "https://img.shields.io/badge/maturity-Production%2FStable-green.png",
+        "Production/Stable",
+    ),
     "mature": ("https://img.shields.io/badge/maturity-Mature-brightgreen.png", "Mature"),
 }
 LICENSES = {
-    "LGPL-3": ("https://img.shields.io/badge/license-LGPL--3-blue.png", "http://www.gnu.org/licenses/lgpl-3.0-standalone.html"),
-    "AGPL-3": ("https://img.shields.io/badge/license-AGPL--3-blue.png", "http://www.gnu.org/licenses/agpl-3.0-standalone.html"),
-    "GPL-3": ("https://img.shields.io/badge/license-GPL--3-blue.png", "http://www.gnu.org/licenses/gpl-3.0-standalone.html"),
+    "LGPL-3": (
+        "https://img.shields.io/badge/license-LGPL--3-blue.png",
+        "http://www.gnu.org/licenses/lgpl-3.0-standalone.html",
+    ),
+    "AGPL-3": (
+        "https://img.shields.io/badge/license-AGPL--3-blue.png",
+        "http://www.gnu.org/licenses/agpl-3.0-standalone.html",
+    ),
+    "GPL-3": (
+        "https://img.shields.io/badge/license-GPL--3-blue.png",
+        "http://www.gnu.org/licenses/gpl-3.0-standalone.html",
+    ),
 }
 # what the Apps store and PyPI do with a README (pypa/readme_renderer's settings)
 RST_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False, "halt_level": 2, "report_level": 2}
 
 
 def addons():
-    return sorted(p.parent for p in REPO.glob("*/__manifest__.py") if (p.parent / "readme" / "DESCRIPTION.md").exists())
+    return sorted(
+        p.parent for p in REPO.glob("*/__manifest__.py") if (p.parent / "readme" / "DESCRIPTION.md").exists()
+    )
 
 
 def to_rst(markdown, level):
     import pypandoc  # noqa: PLC0415 (only needed here; --help works without it)
 
     rst = pypandoc.convert_text(
-        markdown, "rst", format=MARKDOWN, extra_args=[f"--shift-heading-level-by={level - 2}", "--wrap=preserve"]
+        markdown,
+        "rst",
+        format=MARKDOWN,
+        extra_args=[f"--shift-heading-level-by={level - 2}", "--wrap=preserve"],
     )
     return rst.strip() + "\n"
 
@@ -85,11 +104,14 @@ def render(addon_dir):
         image, target = LICENSES[manifest["license"]]
         badges.append((image, target, f"License: {manifest['license']}"))
     repo_path = website.split("://", 1)[-1].split("/", 1)[-1]
-    badges.append((
-        f"https://img.shields.io/badge/github-{repo_path.replace('-', '--').replace('/', '%2F')}-lightgray.png?logo=github",
-        f"{website}/tree/{BRANCH}/{name}",
-        repo_path,
-    ))
+    badge_path = repo_path.replace("-", "--").replace("/", "%2F")
+    badges.append(
+        (
+            f"https://img.shields.io/badge/github-{badge_path}-lightgray.png?logo=github",
+            f"{website}/tree/{BRANCH}/{name}",
+            repo_path,
+        )
+    )
     for n, (image, target, alt) in enumerate(badges, 1):
         out += [f".. |badge{n}| image:: {image}", f"    :target: {target}", f"    :alt: {alt}"]
     out += ["", " ".join(f"|badge{n}|" for n in range(1, len(badges) + 1)), ""]
@@ -122,7 +144,13 @@ def render(addon_dir):
         ]
     if maintainers:
         plural = "s" if len(maintainers) > 1 else ""
-        out += ["", f"Current maintainer{plural}:", "", " ".join(f"|maintainer-{m}|" for m in maintainers), ""]
+        out += [
+            "",
+            f"Current maintainer{plural}:",
+            "",
+            " ".join(f"|maintainer-{m}|" for m in maintainers),
+            "",
+        ]
     out += [f"This module is part of the `{repo_path} <{website}/tree/{BRANCH}/{name}>`_ project.", ""]
     out.append("You are welcome to contribute.")
     return "\n".join(out) + "\n"
@@ -136,7 +164,9 @@ def check_rst(text, source):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only report README.rst files that are out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="only report README.rst files that are out of date"
+    )
     args = parser.parse_args(argv)
     stale = []
     for addon_dir in addons():

@@ -7,6 +7,8 @@ Shapes only, no font: an invoice on the collections colour, with a badge saying 
 4x and scaled down, so the edges are smooth.
 """
 
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -59,17 +61,23 @@ def draw_icon(badge_colour, symbol):
     # the invoice: a sheet with a folded corner and a few lines of text
     left, top, right, bottom = s * 0.2, s * 0.14, s * 0.66, s * 0.8
     fold = s * 0.1
-    draw.polygon([(left, top), (right - fold, top), (right, top + fold), (right, bottom), (left, bottom)],
-                 fill=PAPER)
+    draw.polygon(
+        [(left, top), (right - fold, top), (right, top + fold), (right, bottom), (left, bottom)], fill=PAPER
+    )
     draw.polygon([(right - fold, top), (right - fold, top + fold), (right, top + fold)], fill=INK)
     line = s * 0.035
     for n, length in enumerate((0.7, 0.9, 0.55, 0.8)):
         y = top + s * 0.14 + n * s * 0.1
-        draw.rounded_rectangle((left + s * 0.05, y, left + s * 0.05 + (right - left - s * 0.1) * length, y + line),
-                               radius=line / 2, fill=INK)
+        draw.rounded_rectangle(
+            (left + s * 0.05, y, left + s * 0.05 + (right - left - s * 0.1) * length, y + line),
+            radius=line / 2,
+            fill=INK,
+        )
     # the badge
     cx, cy, r = s * 0.7, s * 0.7, s * 0.21
-    draw.ellipse((cx - r - s * 0.025, cy - r - s * 0.025, cx + r + s * 0.025, cy + r + s * 0.025), fill=BACKGROUND)
+    draw.ellipse(
+        (cx - r - s * 0.025, cy - r - s * 0.025, cx + r + s * 0.025, cy + r + s * 0.025), fill=BACKGROUND
+    )
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=badge_colour)
     SYMBOLS[symbol](draw, cx, cy, int(r * 0.62))
     return image.resize((SIZE, SIZE), Image.LANCZOS)

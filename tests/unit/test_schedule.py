@@ -4,10 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from fc_policy import DepositLine, round_money, split_equal, split_installments, validate_deposit_lines
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-from fc_policy import DepositLine, round_money, split_equal, split_installments, validate_deposit_lines
 
 D = Decimal
 ISSUE = date(2024, 3, 1)
@@ -25,10 +24,15 @@ def amounts(installments):
 @st.composite
 def percent_lines(draw, max_lines=6):
     count = draw(st.integers(min_value=1, max_value=max_lines))
-    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1,
-                         max_size=count - 1, unique=True))
+    cuts = draw(
+        st.lists(
+            st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True
+        )
+    )
     bounds = [0, *sorted(cuts), 10000]
-    return [DepositLine(percent=D(high - low).scaleb(-2)) for low, high in zip(bounds, bounds[1:])]
+    return [
+        DepositLine(percent=D(high - low).scaleb(-2)) for low, high in zip(bounds, bounds[1:], strict=False)
+    ]
 
 
 totals = st.decimals(min_value=0, max_value=10**8, places=4, allow_nan=False, allow_infinity=False)
@@ -97,7 +101,13 @@ def test_custom_labels_and_due_dates_follow_each_trigger():
         ISSUE + timedelta(days=45),
         final_due,
     ]
-    assert [i.trigger for i in installments] == ["on_issue", "days_after", "fixed_date", "milestone", "before_final"]
+    assert [i.trigger for i in installments] == [
+        "on_issue",
+        "days_after",
+        "fixed_date",
+        "milestone",
+        "before_final",
+    ]
     assert installments[0].label == "Upfront deposit"
     assert installments[1].label == "Installment 2/5 (20%)"
 
@@ -129,12 +139,19 @@ def test_valid_schedule_has_no_errors():
         (lines_of(0, 100), "Line 1 is 0%; each line must be more than 0% and at most 100%."),
         (lines_of(120, -20), "Line 1 is 120%; each line must be more than 0% and at most 100%."),
         (lines_of(120, -20), "Line 2 is -20%; each line must be more than 0% and at most 100%."),
-        ([DepositLine(percent=D(100), trigger="someday")],
-         "Line 1 has an unknown trigger 'someday'; use one of on_issue, days_after, fixed_date, milestone, "
-         "before_final."),
-        ([DepositLine(percent=D(100), trigger="days_after", days=-5)],
-         "Line 1 has -5 days; enter zero or a positive number of days."),
-        ([DepositLine(percent=D(100), trigger="fixed_date")], "Line 1 is due on a fixed date: enter the date."),
+        (
+            [DepositLine(percent=D(100), trigger="someday")],
+            "Line 1 has an unknown trigger 'someday'; use one of on_issue, days_after, fixed_date, "
+            "milestone, before_final.",
+        ),
+        (
+            [DepositLine(percent=D(100), trigger="days_after", days=-5)],
+            "Line 1 has -5 days; enter zero or a positive number of days.",
+        ),
+        (
+            [DepositLine(percent=D(100), trigger="fixed_date")],
+            "Line 1 is due on a fixed date: enter the date.",
+        ),
         (lines_of(30, 30, 30), "Deposit lines add up to 90%; they must add up to 100%."),
         (lines_of("50", "50.50"), "Deposit lines add up to 100.5%; they must add up to 100%."),
     ],
@@ -173,7 +190,7 @@ def test_only_the_last_installment_carries_the_rounding_remainder(total, lines, 
     installments = split_installments(total, lines, ISSUE, digits)
     *first, last = installments
     allocated = D(0)
-    for installment, line in zip(first, lines):
+    for installment, line in zip(first, lines, strict=False):
         # its rounded share, unless earlier shares rounded up took it (tiny totals): never below zero
         share = round_money(rounded_total * line.percent / 100, digits)
         assert installment.amount == min(share, rounded_total - allocated)
