@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Accounting",
     "summary": "Get paid on time: deposit schedules, early-payment discounts, "
     "late penalties, work-stop and an escalation ladder for freelancers",
@@ -33,6 +33,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_action_log_views.xml",
+        "views/collection_run_views.xml",
         "views/collection_payment_plan_views.xml",
         "views/collection_dashboard_views.xml",
         "views/collections_menus.xml",

@@ -348,7 +348,7 @@ def main():
             print(f"Populated {created} invoices in {time.perf_counter() - started:.0f} s")
         cr.commit()
 
-    Policy = "collection.policy"
+    Policy = "collection.run"
     results = []
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

@@ -83,7 +83,7 @@ def prepare(registry):
         env = api.Environment(cr, SUPERUSER_ID, {})
         if not env["account.move"].search_count([("collection_penalty_origin_id", "!=", False)]):
             print("running the collections daily run once (late fees of the demo clients)")
-            env["collection.policy"]._cron_run_collections()
+            env["collection.run"]._cron_run_collections()
         env["res.lang"]._activate_lang("he_IL")  # as Settings > Languages does: every module's terms
         env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["he_IL"])
         invoices = {}
@@ -228,6 +228,18 @@ def browser_shots(url, db, invoices, wanted):
             "/odoo/action-freelance_collections.action_collection_dry_run",
             ".o_form_view, .o_list_renderer",
         )
+        if (
+            shot(
+                "collection_runs",
+                "/odoo/action-freelance_collections.collection_run_action",
+                ".o_list_renderer",
+            )
+            and "collection_run" in wanted
+        ):
+            page.locator(".o_data_row td.o_data_cell").first.click()
+            page.wait_for_selector(".o_form_view .o_field_one2many", timeout=60000)
+            page.wait_for_timeout(1500)
+            save(page, "collection_run")
         if "dashboard" in wanted:  # through the menu: a server action's URL alone shows another app's menu
             page.goto(f"{url}/odoo/action-freelance_collections.account_move_action_collections")
             page.wait_for_selector(".o_list_renderer", timeout=60000)
@@ -326,6 +338,8 @@ ALL_SHOTS = [
     "invoices_in_collection",
     "invoice_work_stop",
     "dry_run",
+    "collection_runs",
+    "collection_run",
     "dashboard",
     "receivables_aging",
     "overdue_clients_by_stage",

@@ -1,11 +1,17 @@
-from decimal import Decimal
+"""Collections on customer invoices: the policy governing one, its stage from the facts, its pauses.
 
-from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+Each further feature extends ``account.move`` in a file of its own, ``account_move_<feature>.py``.
+"""
+
+from odoo import api, fields, models
 
 from ..policy import stages
+from ..policy.money import to_decimal
 
+# Payment states of an invoice still to be paid, and of one paid (in_payment: paid, not yet matched
+# with the bank statement). The one home of these rules: import them, don't spell them out.
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+PAID_STATES = ("paid", "in_payment")
 # Posted customer invoices still to be paid: what collections work on.
 OPEN_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
@@ -69,18 +75,8 @@ class AccountMove(models.Model):
     collection_agency_commission = fields.Float(
         string="Agency Commission (%)", digits=(5, 2), copy=False)
     collection_agency_date = fields.Date(string="Handed Over On", copy=False)
-    collection_write_off_move_id = fields.Many2one(
-        "account.move", string="Write-off Entry", copy=False, readonly=True)
     collection_log_ids = fields.One2many(
         "collection.action.log", "move_id", string="Collection Actions")
-    collection_discount_percent = fields.Float(
-        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2))
-    collection_discount_deadline = fields.Date(
-        string="Discount Deadline", compute="_compute_collection_discount")
-    collection_discount_amount_to_pay = fields.Monetary(
-        string="Amount With Discount", compute="_compute_collection_discount")
-    collection_discount_saving = fields.Monetary(
-        string="Discount Saving", compute="_compute_collection_discount")
     collection_plan_id = fields.Many2one(
         "collection.payment.plan", string="Payment Plan", copy=False, readonly=True, index="btree_not_null",
         help="The running payment plan: escalation stands still while its installments are paid on time.")
@@ -124,7 +120,7 @@ class AccountMove(models.Model):
             and self.payment_state in OPEN_PAYMENT_STATES
         )
 
-    @api.depends("collection_dispute", "collection_plan_id", "commercial_partner_id.collection_exception_until")
+    @api.depends("collection_dispute", "collection_plan_id", "commercial_partner_id.collection_pause_until")
     def _compute_collection_paused(self):
         today = fields.Date.context_today(self)
         for move in self:
@@ -132,14 +128,14 @@ class AccountMove(models.Model):
 
     def _collection_is_paused(self, today):
         self.ensure_one()
-        until = self.commercial_partner_id.collection_exception_until
+        until = self.commercial_partner_id.collection_pause_until
         return bool(self.collection_dispute or self.collection_plan_id or (until and until >= today))
 
     @api.depends(
         "state", "payment_state", "amount_residual", "collection_due_date", "collection_policy_id",
         "collection_policy_id.stage_ids.days", "collection_dispute", "collection_paused_stage_id",
         "collection_plan_id", "collection_pause_days",
-        "commercial_partner_id.collection_exception_until", "collection_penalty_origin_id.payment_state",
+        "commercial_partner_id.collection_pause_until", "collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_stage_id(self):
         targets = self._collection_target_stages(fields.Date.context_today(self))
@@ -169,9 +165,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         return stages.InvoiceFacts(
             due_date=self.collection_due_date,
-            residual=Decimal(str(self.amount_residual)),
+            residual=to_decimal(self.amount_residual),
             paused=self._collection_is_paused(today),
-            held_key=self.collection_paused_stage_id.id or None,
+            paused_stage_key=self.collection_paused_stage_id.id or None,
             paused_days=self.collection_pause_days,
         )
 
@@ -188,78 +184,6 @@ class AccountMove(models.Model):
             "collection_stage_id"
         ).items():
             moves.collection_paused_stage_id = stage
-
-    def _post(self, soft=True):
-        stopped = self.filtered(
-            lambda m: m.move_type == "out_invoice" and m.commercial_partner_id.collection_work_stop
-            and not m.collection_penalty_origin_id  # late fees are not new work
-        )
-        if stopped:
-            override = self.env.user._collection_work_stop_override()
-            if not override:
-                raise UserError(_(
-                    "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
-                    "invoices are posted. Ask a collections manager to post it if it must go out.",
-                    clients=", ".join(stopped.commercial_partner_id.mapped("display_name")),
-                ))
-            for move in stopped:
-                move._message_log(body=_(
-                    "Posted by %(user)s although work is stopped for this client (manager override).",
-                    user=self.env.user.name,
-                ) if override == "manager" else _(
-                    "Posted after an online action of the client although work is stopped for this client."))
-        return super()._post(soft=soft)
-
-    def _collection_write_off(self):
-        """Book what is still due to the policy's bad-debt account and reconcile it (reversible)."""
-        self.ensure_one()
-        policy = self.collection_policy_id
-        account = policy.write_off_account_id
-        if not account:
-            raise UserError(_(
-                "Policy %(policy)s has no bad-debt account: set one on its Late Penalties tab before "
-                "writing off %(invoice)s.", policy=policy.name, invoice=self.name))
-        if self.collection_write_off_move_id:
-            raise UserError(_("%(invoice)s is already written off.", invoice=self.name))
-        receivables = self.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled)
-        if not receivables:
-            raise UserError(_("%(invoice)s has nothing left to write off.", invoice=self.name))
-        balance = sum(receivables.mapped("amount_residual"))
-        amount_currency = sum(receivables.mapped("amount_residual_currency"))
-        journal = self.env["account.journal"].search([
-            *self.env["account.journal"]._check_company_domain(self.company_id),
-            ("type", "=", "general"),
-        ], limit=1)
-        label = _("Bad debt write-off of %(invoice)s", invoice=self.name)
-        common = {"partner_id": self.commercial_partner_id.id, "currency_id": self.currency_id.id, "name": label}
-        entry = self.env["account.move"].create({
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "date": fields.Date.context_today(self),
-            "ref": label,
-            "company_id": self.company_id.id,
-            "line_ids": [
-                Command.create({**common, "account_id": receivables[0].account_id.id,
-                                "balance": -balance, "amount_currency": -amount_currency}),
-                Command.create({**common, "account_id": account.id,
-                                "balance": balance, "amount_currency": amount_currency}),
-            ],
-        })
-        entry.action_post()
-        (receivables + entry.line_ids.filtered(lambda l: l.account_id == receivables[0].account_id)).reconcile()
-        self.collection_write_off_move_id = entry
-        self._message_log(body=_("Written off as bad debt: %(entry)s.", entry=entry._get_html_link()))
-        return entry
-
-    def action_collection_undo_write_off(self):
-        """Reverse the write-off entries: the invoices are due again."""
-        for move in self.filtered("collection_write_off_move_id"):
-            entry = move.collection_write_off_move_id
-            entry.line_ids.remove_move_reconcile()
-            entry._reverse_moves([{"ref": _("Reversal of %(entry)s", entry=entry.name)}], cancel=True)
-            move.collection_write_off_move_id = False
-            move._message_log(body=_("Write-off reversed: the invoice is due again."))
 
     def _collection_refresh_stages(self):
         """Recompute the stage of these invoices as of today (the daily run calls this)."""

@@ -3,33 +3,109 @@
 A posted invoice of a policy with tiers carries the best tier still open in the native fields of
 each of its receivable lines (``discount_date``, ``discount_amount_currency``, ``discount_balance``),
 so the payment register, the portal and the reconciliation apply it as Odoo does; the daily run
-moves the lines to the next tier when one expires.
+moves the lines to the next tier when one expires. The line's ``discount_date`` names its tier.
 
 Unlike Odoo's payment terms, tiers also work on invoices paid in installments (a deposit schedule
 or a payment term with several lines): every installment carries the offer on its own amount, with
 the same deadline, and can be paid early on its own (register a payment on that journal item) or
-with the others. When a discount is taken, Odoo's own counterpart logic books it per installment,
-with the tier's percentage in place of a payment term's, in the policy's tax mode:
+with the others. When a discount is taken, it is booked per installment as Odoo books its own, with
+the tier's percentage in place of a payment term's, in the policy's tax mode:
 
 - ``included``: the percentage of the total; the tax is lowered when the discount is taken;
 - ``excluded``: the percentage of the untaxed amount; the tax is kept;
 - ``mixed``: the percentage of the untaxed amount, and the tax is computed upon invoice on the base
-  less the best tier offered (Odoo's 'Always (upon invoice)' lines, as Belgian VAT requires).
-"""
+  less the best tier offered (Odoo's 'Always (upon invoice)' lines, as Belgian VAT requires: see
+  ``account_move_line_discount.py``).
 
-from collections import defaultdict
-from contextlib import contextmanager
+Odoo reads the percentage and the mode of its early discount from the invoice's payment term
+(``invoice_payment_term_id``) and has no hook to give it another one; a tier is no payment term (it
+changes over time on a posted invoice and applies to installments, which an early-discount term
+cannot have). So the two places that need the percentage are our own methods, following Odoo's:
+the discount booking (``_collection_discount_counterparts`` in ``account_move_discount_payment.py``, after Odoo's
+``_get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line``) and the 'mixed'
+tax lines (``account.move.line._collection_tier_epd_needed``, after Odoo's ``_compute_epd_needed``).
+``tests/test_discount_tiers.py`` checks both against Odoo's own result for the same percentage.
+"""
 
 from odoo import api, fields, models
 from odoo.tools import frozendict
 
 from ..policy import discounts
+from .account_move import OPEN_PAYMENT_STATES
 
 PAYMENT_TERM = "payment_term"
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
+    # (models/__init__.py lists them), rather than one long file.
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    collection_discount_percent = fields.Float(
+        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2))
+    collection_discount_deadline = fields.Date(
+        string="Discount Deadline", compute="_compute_collection_discount")
+    collection_discount_amount_to_pay = fields.Monetary(
+        string="Amount With Discount", compute="_compute_collection_discount")
+    collection_discount_saving = fields.Monetary(
+        string="Discount Saving", compute="_compute_collection_discount")
+
+    # -------------------------------------------------------------------------
+    # COMPUTE METHODS
+    # -------------------------------------------------------------------------
+
+    @api.depends_context("tz")
+    @api.depends("collection_policy_id.discount_tier_ids", "collection_policy_id.discount_computation",
+                 "invoice_date", "amount_residual", "payment_state", "line_ids.amount_residual")
+    def _compute_collection_discount(self):
+        """The best early-payment tier of the policy still open today, for an invoice not yet paid."""
+        today = fields.Date.context_today(self)
+        for move in self:
+            offer = move._collection_offer(today) if move.id else None
+            tier, deadline, to_pay, saving = offer or (None, False, 0.0, 0.0)
+            move.collection_discount_percent = float(tier.percent) if tier else 0.0
+            move.collection_discount_deadline = deadline
+            move.collection_discount_amount_to_pay = to_pay
+            move.collection_discount_saving = saving
+
+    # -------------------------------------------------------------------------
+    # HOOKS
+    # -------------------------------------------------------------------------
+
+    def _collection_discount_adjust_needed_terms(self, terms):
+        """Hook of ``_compute_needed_terms`` (``account_move_deposit.py``), called after the deposit
+        schedule made the installments: put the best tier open on the invoice date on each of them.
+
+        :param terms: the invoice's ``needed_terms`` so far, ``{key: values}`` as Odoo builds them.
+        :return: TERMS with the tier's deadline and discounted amounts on every installment, or TERMS
+            itself when the invoice takes no tier.
+        """
+        self.ensure_one()
+        if not terms or not self._collection_uses_tiers():
+            return terms
+        tiers = self.collection_policy_id._get_discount_tiers()
+        invoice_date = self.invoice_date or self.date or fields.Date.context_today(self)
+        tier = discounts.best_tier(tiers, invoice_date, invoice_date)
+        if tier is None:
+            return terms
+        deadline = discounts.tier_deadline(tier, invoice_date)
+        total_currency = sum(values["amount_currency"] for values in terms.values())
+        total_balance = sum(values["balance"] for values in terms.values())
+        adjusted = {}
+        for key, values in terms.items():
+            discounted_currency, discounted_balance = self._collection_tier_amounts(
+                tier, values["amount_currency"], values["balance"], total_currency, total_balance)
+            adjusted[frozendict({**key, "discount_date": deadline})] = {
+                **values,
+                "discount_date": deadline,
+                "discount_amount_currency": discounted_currency,
+                "discount_balance": discounted_balance,
+            }
+        return adjusted
+
+    # -------------------------------------------------------------------------
+    # BUSINESS METHODS
+    # -------------------------------------------------------------------------
 
     def _collection_uses_tiers(self):
         """Whether this invoice's early-payment discount comes from its policy's tiers (the company's
@@ -56,10 +132,16 @@ class AccountMove(models.Model):
         return max(float(tier.percent) for tier in policy._get_discount_tiers())
 
     def _collection_tier_amounts(self, tier, amount_currency, balance, total_currency, total_balance):
-        """(discounted amount in currency, discounted balance) of one receivable line when TIER is taken.
+        """What one receivable line asks for when TIER is taken.
 
-        AMOUNT_CURRENCY / BALANCE are the line's, TOTAL_* the invoice's receivable total: in 'excluded'
-        and 'mixed' mode the line's share of the untaxed amount is discounted, else the line itself."""
+        :param tier: a ``policy.discounts.DiscountTier``.
+        :param amount_currency: the line's amount in the invoice currency.
+        :param balance: the line's amount in the company currency.
+        :param total_currency: the receivable total of the invoice, in the invoice currency.
+        :param total_balance: the same in the company currency.
+        :return: ``(discounted amount in currency, discounted balance)``: in 'excluded' and 'mixed'
+            mode the line's share of the untaxed amount is discounted, else the line itself.
+        """
         self.ensure_one()
         percent = float(tier.percent) / 100.0
         if self.collection_policy_id.discount_computation in ("excluded", "mixed"):
@@ -73,33 +155,6 @@ class AccountMove(models.Model):
         return (self.currency_id.round(amount_currency - base_currency * percent),
                 self.company_currency_id.round(balance - base_balance * percent))
 
-    @api.depends("collection_policy_id", "collection_policy_id.discount_tier_ids",
-                 "collection_policy_id.discount_computation")
-    def _compute_needed_terms(self):
-        super()._compute_needed_terms()  # the deposit schedule's installments are made by then
-        for invoice in self:
-            if not invoice.needed_terms or not invoice._collection_uses_tiers():
-                continue
-            tiers = invoice.collection_policy_id._get_discount_tiers()
-            invoice_date = invoice.invoice_date or invoice.date or fields.Date.context_today(invoice)
-            tier = discounts.best_tier(tiers, invoice_date, invoice_date)
-            if tier is None:
-                continue
-            deadline = discounts.tier_deadline(tier, invoice_date)
-            total_currency = sum(values["amount_currency"] for values in invoice.needed_terms.values())
-            total_balance = sum(values["balance"] for values in invoice.needed_terms.values())
-            terms = {}
-            for key, values in invoice.needed_terms.items():
-                discounted_currency, discounted_balance = invoice._collection_tier_amounts(
-                    tier, values["amount_currency"], values["balance"], total_currency, total_balance)
-                terms[frozendict({**key, "discount_date": deadline})] = {
-                    **values,
-                    "discount_date": deadline,
-                    "discount_amount_currency": discounted_currency,
-                    "discount_balance": discounted_balance,
-                }
-            invoice.needed_terms = terms
-
     def _collection_open_terms(self):
         """The receivable lines still open, or an empty recordset once one is partly paid
         (a part payment ends the offer, as in Odoo)."""
@@ -111,9 +166,13 @@ class AccountMove(models.Model):
         return open_terms
 
     def _collection_offer(self, on_date):
-        """(tier, deadline, amount to pay, saving) of the offer open on ON_DATE, or None."""
+        """The early-payment offer open on a date.
+
+        :param on_date: the day the client would pay (``datetime.date``).
+        :return: ``(tier, deadline, amount to pay, saving)``, or None without an offer that day.
+        """
         self.ensure_one()
-        if self.state != "posted" or self.payment_state not in ("not_paid", "partial") \
+        if self.state != "posted" or self.payment_state not in OPEN_PAYMENT_STATES \
                 or not self.invoice_date or not self._collection_uses_tiers():
             return None
         tier = discounts.best_tier(self.collection_policy_id._get_discount_tiers(), self.invoice_date, on_date)
@@ -132,24 +191,14 @@ class AccountMove(models.Model):
         return (tier, discounts.tier_deadline(tier, self.invoice_date),
                 self.currency_id.round(sign * to_pay), self.currency_id.round(sign * (due - to_pay)))
 
-    @api.depends_context("tz")
-    @api.depends("collection_policy_id.discount_tier_ids", "collection_policy_id.discount_computation",
-                 "invoice_date", "amount_residual", "payment_state", "line_ids.amount_residual")
-    def _compute_collection_discount(self):
-        """The best early-payment tier of the policy still open today, for an invoice not yet paid."""
-        today = fields.Date.context_today(self)
-        for move in self:
-            offer = move._collection_offer(today) if move.id else None
-            tier, deadline, to_pay, saving = offer or (None, False, 0.0, 0.0)
-            move.collection_discount_percent = float(tier.percent) if tier else 0.0
-            move.collection_discount_deadline = deadline
-            move.collection_discount_amount_to_pay = to_pay
-            move.collection_discount_saving = saving
-
     def _collection_advance_discount_tiers(self, today):
-        """Move the receivable lines of each tiered invoice whose offer expired to the next tier."""
+        """Move the receivable lines of each tiered invoice whose offer expired to the next tier.
+
+        :param today: the day of the run (``datetime.date``).
+        :return: the invoices whose lines moved to another tier.
+        """
         moved = self.browse()
-        for move in self.filtered(lambda m: m.payment_state in ("not_paid", "partial")
+        for move in self.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES
                                   and m._collection_uses_tiers()):
             terms = move.line_ids.filtered(lambda line: line.display_type == PAYMENT_TERM)
             stale = terms.filtered(lambda line: not line.reconciled and line.discount_date
@@ -175,96 +224,8 @@ class AccountMove(models.Model):
         return moved
 
     def _collection_tier_percent(self, term_line):
-        """The tier percentage carried by TERM_LINE (its discount date names the tier)."""
+        """The tier percentage carried by TERM_LINE (its discount date names the tier), else 0."""
         for tier in self.collection_policy_id._get_discount_tiers():
             if discounts.tier_deadline(tier, self.invoice_date) == term_line.discount_date:
                 return float(tier.percent)
         return 0.0
-
-    def _is_eligible_for_early_payment_discount(self, currency, reference_date):
-        self.ensure_one()
-        if not self._collection_uses_tiers():
-            return super()._is_eligible_for_early_payment_discount(currency, reference_date)
-        open_terms = self._collection_open_terms()
-        deadlines = open_terms.mapped("discount_date")
-        return bool(
-            self.currency_id == currency
-            and open_terms
-            and all(deadlines)
-            and (not reference_date or reference_date <= min(deadlines))
-        )
-
-    @contextmanager
-    def _collection_payment_term_in_cache(self, percent, term_lines=None):
-        """Let Odoo's own code see a payment term with PERCENT early discount in the policy's mode and,
-        when TERM_LINES is given, only those receivable lines. In memory only: nothing is written."""
-        self.ensure_one()
-        computation = self.collection_policy_id.discount_computation \
-            or self.reversed_entry_id.collection_policy_id.discount_computation or "included"
-        tier_term = self.env["account.payment.term"].new({
-            "name": "Collections tier",
-            "early_discount": True,
-            "discount_percentage": percent,
-            "early_pay_discount_computation": computation,
-        })
-        cache = self.env.cache
-        term_field, lines_field = self._fields["invoice_payment_term_id"], self._fields["line_ids"]
-        original_term = self.invoice_payment_term_id
-        original_lines = self.line_ids
-        cache.set(self, term_field, tier_term.id)
-        if term_lines is not None:
-            others = original_lines.filtered(lambda line: line.display_type == PAYMENT_TERM) - term_lines
-            cache.set(self, lines_field, tuple((original_lines - others)._ids))
-        try:
-            yield
-        finally:
-            cache.set(self, term_field, original_term.id or None)
-            if term_lines is not None:
-                cache.set(self, lines_field, tuple(original_lines._ids))
-
-    def _get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line(self):
-        """Odoo's own discount booking, per installment, with the tier in force standing in for the
-        payment term."""
-        self.ensure_one()
-        if not self._collection_uses_tiers():
-            return super()._get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line()
-        res = {key: defaultdict(dict) for key in ("term_lines", "tax_lines", "base_lines")}
-        for term_line in self._collection_open_terms().filtered("discount_date"):
-            with self._collection_payment_term_in_cache(self._collection_tier_percent(term_line), term_line):
-                part = super()._get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line()
-            for key, per_line in part.items():
-                for line, values in per_line.items():
-                    res[key][line] = values
-        return res
-
-
-class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
-
-    def _collection_split_mixed(self):
-        """{move: lines} of the lines whose move lowers its tax base upon invoice for a tier."""
-        grouped = defaultdict(lambda: self.browse())
-        for line in self:
-            if line.move_id and line.move_id._collection_mixed_tier_percent():
-                grouped[line.move_id] |= line
-        return grouped
-
-    def _collection_compute_with_tier_term(self, compute):
-        """Run Odoo's COMPUTE (a method name) with, for the lines of a move lowering its tax base
-        for a tier, that tier standing in for the payment term."""
-        grouped = self._collection_split_mixed()
-        plain = self
-        for lines in grouped.values():
-            plain -= lines
-        getattr(super(AccountMoveLine, plain), compute)()
-        for move, lines in grouped.items():
-            with move._collection_payment_term_in_cache(move._collection_mixed_tier_percent()):
-                getattr(super(AccountMoveLine, lines), compute)()
-
-    @api.depends("move_id.collection_policy_id.discount_tier_ids",
-                 "move_id.collection_policy_id.discount_computation")
-    def _compute_epd_needed(self):
-        self._collection_compute_with_tier_term("_compute_epd_needed")
-
-    def _compute_epd_key(self):
-        self._collection_compute_with_tier_term("_compute_epd_key")

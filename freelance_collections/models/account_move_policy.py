@@ -9,6 +9,7 @@ addon comes under collection: install, choose the default in Settings, and the o
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
@@ -38,13 +39,26 @@ class AccountMove(models.Model):
                 continue
             move.collection_policy_id = move._collection_default_policy()
 
+    # missing-return (pylint-odoo): compute methods assign and return nothing, as Odoo's own.
+    @api.depends("collection_policy_id.default_due_days", "delivery_date")
+    def _compute_invoice_date_due(self):  # pylint: disable=missing-return
+        """No due date agreed (no payment terms, due on or before the invoice date): the policy's
+        default delay after completion (the delivery date) or the invoice date applies."""
+        super()._compute_invoice_date_due()
+        for move in self:
+            days = move.collection_policy_id.default_due_days
+            start = move.delivery_date or move.invoice_date
+            if (move.move_type == "out_invoice" and days and start and not move.invoice_payment_term_id
+                    and move.state == "draft"
+                    and (not move.invoice_date_due or move.invoice_date_due <= (move.invoice_date or start))):
+                move.invoice_date_due = start + timedelta(days=days)
+
     def _collection_default_policy(self):
         """The policy the invoice follows when none was chosen on it: its client's, else its company's."""
         self.ensure_one()
         if self.move_type != "out_invoice" or not self.partner_id:
             return self.env["collection.policy"]
-        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        return partner.collection_policy_id or self.company_id.collection_policy_id
+        return self.partner_id._collection_effective_policy(self.company_id)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -96,72 +110,3 @@ class AccountMove(models.Model):
             group._message_log_batch(bodies=dict.fromkeys(group.ids, body))
             moved |= group
         return moved
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    def write(self, vals):
-        previous = {company.id: company.collection_policy_id for company in self}
-        result = super().write(vals)
-        if "collection_policy_id" in vals:
-            for company in self.filtered(lambda c: c.collection_policy_id != previous[c.id]):
-                self.env["account.move"].sudo()._collection_follow_policies(
-                    company, reason=_("the company's default policy changed."))
-        return result
-
-    def _collection_policy_move_count(self, policy):
-        """How many open invoices of the company choosing POLICY as its default would move."""
-        self.ensure_one()
-        return self.env["account.move"].with_company(self).search_count([
-            *self.env["account.move"]._collection_governed_domain(self),
-            ("collection_policy_id", "!=", policy.id or False),
-            ("commercial_partner_id.collection_policy_id", "=", False),
-        ])
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def write(self, vals):
-        previous = {partner.id: partner.collection_policy_id for partner in self}
-        result = super().write(vals)
-        if "collection_policy_id" in vals:
-            changed = self.filtered(lambda p: p.collection_policy_id != previous[p.id])
-            if changed:
-                self.env["account.move"].sudo()._collection_follow_policies(
-                    self.env.company, changed, reason=_("the client's policy changed."))
-        return result
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    collection_policy_move_count = fields.Integer(
-        string="Open Invoices Moved", compute="_compute_collection_policy_move_count",
-        help="Open customer invoices of the company that follow the default policy (their client has "
-        "no policy of its own, nobody chose one on the invoice) and will move to the chosen one on saving.")
-
-    @api.depends("collection_policy_id", "company_id")
-    def _compute_collection_policy_move_count(self):
-        for settings in self:
-            settings.collection_policy_move_count = settings.company_id._collection_policy_move_count(
-                settings.collection_policy_id)
-
-    def action_collection_policy_preview(self):
-        """The dry run of tonight as if the chosen default were saved (nothing is saved or done)."""
-        self.ensure_one()
-        company = self.company_id
-        Move = self.env["account.move"].with_company(company)
-        lines = []
-        # apply the choice in a savepoint, plan, and roll it back: the preview is the real planning
-        savepoint = self.env.cr.savepoint()
-        try:
-            company.sudo().collection_policy_id = self.collection_policy_id
-            self.env.flush_all()
-            moves = Move.browse(Move._collection_open_invoice_ids(company))
-            lines = self.env["collection.dry.run"]._plan_lines(moves, fields.Date.context_today(self))
-        finally:
-            savepoint.close(rollback=True)
-            self.env.invalidate_all()
-        return self.env["collection.dry.run"]._collection_open_lines(lines)

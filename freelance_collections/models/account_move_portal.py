@@ -17,11 +17,13 @@ extends both sides:
 from odoo import fields, models
 from odoo.tools import float_compare
 
-PAYMENT_TERM = "payment_term"
+from .account_move_discount import PAYMENT_TERM
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
+    # (models/__init__.py lists them), rather than one long file.
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _collection_discount_days_left(self):
         """Days left to take the early-payment offer (0 on its last day), or None without an offer."""
@@ -32,8 +34,12 @@ class AccountMove(models.Model):
         return max(0, (self.collection_discount_deadline - today).days)
 
     def _collection_portal_installment_offer(self, on_date):
-        """The open receivable lines, in the order they fall due, when this invoice is in installments
-        and its tiers' offer can be taken on ON_DATE; else an empty recordset."""
+        """The installments an early-payment offer of the tiers covers on a date.
+
+        :param on_date: the day of the payment (``datetime.date``).
+        :return: the open receivable lines, in the order they fall due, when this invoice is in
+            installments and its tiers' offer can be taken on ON_DATE; else an empty recordset.
+        """
         self.ensure_one()
         terms = self.line_ids.filtered(lambda line: line.display_type == PAYMENT_TERM)
         if self.move_type != "out_invoice" or len(terms) < 2 or not self._collection_uses_tiers() \
@@ -43,6 +49,13 @@ class AccountMove(models.Model):
             lambda line: (line.date_maturity or line.date, line.id))
 
     def _get_invoice_next_payment_values(self, custom_amount=None):
+        """Odoo's *Pay now* values; while the tiers' offer covers installments, the discounted total
+        as the full amount, the installments past due first, and the discount as Odoo reports its own.
+
+        :param custom_amount: the amount a payment link asks for, or None; a link for the whole
+            balance (discounted or not) is proposed discounted, as Odoo does.
+        :return: Odoo's dictionary, updated.
+        """
         today = fields.Date.context_today(self)
         open_lines = self._collection_portal_installment_offer(today)
         if open_lines and custom_amount is not None:
@@ -96,9 +109,14 @@ class AccountMove(models.Model):
         return values
 
     def _collection_portal_discount_write_off(self, amount, currency, on_date):
-        """Write-off values booking the early-payment discount when AMOUNT (in CURRENCY) is paid
-        online on ON_DATE for the first open installments at their discounted amounts; [] when AMOUNT
-        is not such a sum (no discount is then taken)."""
+        """The write-off booking the early-payment discount of a payment made online.
+
+        :param amount: the amount paid.
+        :param currency: the currency of AMOUNT (``res.currency``).
+        :param on_date: the day of the payment (``datetime.date``).
+        :return: the ``write_off_line_vals`` of the payment when AMOUNT is the sum of the first open
+            installments at their discounted amounts; [] otherwise (no discount is then taken).
+        """
         self.ensure_one()
         if currency != self.currency_id:
             return []

@@ -85,6 +85,9 @@ class CollectionDashboard(models.TransientModel):
     next_action_count = fields.Integer(string="Actions Tonight", compute="_compute_next_actions")
     next_action_waiting_count = fields.Integer(string="Actions Waiting", compute="_compute_next_actions")
     next_action_summary = fields.Text(string="Next Actions", compute="_compute_next_actions")
+    undeliverable_partner_count = fields.Integer(
+        string="Undeliverable Reminders", compute="_compute_undeliverable_partner_count",
+        help="Clients whose last reminder could not be delivered: fix the address or call them.")
 
     @api.model
     def _default_date_from(self):
@@ -268,3 +271,24 @@ class CollectionDashboard(models.TransientModel):
     def action_open_dry_run(self):
         self.ensure_one()
         return self.env["collection.dry.run"].with_company(self.company_id).action_open()
+
+    @api.depends("company_id")
+    def _compute_undeliverable_partner_count(self):
+        count = self.env["res.partner"].search_count(self._undeliverable_domain())
+        for dashboard in self:
+            dashboard.undeliverable_partner_count = count
+
+    @api.model
+    def _undeliverable_domain(self):
+        return [("collection_undeliverable", "=", True)]
+
+    def action_open_undeliverable_partners(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.res_partner_action_customer")
+        action.update({
+            "name": _("Undeliverable Reminders"),
+            "domain": [],
+            "context": {"search_default_collection_undeliverable": 1},
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+        })
+        return action

@@ -1,10 +1,13 @@
+"""Demo data that records cannot express: clients at every stage of the ladder, as of the install day."""
+
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
 
 
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
+class CollectionDemo(models.AbstractModel):
+    _name = "collection.demo"
+    _description = "Collections Demo Data"
 
     @api.model
     def _create_demo_data(self):
@@ -75,7 +78,7 @@ class CollectionPolicy(models.Model):
             elif name.startswith("Valued"):
                 partner.write(
                     {
-                        "collection_exception_until": today + timedelta(days=30),
-                        "collection_exception_reason": "Long-standing client, agreed to wait",
+                        "collection_pause_until": today + timedelta(days=30),
+                        "collection_pause_reason": "Long-standing client, agreed to wait",
                     }
                 )

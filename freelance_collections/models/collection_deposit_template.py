@@ -1,9 +1,9 @@
-from decimal import Decimal
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..policy import schedule
+from ..policy.money import to_decimal
+from ..tools.engine_messages import render_messages
 
 
 class CollectionDepositTemplate(models.Model):
@@ -34,7 +34,7 @@ class CollectionDepositTemplate(models.Model):
     @api.constrains("name", "line_ids")  # name: a template created without lines is checked too
     def _check_lines(self):
         for template in self:
-            errors = schedule.validate_deposit_lines(template._get_policy_lines())
+            errors = render_messages(template.env, schedule.validate_deposit_lines(template._get_policy_lines()))
             if errors:
                 raise ValidationError(
                     _("Deposit schedule %(name)s: %(errors)s", name=template.name, errors=" ".join(errors))
@@ -45,7 +45,7 @@ class CollectionDepositTemplate(models.Model):
         self.ensure_one()
         return [
             schedule.DepositLine(
-                percent=Decimal(str(line.percent)),
+                percent=to_decimal(line.percent),
                 trigger=line.trigger,
                 days=line.days,
                 fixed_date=line.fixed_date or None,

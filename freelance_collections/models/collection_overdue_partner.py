@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .account_move import OPEN_PAYMENT_STATES
+
 
 class CollectionOverduePartner(models.Model):
     """One row per client and company with overdue invoices: the dashboard's kanban by stage.
@@ -75,7 +77,7 @@ class CollectionOverduePartner(models.Model):
                       JOIN collection_stage stage ON stage.id = move.collection_stage_id
                      WHERE move.move_type = 'out_invoice'
                        AND move.state = 'posted'
-                       AND move.payment_state IN ('not_paid', 'partial')
+                       AND move.payment_state IN %(open_states)s
                   ORDER BY move.company_id, move.commercial_partner_id, stage.days DESC, stage.id DESC
                 )
                 SELECT overdue.id AS id,
@@ -94,7 +96,7 @@ class CollectionOverduePartner(models.Model):
                             AND worst.partner_id = overdue.partner_id
             )
             """,
-            table=SQL.identifier(self._table),
+            table=SQL.identifier(self._table), open_states=OPEN_PAYMENT_STATES,
         ))
 
     def action_open_partner(self):

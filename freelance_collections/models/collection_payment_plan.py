@@ -1,7 +1,5 @@
 """Payment plans: overdue invoices paid in agreed installments while escalation stands still."""
 
-from decimal import Decimal
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
@@ -9,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..policy import schedule
+from ..policy.money import to_decimal
+from .account_move import OPEN_PAYMENT_STATES
 
 
 # What the client agreed to: frozen once the plan is no longer a proposal.
@@ -31,8 +31,8 @@ class CollectionPaymentPlan(models.Model):
         "res.currency", required=True, default=lambda self: self.env.company.currency_id)
     move_ids = fields.Many2many(
         "account.move", string="Invoices", required=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-               "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial')), "
+        domain=f"[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+               f"('state', '=', 'posted'), ('payment_state', 'in', {OPEN_PAYMENT_STATES!r}), "
                "('company_id', '=', company_id)]")
     line_ids = fields.One2many("collection.payment.plan.line", "plan_id", string="Installments", copy=True)
     state = fields.Selection(
@@ -117,7 +117,7 @@ class CollectionPaymentPlan(models.Model):
             if not plan.first_date:
                 raise ValidationError(_("Choose the date of the first payment."))
             amounts = schedule.split_equal(
-                Decimal(str(plan.amount_open)), plan.installment_count, plan.currency_id.decimal_places)
+                to_decimal(plan.amount_open), plan.installment_count, plan.currency_id.decimal_places)
             plan.line_ids = [Command.clear()] + [
                 Command.create({"date": plan.first_date + relativedelta(months=plan.interval_months * index),
                                 "amount": float(amount)})

@@ -1,13 +1,10 @@
-from decimal import Decimal
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..policy import discounts, penalties, stages
-
-
-def _dec(value):
-    return Decimal(str(value or 0.0))
+from ..policy.money import to_decimal
+from ..tools.engine_messages import render_messages
 
 
 class CollectionPolicy(models.Model):
@@ -67,7 +64,7 @@ class CollectionPolicy(models.Model):
 
     # Late penalties
     penalty_tier_ids = fields.One2many(
-        "collection.penalty.tier", "policy_id", string="Penalty Steps", copy=True
+        "collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True
     )
     fixed_fee = fields.Monetary(string="Fixed Fee", help="Fixed recovery fee (40 EUR in the EU).")
     fee_band_ids = fields.One2many(
@@ -78,7 +75,7 @@ class CollectionPolicy(models.Model):
         help="When set, the fixed fee depends on the size of the debt (UK: 40 / 70 / 100 GBP).",
     )
     fixed_fee_mode = fields.Selection(
-        [("once", "Once per invoice"), ("per_step", "At every penalty step")],
+        [("once", "Once per invoice"), ("per_tier", "At every penalty tier")],
         default="once",
         required=True,
     )
@@ -193,6 +190,17 @@ class CollectionPolicy(models.Model):
         help="Reminders are only sent on business days.",
     )
 
+    work_stop_min_amount = fields.Monetary(
+        string="Stop Work From (Overdue)",
+        help="Work stops at a work-stop stage only when the client owes at least this much overdue "
+        "(all its overdue invoices in the company, in the policy currency, converted at the day's rate). "
+        "0: whatever the amount.")
+    fee_invoice_interval_days = fields.Integer(
+        string="Invoice Late Fees Every (days)", default=30,
+        help="At most one late-fee invoice per overdue invoice in this many days (fees keep accruing "
+        "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
+        "is paid. 0: at every run.")
+
     @api.depends("stage_ids")
     def _compute_stage_count(self):
         for policy in self:
@@ -203,14 +211,12 @@ class CollectionPolicy(models.Model):
     # ------------------------------------------------------------------
     def _raise_errors(self, errors):
         if errors:
-            raise ValidationError(
-                _("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors))
-            )
+            raise ValidationError(_("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors)))
 
     @api.constrains("discount_tier_ids")
     def _check_discount_tiers(self):
         for policy in self:
-            policy._raise_errors(discounts.validate_tiers(policy._get_discount_tiers()))
+            policy._raise_errors(render_messages(policy.env, discounts.validate_tiers(policy._get_discount_tiers())))
 
     @api.constrains(
         "penalty_tier_ids",
@@ -230,7 +236,7 @@ class CollectionPolicy(models.Model):
     )
     def _check_penalty_rules(self):
         for policy in self:
-            errors = list(penalties.validate_rules(policy._get_penalty_rules()))
+            errors = render_messages(policy.env, penalties.validate_rules(policy._get_penalty_rules()))
             if policy.interest_mode == "reference" and not policy.rate_index_id:
                 errors.append(_("Choose the reference rate that the interest is based on."))
             if policy.fixed_fee_days < 0:
@@ -247,69 +253,75 @@ class CollectionPolicy(models.Model):
                 errors.append(_("Choose a late fee product: penalties are invoiced with it."))
             policy._raise_errors(errors)
 
-    @api.constrains(
-        "reminder_interval_days", "discount_nudge_days", "default_due_days", "contract_threshold_amount"
-    )
-    def _check_reminders(self):
+    @api.constrains("reminder_interval_days", "discount_nudge_days", "default_due_days",
+                    "contract_threshold_amount", "fee_invoice_interval_days")
+    def _check_day_counts(self):
         for policy in self:
-            if min(
-                policy.reminder_interval_days,
-                policy.discount_nudge_days,
-                policy.default_due_days,
-            ) < 0:
-                policy._raise_errors(
-                    [_("Reminder intervals and due days must be zero or positive numbers of days.")]
-                )
+            if min(policy.reminder_interval_days, policy.discount_nudge_days, policy.default_due_days) < 0:
+                policy._raise_errors([_("Reminder intervals and due days must be zero or positive numbers of days.")])
             if policy.contract_threshold_amount < 0:
-                policy._raise_errors(
-                    [_("The written-contract threshold cannot be negative: enter 0 for no threshold.")]
-                )
+                policy._raise_errors([_("The written-contract threshold cannot be negative: enter 0 for no threshold.")])
+            if policy.fee_invoice_interval_days < 0:
+                policy._raise_errors([_(
+                    "The late-fee invoice interval cannot be negative: enter the number of days between "
+                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
+
+    @api.constrains("work_stop_min_amount", "currency_id", "company_id")
+    def _check_work_stop_min_amount(self):
+        for policy in self:
+            if policy.work_stop_min_amount < 0:
+                policy._raise_errors([_(
+                    "The work-stop threshold cannot be negative: enter 0 to stop work whatever the "
+                    "amount overdue.")])
+            company = policy.company_id
+            if (policy.work_stop_min_amount and company and policy.currency_id != company.currency_id
+                    and not policy.currency_id.with_company(company).rate_ids):
+                policy._raise_errors([_(
+                    "The work-stop threshold is in %(currency)s but %(company)s keeps its books in "
+                    "%(company_currency)s and has no %(currency)s exchange rate to convert it: add a "
+                    "rate (Accounting > Configuration > Currencies) or set the policy currency to "
+                    "%(company_currency)s.", currency=policy.currency_id.name, company=company.name,
+                    company_currency=company.currency_id.name)])
 
     @api.constrains("stage_ids")
     def _check_stages(self):
         for policy in self:
-            policy._raise_errors(stages.validate_stages(policy._get_stage_rules()))
+            policy._raise_errors(render_messages(policy.env, stages.validate_stages(policy._get_stage_rules())))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        result = super().write(vals)
+        self._collection_reschedule()
+        return result
 
     # ------------------------------------------------------------------
     # Pure-engine adapters
     # ------------------------------------------------------------------
     def _has_penalties(self):
         self.ensure_one()
-        return bool(
-            self.penalty_tier_ids
-            or self.fixed_fee
-            or self.fee_band_ids
-            or self.interest_mode != "none"
-        )
+        return bool(self.penalty_tier_ids or self.fixed_fee or self.fee_band_ids or self.interest_mode != "none")
 
     def _get_discount_tiers(self):
         self.ensure_one()
-        return [
-            discounts.DiscountTier(days=tier.days, percent=_dec(tier.percent))
-            for tier in self.discount_tier_ids.sorted(lambda t: (t.days, t.id))
-        ]
+        return self.discount_tier_ids._collection_engine_tiers()
 
     def _get_penalty_rules(self):
         self.ensure_one()
         return penalties.PenaltyRules(
-            percent_tiers=tuple(
-                penalties.PercentTier(days_late=tier.days_late, percent=_dec(tier.percent))
-                for tier in self.penalty_tier_ids.sorted(lambda t: (t.days_late, t.id))
-            ),
-            fixed_fee=_dec(self.fixed_fee),
-            fee_bands=tuple(
-                penalties.FeeBand(min_debt=_dec(band.min_debt), amount=_dec(band.amount))
-                for band in self.fee_band_ids.sorted(lambda b: (b.min_debt, b.id))
-            ),
+            penalty_tiers=self.penalty_tier_ids._collection_engine_tiers(),
+            fixed_fee=to_decimal(self.fixed_fee),
+            fee_bands=self.fee_band_ids._collection_engine_bands(),
             fixed_fee_mode=self.fixed_fee_mode,
             fixed_fee_days=self.fixed_fee_days,
             interest_mode=self.interest_mode,
-            annual_rate=_dec(self.annual_rate),
+            annual_rate=to_decimal(self.annual_rate),
             day_count=int(self.day_count),
             grace_days=self.grace_days,
-            cap_percent=_dec(self.cap_percent) if self.cap_percent else None,
-            cap_amount=_dec(self.cap_amount) if self.cap_amount else None,
-            minimum_charge=_dec(self.minimum_charge),
+            cap_percent=to_decimal(self.cap_percent) if self.cap_percent else None,
+            cap_amount=to_decimal(self.cap_amount) if self.cap_amount else None,
+            minimum_charge=to_decimal(self.minimum_charge),
         )
 
     def _get_reference_rates(self):
@@ -318,20 +330,29 @@ class CollectionPolicy(models.Model):
         if self.interest_mode != "reference" or not self.rate_index_id:
             return []
         return [
-            penalties.RatePeriod(start=start, rate=_dec(rate))
+            penalties.RatePeriod(start=start, rate=to_decimal(rate))
             for start, rate in self.rate_index_id._get_rate_periods()
         ]
 
     def _get_stage_rules(self):
         self.ensure_one()
-        return [
-            stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
-            for rank, stage in enumerate(self.stage_ids.sorted(lambda s: (s.days, s.id)))
-        ]
+        return self.stage_ids._collection_stage_rules()
 
     # ------------------------------------------------------------------
-    # Actions
+    # BUSINESS METHODS AND ACTIONS
     # ------------------------------------------------------------------
+    def _collection_reschedule(self):
+        """Settings of these policies changed: their open invoices are looked at in the next run."""
+        if not self.ids:
+            return
+        self.env["account.move"].flush_model(["collection_policy_id", "collection_next_run_date"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE account_move SET collection_next_run_date = NULL
+             WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
+            """, self.ids))
+        self.env["account.move"].invalidate_model(["collection_next_run_date"])
+
     def action_open_stages(self):
         self.ensure_one()
         return {

@@ -1,15 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-ACTION_FIELDS = (
-    "action_email",
-    "action_activity",
-    "action_work_stop",
-    "action_formal_notice",
-    "action_agency",
-    "action_write_off",
-    "action_manual",
-)
+from ..policy import stages
+from ..policy.actions import STAGE_ACTIONS
+
+# The stage's checkboxes that call for an action (policy/actions.py holds the list and the order).
+ACTION_FIELDS = tuple(action.stage_field for action in STAGE_ACTIONS)
 
 
 class CollectionStage(models.Model):
@@ -21,9 +17,9 @@ class CollectionStage(models.Model):
     _name = "collection.stage"
     _description = "Collection Stage"
     _order = "policy_id, days, id"
+    _inherit = ["collection.policy.line"]
 
     name = fields.Char(required=True, translate=True)
-    policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
     days = fields.Integer(
         required=True,
@@ -69,6 +65,17 @@ class CollectionStage(models.Model):
         store=True,
         help="This stage or an earlier one of the ladder stops work.",
     )
+
+    invoice_fees = fields.Boolean(
+        string="Invoice Late Fees From Here",
+        help="From this stage on, the late fees accrued are invoiced (at most once per the policy's "
+        "interval). When no stage of the ladder is marked, they are invoiced from the first day late. "
+        "They are always invoiced when the overdue invoice is paid.")
+    repeat_days = fields.Integer(
+        string="Repeat Email Every (days)",
+        help="While the invoice stays unpaid at this stage, its email is sent again every this many "
+        "days (the client's reminder interval and quiet days still apply; nothing is repeated while "
+        "the invoice is disputed or paused). 0: sent once.")
 
     @api.depends(
 "days", "action_work_stop", "policy_id.stage_ids.action_work_stop", "policy_id.stage_ids.days"
@@ -137,4 +144,28 @@ class CollectionStage(models.Model):
     def _get_actions(self):
         """Names of the actions this stage performs, in execution order."""
         self.ensure_one()
-        return [name[len("action_"):] for name in ACTION_FIELDS if self[name]]
+        return [action.code for action in STAGE_ACTIONS if self[action.stage_field]]
+
+    @api.constrains("repeat_days", "action_email")
+    def _check_repeat_days(self):
+        for stage in self:
+            if stage.repeat_days < 0:
+                stage.policy_id._raise_errors([_(
+                    "Stage %(stage)s: the email cannot repeat every negative number of days; enter 0 "
+                    "to send it once.", stage=stage.name)])
+            if stage.repeat_days and not stage.action_email:
+                stage.policy_id._raise_errors([_(
+                    "Stage %(stage)s repeats its email every %(days)s days but sends none: tick Send "
+                    "Email or set the repeat to 0.", stage=stage.name, days=stage.repeat_days)])
+
+    def _collection_invoices_fees(self):
+        """Whether an invoice at this stage has its accrued fees invoiced (the interval permitting)."""
+        self.ensure_one()
+        ladder = self.policy_id.stage_ids
+        marked = ladder.filtered("invoice_fees")
+        return not marked or any(stage.days <= self.days for stage in marked)
+
+    def _collection_stage_rules(self):
+        """These stages for the pure engine, by days (``stages.StageRule``: the ladder)."""
+        return [stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
+                for rank, stage in enumerate(self.sorted(lambda s: (s.days, s.id)))]

@@ -1,3 +1,5 @@
+"""The company's collection settings: its default policy and who gets the collection activities."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -27,16 +29,20 @@ class ResCompany(models.Model):
                     "by all companies) as its default.", policy=company.collection_policy_id.name,
                     owner=owner.name, company=company.name))
 
+    def write(self, vals):
+        previous = {company.id: company.collection_policy_id for company in self}
+        result = super().write(vals)
+        if "collection_policy_id" in vals:
+            for company in self.filtered(lambda c: c.collection_policy_id != previous[c.id]):
+                self.env["account.move"].sudo()._collection_follow_policies(
+                    company, reason=_("the company's default policy changed."))
+        return result
 
-class ResUsers(models.Model):
-    _inherit = "res.users"
-
-    def _collection_work_stop_override(self):
-        """How this user may go past a work stop: 'manager' (collections manager, logged), 'client'
-        (a portal or public user paying or signing online: money coming in is never refused), or ''."""
+    def _collection_policy_move_count(self, policy):
+        """How many open invoices of the company choosing POLICY as its default would move."""
         self.ensure_one()
-        if self.share:
-            return "client"
-        if self.has_group("freelance_collections.group_collections_manager"):
-            return "manager"
-        return ""
+        return self.env["account.move"].with_company(self).search_count([
+            *self.env["account.move"]._collection_governed_domain(self),
+            ("collection_policy_id", "!=", policy.id or False),
+            ("commercial_partner_id.collection_policy_id", "=", False),
+        ])

@@ -28,3 +28,32 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             if settings.company_id.collection_policy_id != settings.collection_policy_id:
                 settings.company_id.collection_policy_id = settings.collection_policy_id
+
+    collection_policy_move_count = fields.Integer(
+        string="Open Invoices Moved", compute="_compute_collection_policy_move_count",
+        help="Open customer invoices of the company that follow the default policy (their client has "
+        "no policy of its own, nobody chose one on the invoice) and will move to the chosen one on saving.")
+
+    @api.depends("collection_policy_id", "company_id")
+    def _compute_collection_policy_move_count(self):
+        for settings in self:
+            settings.collection_policy_move_count = settings.company_id._collection_policy_move_count(
+                settings.collection_policy_id)
+
+    def action_collection_policy_preview(self):
+        """The dry run of tonight as if the chosen default were saved (nothing is saved or done)."""
+        self.ensure_one()
+        company = self.company_id
+        Move = self.env["account.move"].with_company(company)
+        lines = []
+        # apply the choice in a savepoint, plan, and roll it back: the preview is the real planning
+        savepoint = self.env.cr.savepoint()
+        try:
+            company.sudo().collection_policy_id = self.collection_policy_id
+            self.env.flush_all()
+            moves = Move.browse(Move._collection_open_invoice_ids(company))
+            lines = self.env["collection.dry.run"]._plan_lines(moves, fields.Date.context_today(self))
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+        return self.env["collection.dry.run"]._collection_open_lines(lines)

@@ -31,12 +31,3 @@ class ResPartner(models.Model):
         commercial = self.commercial_partner_id
         return (f"{commercial.get_base_url()}/collections/balance/{commercial.id}"
                 f"?access_token={commercial._collection_balance_token()}")
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    def _collection_pay_url(self):
-        """Absolute URL of the invoice's customer-portal page with its access token (Pay Now there)."""
-        self.ensure_one()
-        return f"{self.get_base_url()}{self.sudo().get_portal_url()}"

@@ -12,6 +12,7 @@ from .discounts import (
     validate_tiers,
 )
 from .fee_invoicing import fee_invoice_due, next_fee_invoice_date, next_repeat_date, repeat_cycle
+from .messages import CODES, Message, PolicyError
 from .money import round_money, to_decimal
 from .penalties import (
     BalanceChange,
@@ -19,7 +20,7 @@ from .penalties import (
     InstallmentDebt,
     PenaltyBreakdown,
     PenaltyRules,
-    PercentTier,
+    PenaltyTier,
     RatePeriod,
     compute_invoice_penalty,
     compute_penalty,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .messages import Message
 from .money import round_money, to_decimal
 
 HUNDRED = Decimal(100)
@@ -28,25 +29,22 @@ class DiscountOffer:
 
 
 def validate_tiers(tiers):
-    """Return what is wrong with discount tiers, as messages that say what to fix."""
+    """Return what is wrong with discount tiers, as Messages that say what to fix."""
     errors = []
     ordered = sorted(tiers, key=lambda tier: tier.days)
     for tier in ordered:
         percent = to_decimal(tier.percent)
         if percent <= 0 or percent >= HUNDRED:
-            errors.append(
-                f"The discount within {tier.days} days is {percent}%; enter more than 0% and less than 100%."
-            )
+            errors.append(Message.of("discount.percent_range", days=tier.days, percent=percent))
         if tier.days < 0:
-            errors.append(f"A discount tier has {tier.days} days; enter zero or a positive number of days.")
+            errors.append(Message.of("discount.negative_days", days=tier.days))
     for previous, tier in zip(ordered, ordered[1:]):
         if previous.days == tier.days:
-            errors.append(f"Two discount tiers end after {tier.days} days; keep one.")
+            errors.append(Message.of("discount.duplicate_days", days=tier.days))
         elif to_decimal(tier.percent) >= to_decimal(previous.percent):
-            errors.append(
-                f"The discount within {tier.days} days ({to_decimal(tier.percent)}%) must be smaller than "
-                f"the one within {previous.days} days ({to_decimal(previous.percent)}%)."
-            )
+            errors.append(Message.of(
+                "discount.not_decreasing", days=tier.days, percent=to_decimal(tier.percent),
+                previous_days=previous.days, previous_percent=to_decimal(previous.percent)))
     return errors
 
 

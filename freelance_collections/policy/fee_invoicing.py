@@ -14,11 +14,13 @@ day: each booking charges the total accrued so far less what was already invoice
 
 from datetime import timedelta
 
+from .messages import Message, PolicyError
+
 
 def fee_invoice_due(today, *, paid, stage_invoices_fees, last_fee_date, interval_days):
     """Whether the fees accrued on an invoice may be invoiced TODAY."""
     if interval_days < 0:
-        raise ValueError("The late-fee invoice interval cannot be negative.")
+        raise PolicyError(Message.of("fee_invoice.negative_interval"))
     if paid:
         return True
     if not stage_invoices_fees:
@@ -41,7 +43,7 @@ def repeat_cycle(first_sent, today, repeat_days):
     """How many repeats of a stage's email are due by TODAY when it was first sent on FIRST_SENT
     and repeats every REPEAT_DAYS (0: never): 0 before the first repeat is due."""
     if repeat_days < 0:
-        raise ValueError("A reminder cannot repeat every negative number of days.")
+        raise PolicyError(Message.of("reminder.negative_repeat"))
     if not repeat_days or first_sent is None or today <= first_sent:
         return 0
     return (today - first_sent).days // repeat_days

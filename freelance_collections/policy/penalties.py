@@ -5,13 +5,13 @@ Semantics:
   of the latest BalanceChange on or before that date (never below zero).
 * days_late = on_date - due_date. While days_late <= grace_days nothing is due; once past the grace
   period everything accrues as from the due date.
-* Percent steps state the TOTAL surcharge once reached: reaching a step charges the difference with
-  the previous step, applied to what is still owed on the day the step is reached (moving from 5%
-  to 10% charges 5% more). Each step's contribution is rounded.
+* Penalty tiers state the TOTAL surcharge once reached: reaching a tier charges the difference with
+  the previous tier, applied to what is still owed on the day the tier is reached (moving from 5%
+  to 10% charges 5% more). Each tier's contribution is rounded.
 * The fixed fee is the fee band for the debt (residual at the due date), or the flat fixed fee;
   there is none when nothing was owed at the due date;
-  'once' charges it once days_late >= fixed_fee_days, 'per_step' once per percent step reached
-  while something was still owed (once in all if there are no steps).
+  'once' charges it once days_late >= fixed_fee_days, 'per_tier' once per penalty tier reached
+  while something was still owed (once in all if there are no tiers).
 * Interest is simple interest on the residual for each day after the due date up to on_date,
   split at every payment and every reference-rate change; the rate is the fixed annual rate, or the
   reference rate of the day + the annual rate as points (never below zero: a negative reference
@@ -25,16 +25,17 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .messages import Message, PolicyError
 from .money import round_money, to_decimal
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 INTEREST_MODES = ("none", "fixed", "reference")
-FIXED_FEE_MODES = ("once", "per_step")
+FIXED_FEE_MODES = ("once", "per_tier")
 
 
 @dataclass(frozen=True)
-class PercentTier:
+class PenaltyTier:
     days_late: int
     percent: Decimal
 
@@ -59,7 +60,7 @@ class BalanceChange:
 
 @dataclass(frozen=True)
 class PenaltyRules:
-    percent_tiers: tuple = ()
+    penalty_tiers: tuple = ()
     fixed_fee: Decimal = ZERO
     fee_bands: tuple = ()
     fixed_fee_mode: str = "once"
@@ -85,58 +86,53 @@ class PenaltyBreakdown:
 
 
 def validate_rules(rules):
-    """Return what is wrong with penalty rules, as messages that say what to fix."""
+    """Return what is wrong with penalty rules, as Messages that say what to fix."""
     errors = []
-    tiers = list(rules.percent_tiers)
+    tiers = list(rules.penalty_tiers)
     for tier in tiers:
         percent = to_decimal(tier.percent)
         if tier.days_late < 0:
-            errors.append(f"A penalty step is at {tier.days_late} days late; enter zero or more days.")
+            errors.append(Message.of("penalty.tier_negative_days", days=tier.days_late))
         if percent < 0 or percent > HUNDRED:
-            errors.append(f"The penalty step at {tier.days_late} days is {percent}%; enter 0 to 100%.")
+            errors.append(Message.of("penalty.tier_percent_range", days=tier.days_late, percent=percent))
     for previous, tier in zip(tiers, tiers[1:]):
         if tier.days_late <= previous.days_late:
-            errors.append(
-                f"Penalty steps at {previous.days_late} and {tier.days_late} days are out of order: "
-                "each step must come strictly later than the one before it."
-            )
+            errors.append(Message.of(
+                "penalty.tiers_out_of_order", previous_days=previous.days_late, days=tier.days_late))
         elif to_decimal(tier.percent) < to_decimal(previous.percent):
-            errors.append(
-                f"The penalty step at {tier.days_late} days ({to_decimal(tier.percent)}%) is lower than the one "
-                f"at {previous.days_late} days ({to_decimal(previous.percent)}%): steps state the total surcharge, "
-                "which can only grow."
-            )
+            errors.append(Message.of(
+                "penalty.tier_decreasing", days=tier.days_late, percent=to_decimal(tier.percent),
+                previous_days=previous.days_late, previous_percent=to_decimal(previous.percent)))
     if to_decimal(rules.fixed_fee) < 0:
-        errors.append("The fixed fee cannot be negative.")
+        errors.append(Message.of("penalty.fixed_fee_negative"))
     bands = list(rules.fee_bands)
     for band in bands:
         if to_decimal(band.amount) < 0:
-            errors.append(f"The fixed fee from a debt of {band.min_debt} cannot be negative.")
+            errors.append(Message.of("penalty.band_fee_negative", min_debt=to_decimal(band.min_debt)))
     if bands and to_decimal(bands[0].min_debt) != 0:
-        errors.append("The first fixed-fee band must start at a debt of 0.")
+        errors.append(Message.of("penalty.first_band_not_zero"))
     for previous, band in zip(bands, bands[1:]):
         if to_decimal(band.min_debt) <= to_decimal(previous.min_debt):
-            errors.append(
-                f"Fixed-fee bands from {previous.min_debt} and {band.min_debt} are out of order: "
-                "each band must start at a larger debt than the one before it."
-            )
+            errors.append(Message.of(
+                "penalty.bands_out_of_order", previous_min_debt=to_decimal(previous.min_debt),
+                min_debt=to_decimal(band.min_debt)))
     if rules.fixed_fee_mode not in FIXED_FEE_MODES:
-        errors.append(f"Unknown fixed fee mode '{rules.fixed_fee_mode}'; use 'once' or 'per_step'.")
+        errors.append(Message.of("penalty.unknown_fixed_fee_mode", mode=rules.fixed_fee_mode))
     if rules.interest_mode not in INTEREST_MODES:
-        errors.append(f"Unknown interest mode '{rules.interest_mode}'; use none, fixed or reference.")
+        errors.append(Message.of("penalty.unknown_interest_mode", mode=rules.interest_mode))
     rate = to_decimal(rules.annual_rate)
     if rate < 0 or rate > HUNDRED:
-        errors.append(f"The annual interest rate is {rate}%; enter 0 to 100%.")
+        errors.append(Message.of("penalty.annual_rate_range", rate=rate))
     if rules.day_count not in (360, 365, 366):
-        errors.append(f"The day count is {rules.day_count}; use 360, 365 or 366.")
+        errors.append(Message.of("penalty.day_count", day_count=rules.day_count))
     if rules.grace_days < 0:
-        errors.append("The grace period cannot be negative.")
+        errors.append(Message.of("penalty.grace_negative"))
     if rules.cap_percent is not None and not 0 <= to_decimal(rules.cap_percent) <= HUNDRED:
-        errors.append(f"The cap is {rules.cap_percent}% of the invoice; enter 0 to 100%.")
+        errors.append(Message.of("penalty.cap_percent_range", percent=to_decimal(rules.cap_percent)))
     if rules.cap_amount is not None and to_decimal(rules.cap_amount) < 0:
-        errors.append("The cap amount cannot be negative.")
+        errors.append(Message.of("penalty.cap_amount_negative"))
     if to_decimal(rules.minimum_charge) < 0:
-        errors.append("The minimum amount worth charging cannot be negative.")
+        errors.append(Message.of("penalty.minimum_charge_negative"))
     return errors
 
 
@@ -158,7 +154,7 @@ def _rate_on(day, periods):
         else:
             break
     if rate is None:
-        raise ValueError(f"No reference rate on or before {day.isoformat()}: add the rate in force then.")
+        raise PolicyError(Message.of("penalty.no_reference_rate", date=day))
     return rate
 
 
@@ -207,7 +203,7 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
     percent_part = ZERO
     previous = ZERO
     steps = 0
-    for tier in sorted(rules.percent_tiers, key=lambda t: t.days_late):
+    for tier in sorted(rules.penalty_tiers, key=lambda t: t.days_late):
         if late < tier.days_late:
             break
         step_date = due_date + timedelta(days=tier.days_late)
@@ -222,8 +218,8 @@ def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), r
     debt = _residual_on(due_date, original, balances)
     fee = _fee_for(debt, rules)
     if fee and debt and late >= rules.fixed_fee_days:
-        times = max(steps, 1) if rules.fixed_fee_mode == "per_step" and rules.percent_tiers else 1
-        if rules.fixed_fee_mode == "per_step" and rules.percent_tiers and not steps:
+        times = max(steps, 1) if rules.fixed_fee_mode == "per_tier" and rules.penalty_tiers else 1
+        if rules.fixed_fee_mode == "per_tier" and rules.penalty_tiers and not steps:
             times = 0
         fixed_part = round_money(fee * times, digits)
 
@@ -272,14 +268,14 @@ def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(),
                             already_charged=ZERO):
     """Penalties of an invoice paid in INSTALLMENTS, each late from its own due date.
 
-    Percentage steps and interest run per installment on what it still owes; the fixed fee (or fee
+    Penalty tiers and interest run per installment on what it still owes; the fixed fee (or fee
     band) is charged once for the invoice, from its earliest installment; the cap applies to the
     invoice total, then what was already charged is deducted and the minimum applies, as in
     compute_penalty (which a single installment is).
     """
     installments = sorted(installments, key=lambda inst: inst.due_date)
     if not installments:
-        raise ValueError("An invoice needs at least one installment to compute penalties.")
+        raise PolicyError(Message.of("penalty.no_installment"))
     if len(installments) == 1:
         only = installments[0]
         return compute_penalty(rules, original_amount=only.amount, due_date=only.due_date, on_date=on_date,

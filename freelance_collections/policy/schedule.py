@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from .messages import Message, PolicyError
 from .money import round_money, to_decimal
 
 TRIGGERS = ("on_issue", "days_after", "fixed_date", "milestone", "before_final")
@@ -34,24 +35,24 @@ class Installment:
 
 
 def validate_deposit_lines(lines):
-    """Return what is wrong with a deposit schedule, as messages that say what to fix."""
+    """Return what is wrong with a deposit schedule, as Messages that say what to fix."""
     lines = list(lines)
     if not lines:
-        return ["Add at least one deposit line."]
+        return [Message.of("deposit.no_line")]
     errors = []
     for index, line in enumerate(lines, start=1):
         percent = to_decimal(line.percent)
         if percent <= 0 or percent > HUNDRED:
-            errors.append(f"Line {index} is {percent}%; each line must be more than 0% and at most 100%.")
+            errors.append(Message.of("deposit.line_percent_range", line=index, percent=percent))
         if line.trigger not in TRIGGERS:
-            errors.append(f"Line {index} has an unknown trigger '{line.trigger}'; use one of {', '.join(TRIGGERS)}.")
+            errors.append(Message.of("deposit.unknown_trigger", line=index, trigger=line.trigger, triggers=TRIGGERS))
         if line.days is not None and line.days < 0:
-            errors.append(f"Line {index} has {line.days} days; enter zero or a positive number of days.")
+            errors.append(Message.of("deposit.negative_days", line=index, days=line.days))
         if line.trigger == "fixed_date" and not line.fixed_date:
-            errors.append(f"Line {index} is due on a fixed date: enter the date.")
+            errors.append(Message.of("deposit.missing_fixed_date", line=index))
     total = sum((to_decimal(line.percent) for line in lines), Decimal(0))
     if total != HUNDRED:
-        errors.append(f"Deposit lines add up to {total.normalize():f}%; they must add up to 100%.")
+        errors.append(Message.of("deposit.total_not_100", total=total.normalize()))
     return errors
 
 
@@ -66,11 +67,11 @@ def _due_date(line, issue_date, final_due):
 
 
 def split_installments(total, lines, issue_date, digits, final_due=None):
-    """Split TOTAL into installments following LINES; raise ValueError if LINES are invalid."""
+    """Split TOTAL into installments following LINES; raise PolicyError if LINES are invalid."""
     lines = list(lines)
     errors = validate_deposit_lines(lines)
     if errors:
-        raise ValueError(" ".join(errors))
+        raise PolicyError(*errors)
     total = round_money(total, digits)
     installments = []
     allocated = Decimal(0)
@@ -101,7 +102,7 @@ def split_installments(total, lines, issue_date, digits, final_due=None):
 def split_equal(total, count, digits):
     """Split TOTAL into COUNT amounts rounded to DIGITS that sum exactly to it (remainder last)."""
     if count < 1:
-        raise ValueError(f"A payment plan needs at least one installment, not {count}.")
+        raise PolicyError(Message.of("payment_plan.no_installment", count=count))
     total = round_money(total, digits)
     share = round_money(total / count, digits)
     if total >= 0 and share * (count - 1) > total:  # tiny totals: round the shares down instead

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .messages import Message
+
 
 @dataclass(frozen=True)
 class StageRule:
@@ -27,7 +29,7 @@ class InvoiceFacts:
     due_date: date
     residual: Decimal
     paused: bool = False
-    held_key: object = None
+    paused_stage_key: object = None
     paused_days: int = 0  # days escalation stood still (a payment plan kept): they do not count as late
 
 
@@ -36,18 +38,17 @@ def days_late(due_date, today):
 
 
 def validate_stages(stages):
-    """Return what is wrong with a ladder, as messages that say what to fix."""
+    """Return what is wrong with a ladder, as Messages that say what to fix."""
     errors = []
     keys = [stage.key for stage in stages]
     if len(set(keys)) != len(keys):
-        errors.append("Two stages share the same key; each stage must be distinct.")
+        errors.append(Message.of("stage.duplicate_key"))
     ordered = sorted(stages, key=lambda stage: stage.sequence)
     for previous, stage in zip(ordered, ordered[1:]):
         if stage.days <= previous.days:
-            errors.append(
-                f"Stages '{previous.title}' ({previous.days} days) and '{stage.title}' ({stage.days} days) "
-                "are out of order: each stage must be reached strictly later than the one before it."
-            )
+            errors.append(Message.of(
+                "stage.out_of_order", previous_name=previous.title, previous_days=previous.days,
+                name=stage.title, days=stage.days))
     return errors
 
 
@@ -56,7 +57,7 @@ def decide_stage(stages, facts, today):
     if facts.residual <= 0:
         return None
     if facts.paused:
-        return facts.held_key
+        return facts.paused_stage_key
     late = days_late(facts.due_date, today) - max(facts.paused_days, 0)
     reached = [stage for stage in stages if stage.days <= late]
     if not reached:

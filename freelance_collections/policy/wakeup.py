@@ -1,7 +1,7 @@
 """When an invoice next needs the daily run: the earliest date its facts alone can change anything.
 
 Nothing about an open invoice changes with time except at known dates: the next stage of the
-ladder is reached, a penalty step or fee falls due (interest grows every day), an early-payment
+ladder is reached, a penalty tier or fee falls due (interest grows every day), an early-payment
 tier expires or its expiry reminder is due, a client pause ends. The run processes only the
 invoices whose date has come (or whose facts changed since: a payment, a dispute, a new policy),
 so a day with nothing new costs a few queries, whatever the number of invoices.
@@ -40,7 +40,7 @@ def next_stage_date(stages, facts, today):
 def next_penalty_date(rules, installments, today):
     """The first day after TODAY on which the penalties of INSTALLMENTS (InstallmentDebt) can grow.
 
-    Interest grows every day while something is owed after the grace period; steps and fixed fees
+    Interest grows every day while something is owed after the grace period; tiers and fixed fees
     fall due on their own days after each installment's due date. What the cap or the minimum worth
     charging hold back is looked at again on the next of those days.
     """
@@ -54,7 +54,7 @@ def next_penalty_date(rules, installments, today):
         first_day = inst.due_date + timedelta(days=max(start, 1))
         if rules.interest_mode != "none":
             candidates.append(max(first_day, tomorrow))
-        for tier in rules.percent_tiers:
+        for tier in rules.penalty_tiers:
             candidates.append(inst.due_date + timedelta(days=max(tier.days_late, start, 1)))
     if to_decimal(rules.fixed_fee) or rules.fee_bands:
         first = min(installments, key=lambda inst: inst.due_date)

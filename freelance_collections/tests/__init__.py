@@ -19,3 +19,4 @@ from . import test_statement
 from . import test_first_month
 from . import test_pay_links
 from . import test_delivery
+from . import test_engine_messages

@@ -233,12 +233,12 @@ class TestBadWizardInput(RefusalCase):
             with self.subTest(mode=mode, vals=vals), self.assertRaisesRegex(exception, pattern):
                 self._wizard(mode, records, **vals).action_apply()
         self.assertFalse(invoice.collection_dispute or invoice.collection_dispute_reason)
-        self.assertFalse(self.client.collection_exception_until or self.client.collection_exception_reason)
+        self.assertFalse(self.client.collection_pause_until or self.client.collection_pause_reason)
         self.assertEqual(invoice.collection_stage_id, self.stage_firm, "not paused")
         # A collections user may pause a client without being allowed to edit contacts; today is accepted.
         self._wizard("pause", self.client, user=self.billing, reason="Holidays", date="2026-02-20").action_apply()
-        self.assertEqual(str(self.client.collection_exception_until), "2026-02-20")
-        self.assertEqual(self.client.collection_exception_reason, "Holidays")
+        self.assertEqual(str(self.client.collection_pause_until), "2026-02-20")
+        self.assertEqual(self.client.collection_pause_reason, "Holidays")
 
     @freeze_time("2026-02-20")
     def test_agency_handoff(self):

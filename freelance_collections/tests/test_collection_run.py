@@ -16,9 +16,10 @@ class RunCommon(CollectionsCommon):
         cls.policy.write({"reminder_interval_days": 0, "quiet_days": "none"})
         cls.client_contact.email = "accounts@client.example.com"
         cls.Policy = cls.env["collection.policy"]
+        cls.Run = cls.env["collection.run"]
 
     def _run(self):
-        return self.Policy._cron_run_collections()
+        return self.Run._cron_run_collections()
 
     def _logs(self, moves=None, action=None):
         domain = [("move_id", "in", (moves or self.env["account.move"].search([])).ids)]
@@ -234,13 +235,13 @@ class TestCollectionRun(RunCommon):
             invoice.action_collection_close_dispute()
             self._run()
             self.assertEqual(invoice.collection_stage_id, self.stage_stop, "facts decide again")
-            self.client.write({"collection_exception_until": "2026-04-30",
-                               "collection_exception_reason": "Long-standing client"})
+            self.client.write({"collection_pause_until": "2026-04-30",
+                               "collection_pause_reason": "Long-standing client"})
         with freeze_time("2026-04-10"):
             self._run()
             self.assertEqual(invoice.collection_stage_id, self.stage_stop)
             self.client.action_collection_resume()
-            self.assertFalse(self.client.collection_exception_until)
+            self.assertFalse(self.client.collection_pause_until)
 
     def test_payment_plan_pauses_then_resumes_where_it_left(self):
         with freeze_time("2026-02-20"):
@@ -484,8 +485,8 @@ class TestRunFaults(RunCommon):
 
         from psycopg2 import errors  # noqa: PLC0415
 
-        Policy = type(self.env["collection.policy"])
-        original = Policy._collection_execute
+        Run = type(self.env["collection.run"])
+        original = Run._collection_execute
         calls = []
 
         def flaky(policy, plan):
@@ -498,7 +499,7 @@ class TestRunFaults(RunCommon):
 
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
-            with patch.object(Policy, "_collection_execute", flaky):
+            with patch.object(Run, "_collection_execute", flaky):
                 report = self._run()
             self.assertEqual(len(calls), 2, "the batch ran again")
             self.assertEqual(report.actions["email"], 1)
@@ -527,4 +528,4 @@ class TestRunFaults(RunCommon):
                 wizard.reason = "Holidays"
                 wizard.date = "2026-02-20"
             wizard.record.action_apply()
-            self.assertEqual(str(self.client.collection_exception_until), "2026-02-20")
+            self.assertEqual(str(self.client.collection_pause_until), "2026-02-20")

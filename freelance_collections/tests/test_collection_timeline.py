@@ -103,7 +103,7 @@ class TestCollectionTimeline(CollectionsCommon):
                 before = self._snapshot()
                 runs = 2 if offset % 3 == 0 or day.day in (11, 15, 16, 31) else 1
                 for _run in range(runs):
-                    self.env["collection.policy"]._cron_run_collections()
+                    self.env["collection.run"]._cron_run_collections()
                     run_count += 1
                 events += self._events_since(before, day, invoices)
                 if self.client.collection_work_stop != work_stop:

@@ -28,10 +28,11 @@ class TestDelivery(CollectionsCommon):
         cls.policy.write({"reminder_interval_days": 0, "quiet_days": "none"})
         cls.client_contact.email = CONTACT
         cls.Policy = cls.env["collection.policy"]
+        cls.Run = cls.env["collection.run"]
         cls.activity_type = cls.env.ref("freelance_collections.mail_activity_collection_undeliverable")
 
     def _run(self):
-        return self.Policy._cron_run_collections()
+        return self.Run._cron_run_collections()
 
     def _send_queue(self, refuse=None):
         """Send the queued emails; REFUSE maps an address to the SMTP reply to its RCPT TO."""
@@ -107,7 +108,7 @@ class TestDelivery(CollectionsCommon):
             self.assertEqual(found, self.client)
 
             # a second check (and run), the same day or the next: nothing twice
-            self.assertEqual(self.Policy._collection_check_deliveries(), 0)
+            self.assertEqual(self.Run._collection_check_deliveries(), 0)
             self._run()
         with freeze_time("2026-02-06"):
             self.assertFalse(self._run().actions)

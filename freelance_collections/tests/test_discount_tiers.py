@@ -37,7 +37,7 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertEqual(self._term(invoice).discount_amount_currency, 970.0)
         for run_day in range(2, day + 1):
             with freeze_time(f"2026-03-{run_day:02d}"):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         with freeze_time(paid_on):
             amount = self._register(invoice, paid_on)
         self.assertEqual(amount, expected_amount, "the register proposes the discounted amount")
@@ -64,7 +64,7 @@ class TestDiscountTiers(CollectionsCommon):
         with freeze_time("2026-03-01"):
             invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
         with freeze_time("2026-03-25"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             self.assertEqual(self._register(invoice, date(2026, 3, 25)), 1000.0)
 
     def test_included_mode_lowers_the_tax(self):
@@ -129,7 +129,7 @@ class TestDiscountTiers(CollectionsCommon):
                             "Odoo's own 'upon invoice' discount lines carry the tax reduction")
         for day in range(2, 10):
             with freeze_time(f"2026-03-{day:02d}"):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         self.assertEqual(self._term(invoice).discount_amount_currency, 1183.7, "2% tier: less 20.00")
         with freeze_time("2026-03-09"):
             self.assertEqual(self._register(invoice, date(2026, 3, 9)), 1183.7)
@@ -178,7 +178,7 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertEqual(invoice.collection_discount_saving, 18.0)
         for day in range(5, 10):
             with freeze_time(f"2026-03-{day:02d}"):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         self.assertEqual((second.discount_date, second.discount_amount_currency), (date(2026, 3, 11), 588.0))
         with freeze_time("2026-03-09"):
             amount, payment = self._register_line(second, date(2026, 3, 9))
@@ -225,7 +225,7 @@ class TestDiscountTiers(CollectionsCommon):
         self.stage_pre.mail_template_id = self.env.ref("freelance_collections.mail_template_courtesy")
         with freeze_time("2026-03-28"):  # courtesy stage, 3 days before the due date, offer until 29 March
             invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             email = self.env["mail.message"].search([
                 ("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")])
             self.assertEqual(len(email), 1)
@@ -260,3 +260,110 @@ class TestDiscountTiers(CollectionsCommon):
             lambda l: l.account_id == company.account_journal_early_pay_discount_loss_account_id)
         self.assertEqual((loss.amount_currency, loss.balance), (30.0, 24.0))
         self.assertTrue(eur.is_zero(sum(payment.move_id.line_ids.mapped("balance"))))
+
+    # Odoo's own early discount and a tier of the same percentage book the same journal items: the tiers
+    # follow Odoo's methods (account_move_discount.py, account_move_line_discount.py) with the tier's
+    # percentage, and these tests tell when an Odoo update makes them part.
+
+    def _native_term(self, computation):
+        return self.env["account.payment.term"].create({
+            "name": f"3% within 5 days ({computation})", "early_discount": True, "discount_percentage": 3,
+            "discount_days": 5, "early_pay_discount_computation": computation,
+            "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})]})
+
+    def _two_rate_invoice(self, taxes, **extra):
+        """333.33 at the first tax and 166.67 at the second: amounts that round."""
+        invoice = self._invoice(amount=333.33, invoice_date="2026-03-01", due_date="2026-03-31", post=False,
+                                **extra)
+        invoice.invoice_line_ids.tax_ids = taxes[0]
+        invoice.write({"invoice_line_ids": [Command.create({
+            "name": "Expenses", "quantity": 1, "price_unit": 166.67, "tax_ids": [Command.set(taxes[1].ids)]})]})
+        invoice.action_post()
+        return invoice
+
+    def _booking(self, invoice):
+        """What Odoo books on top of the payment when the discount of the invoice's one installment is taken."""
+        term_line = self._term(invoice)
+        res = invoice._get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line()
+        return {key: dict(res[key][term_line]) for key in ("term_lines", "tax_lines", "base_lines")}
+
+    def _epd_lines(self, invoice):
+        return sorted((line.name, line.account_id.id, line.tax_ids.ids, line.amount_currency, line.balance)
+                      for line in invoice.line_ids.filtered(lambda line: line.display_type == "epd"))
+
+    def _assert_as_odoo(self, computation, **extra):
+        self.policy.discount_computation = computation
+        taxes = self.env["account.tax"].create([
+            {"name": f"VAT 21 {computation}", "amount": 21, "type_tax_use": "sale"},
+            {"name": f"VAT 6 {computation}", "amount": 6, "type_tax_use": "sale"}])
+        with freeze_time("2026-03-01"):
+            tiered = self._two_rate_invoice(taxes, **extra)
+            native = self._two_rate_invoice(
+                taxes, invoice_payment_term_id=self._native_term(computation).id, **extra)
+        self.assertTrue(tiered._collection_uses_tiers())
+        self.assertFalse(native._collection_uses_tiers(), "Odoo's own early discount")
+        self.assertEqual((tiered.amount_tax, tiered.amount_total), (native.amount_tax, native.amount_total))
+        self.assertEqual(self._epd_lines(tiered), self._epd_lines(native))
+        for field in ("discount_date", "discount_amount_currency", "discount_balance"):
+            self.assertEqual(self._term(tiered)[field], self._term(native)[field], field)
+        booking = self._booking(tiered)
+        self.assertEqual(booking, self._booking(native))
+        return tiered, booking
+
+    def test_included_mode_books_as_odoo(self):
+        tiered, booking = self._assert_as_odoo("included")
+        self.assertEqual(len(booking["tax_lines"]), 2, "both taxes are lowered")
+        self.assertEqual(len(booking["base_lines"]), 2)
+        self.assertAlmostEqual(
+            sum(values["amount_currency"] for values in (*booking["tax_lines"].values(),
+                                                         *booking["base_lines"].values())),
+            self._term(tiered).amount_currency - self._term(tiered).discount_amount_currency,
+            msg="the items add up to the discount")
+
+    def test_excluded_mode_books_as_odoo(self):
+        _tiered, booking = self._assert_as_odoo("excluded")
+        self.assertEqual(len(booking["term_lines"]), 1)
+        self.assertFalse(booking["tax_lines"])
+
+    def test_mixed_mode_books_as_odoo(self):
+        tiered, _booking = self._assert_as_odoo("mixed")
+        self.assertTrue(self._epd_lines(tiered), "the tax upon invoice on the discounted base")
+
+    def test_included_mode_in_another_currency_books_as_odoo(self):
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 1.3)])
+        _tiered, booking = self._assert_as_odoo("included", currency=eur)
+        self.assertTrue(booking["tax_lines"])
+
+    def test_mixed_mode_in_another_currency_books_as_odoo(self):
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 1.3)])
+        self._assert_as_odoo("mixed", currency=eur)
+
+    def test_the_booking_is_labelled_as_odoo_labels_it(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        tiered, _booking = self._assert_as_odoo("included")
+        names = {values["name"] for per_grouping in self._booking(tiered.with_context(lang="fr_FR")).values()
+                 for values in per_grouping.values()}
+        self.assertTrue(names)
+        self.assertFalse({name for name in names if name.startswith("Early Payment Discount")},
+                         "Odoo's own labels, in the user's language")
+
+    def test_installments_in_excluded_and_mixed_modes(self):
+        """A 50/50 deposit schedule: each installment is offered 3% of its half of the untaxed 1,000 (15.00)."""
+        for computation, rate, installment in (("excluded", 20, 600.0), ("mixed", 21, 601.85)):
+            with self.subTest(computation=computation):
+                self.policy.discount_computation = computation
+                tax = self.env["account.tax"].create({
+                    "name": f"VAT {rate} {computation}", "amount": rate, "type_tax_use": "sale"})
+                with freeze_time("2026-03-01"):
+                    invoice = self._taxed_invoice(tax, collection_deposit_template_id=self.env.ref(
+                        "freelance_collections.deposit_template_50_50").id)
+                    first, second = self._term(invoice).sorted("date_maturity")
+                    self.assertEqual((first.amount_currency, second.amount_currency), (installment, installment))
+                    self.assertEqual((first.discount_amount_currency, second.discount_amount_currency),
+                                     (installment - 15.0, installment - 15.0))
+                with freeze_time("2026-03-04"):
+                    amount, payment = self._register_line(first, date(2026, 3, 4))
+                self.assertAlmostEqual(amount, installment - 15.0)
+                self.assertAlmostEqual(self._booked(self.loss_account, payment), 15.0)
+                self.assertFalse(payment.move_id.line_ids.filtered("tax_line_id"), "the tax is not touched at payment")
+                self.assertFalse(second.reconciled)

@@ -73,7 +73,7 @@ class TestPolicyPropagation(CollectionsCommon):
             self.env.company.collection_policy_id = self.policy
             self.assertEqual(old.collection_policy_id, self.policy)
             self.assertEqual(old.collection_stage_id, self.stage_stop)
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             logs = self.env["collection.action.log"].search([("move_id", "=", old.id)])
             self.assertEqual(set(logs.mapped("stage_id")), {self.stage_stop}, "no flood of skipped stages")
 
@@ -108,18 +108,18 @@ class TestFeeMoments(CollectionsCommon):
         booked = []
         for n in range(1, 98):
             with freeze_time(_day(start, n)):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
                 self.assertLessEqual(len(invoice.collection_penalty_ids), 3)
                 self.assertFalse(invoice.collection_penalty_ids.collection_stage_id,
                                  "late fees are not laddered while their invoice is open")
         with freeze_time(_day(start, 98)):
             self.assertGreater(invoice.collection_fee_accrued, 0, "accrued since the last fee invoice")
             self._pay(invoice)
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             self.assertTrue(invoice.collection_fee_settled)
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
         with freeze_time(_day(start, 130)):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
         fees = invoice.collection_penalty_ids.sorted("id")
         booked = [(fee.invoice_date, fee.amount_untaxed) for fee in fees]
         # the firm stage (15 days) invoices fees, then every 30 days, and once more on payment
@@ -139,13 +139,13 @@ class TestFeeMoments(CollectionsCommon):
         with freeze_time("2026-01-10"):
             invoice = self._invoice(amount=1000, invoice_date="2025-12-11", due_date="2026-01-10", currency=self.eur)
         with freeze_time("2026-01-25"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             fee = invoice.collection_penalty_ids
             self.assertEqual(len(fee), 1)
             self.assertFalse(fee.collection_stage_id)
             self._pay(invoice)
         with freeze_time("2026-02-10"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             self.assertTrue(fee.collection_stage_id, "on its own once the overdue invoice is paid")
 
     def test_interval_validation(self):
@@ -172,7 +172,7 @@ class TestRepeatAndWorkStop(CollectionsCommon):
         for n in range(1, 36):
             with freeze_time(_day("2026-02-01", n)):
                 before = len(self._emails(invoice))
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
                 if len(self._emails(invoice)) > before:
                     sent.append(n)
         # friendly at 1, firm at 15 and its repeats at 22 and 29; work stop at 30 sends nothing
@@ -184,11 +184,11 @@ class TestRepeatAndWorkStop(CollectionsCommon):
         with freeze_time("2026-02-01"):
             invoice = self._invoice(due_date="2026-02-01")
         with freeze_time("2026-02-16"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             invoice.write({"collection_dispute": True, "collection_dispute_reason": "Scope"})
         for n in range(16, 30):
             with freeze_time(_day("2026-02-01", n)):
-                self.env["collection.policy"]._cron_run_collections()
+                self.env["collection.run"]._cron_run_collections()
         self.assertEqual(len(self._emails(invoice)), 1, "only the firm reminder; none while disputed")
 
     def test_repeat_validation(self):

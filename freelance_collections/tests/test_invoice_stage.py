@@ -125,8 +125,8 @@ class TestInvoiceStage(CollectionsCommon):
     def test_partner_exception_pauses(self):
         with freeze_time("2026-02-05"):
             invoice = self._invoice()
-            self.client.write({"collection_exception_until": "2026-03-15",
-                               "collection_exception_reason": "Valued client"})
+            self.client.write({"collection_pause_until": "2026-03-15",
+                               "collection_pause_reason": "Valued client"})
         with freeze_time("2026-03-10"):
             invoice._collection_refresh_stages()
             self.assertTrue(invoice.collection_paused)

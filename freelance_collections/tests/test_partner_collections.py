@@ -75,9 +75,9 @@ class TestPartnerCollections(CollectionsCommon):
 
     def test_partner_form_and_settings(self):
         with Form(self.client) as form:
-            form.collection_exception_until = "2026-12-31"
-            form.collection_exception_reason = "Valued client"
-        self.assertEqual(self.client.collection_exception_reason, "Valued client")
+            form.collection_pause_until = "2026-12-31"
+            form.collection_pause_reason = "Valued client"
+        self.assertEqual(self.client.collection_pause_reason, "Valued client")
         settings = self.env["res.config.settings"].create({})
         other = self.env["collection.policy"].create(self._policy_vals("Settings policy"))
         settings.collection_policy_id = other

@@ -65,7 +65,7 @@ class TestPayLinkEmails(CollectionsCommon):
         with freeze_time("2026-02-01"):
             invoice = self._invoice(amount=1000, invoice_date="2026-01-02", due_date="2026-02-01")
         with freeze_time("2026-02-16"):  # 15 days late: the 5% is invoiced
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
         fee = invoice.collection_penalty_ids.filtered(lambda m: m.state == "posted")
         self.assertEqual(len(fee), 1)
         with freeze_time("2026-03-05"):  # 32 days late: 5% more accrued, not invoiced yet

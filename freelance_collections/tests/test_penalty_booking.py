@@ -16,6 +16,7 @@ class TestPenaltyBooking(CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Policy = cls.env["collection.policy"]
+        cls.Run = cls.env["collection.run"]
         cls.stepped = cls.Policy.create(cls._policy_vals(
             "Stepped", quiet_days="none", reminder_interval_days=0,
             penalty_tier_ids=[Command.create({"days_late": 15, "percent": 5}),
@@ -29,7 +30,7 @@ class TestPenaltyBooking(CollectionsCommon):
         return super()._policy_vals(name, **{"fee_invoice_interval_days": 0, **extra})
 
     def _run(self):
-        return self.Policy._cron_run_collections()
+        return self.Run._cron_run_collections()
 
     def _fees(self, invoice):
         return invoice.collection_penalty_ids.filtered(lambda m: m.state == "posted").sorted("id")
@@ -129,7 +130,7 @@ class TestPenaltyBooking(CollectionsCommon):
             disputed = self._invoice(due_date="2026-02-01")
             disputed.write({"collection_dispute": True, "collection_dispute_reason": "Quality"})
             paused = self._invoice(partner=other, due_date="2026-02-01")
-            other.write({"collection_exception_until": "2026-04-01", "collection_exception_reason": "Friend"})
+            other.write({"collection_pause_until": "2026-04-01", "collection_pause_reason": "Friend"})
             not_due = self._invoice(invoice_date="2026-03-01", due_date="2026-04-01")
             self._run()
             self.assertFalse(disputed.collection_penalty_ids | paused.collection_penalty_ids

@@ -32,7 +32,7 @@ class TestPortalPanel(CollectionsCommon):
                                     collection_deposit_template_id=template.id)
         with freeze_time("2026-04-20"):
             self._pay(invoice, amount=300)
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             html = self._panel(invoice)
             self.assertIn("Installments", html)
             for label in ("Upfront deposit (30%)", "Agreed milestone (30%)", "On completion (40%)"):
@@ -187,7 +187,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
     def test_c_after_the_window_the_balance(self):
         invoice = self._single()
         with freeze_time("2026-03-20"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             values = invoice._get_invoice_next_payment_values()
             self.assertFalse(values["installment_state"])
             self.assertEqual(values["amount_due"], 1000.0)
@@ -210,7 +210,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
     def test_d_an_overdue_installment_after_the_window(self):
         invoice = self._deposit()
         with freeze_time("2026-03-20"):
-            self.env["collection.policy"]._cron_run_collections()
+            self.env["collection.run"]._cron_run_collections()
             values = invoice._get_invoice_next_payment_values()
             self.assertEqual(values["installment_state"], "overdue")
             self.assertEqual(values["next_amount_to_pay"], 500.0, "the overdue deposit, undiscounted")
@@ -219,3 +219,22 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
             payment = self._pay_online(invoice, 500.0)
         self.assertEqual(self._discount_booked(payment), 0.0)
         self.assertEqual(invoice.amount_residual, 500.0)
+
+    def test_b_a_taxed_installment_paid_online_lowers_its_tax(self):
+        """50/50 with 20% VAT ('included'): 600 + 600, 2% off each until 11 March. The deposit paid online
+        at 588 books 10.00 on the discount account and lowers the tax by 2.00, as the register does."""
+        tax = self.env["account.tax"].create({"name": "VAT 20 portal", "amount": 20, "type_tax_use": "sale"})
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31", post=False,
+                                    collection_deposit_template_id=self.deposit_50_50.id)
+            invoice.invoice_line_ids.tax_ids = tax
+            invoice.action_post()
+        terms = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted("date_maturity")
+        with freeze_time("2026-03-05"):
+            self.assertEqual(invoice._get_invoice_next_payment_values()["next_amount_to_pay"], 588.0)
+            payment = self._pay_online(invoice, 588.0)
+        self.assertAlmostEqual(self._discount_booked(payment), 10.0)
+        self.assertAlmostEqual(
+            sum(payment.move_id.line_ids.filtered(lambda line: line.tax_line_id == tax).mapped("balance")), 2.0)
+        self.assertTrue(terms[0].reconciled)
+        self.assertFalse(terms[1].reconciled)

@@ -38,13 +38,13 @@ class TestRunSchedule(CollectionsCommon):
         cls.Move = cls.env["account.move"]
 
     def _run(self):
-        return self.env["collection.policy"]._cron_run_collections()
+        return self.env["collection.run"]._cron_run_collections()
 
     def _settle_other_books(self):
         """Run until the invoices already in the database (other companies' books, demo data) have
         nothing new today, so that what the next runs look at is this test's own invoices."""
         for _attempt in range(5):
-            if not self._run().invoices:
+            if not self._run().invoice_count:
                 return
         self.fail("the invoices already in the database keep being looked at")
 
@@ -78,20 +78,20 @@ class TestRunSchedule(CollectionsCommon):
                 invoices |= self._invoice(amount=500, invoice_date="2026-01-15",
                                           due_date=str(date(2026, 3, 2) - timedelta(days=days)))
             first = self._run()
-            self.assertEqual(first.invoices, 6, "new invoices are looked at")
+            self.assertEqual(first.invoice_count, 6, "new invoices are looked at")
             self.assertFalse(invoices.collection_penalty_ids, "3 and 10 days late: before the firm stage, "
                              "fees accrue and nothing is invoiced")
             self.assertEqual([bool(fee) for fee in invoices.mapped("collection_fee_accrued")],
                              [False, False, False, False, True, True])
-            self.assertEqual(self._run().invoices, 0, "the same day again: nothing changed, nothing looked at")
+            self.assertEqual(self._run().invoice_count, 0, "the same day again: nothing changed, nothing looked at")
             self.assertTrue(all(invoices.mapped("collection_next_run_date")))
             self._pay(invoices[0], amount=100)
             self.assertFalse(invoices[0].collection_next_run_date, "a payment brings the invoice back")
-            self.assertEqual(self._run().invoices, 1)
+            self.assertEqual(self._run().invoice_count, 1)
             self.stage_firm.days = 14
             self.assertFalse(any(invoices.mapped("collection_next_run_date")),
                              "a change of the ladder brings every invoice of the policy back")
-            self.assertEqual(self._run().invoices, len(self.Move._collection_open_invoice_ids(self.env.company)),
+            self.assertEqual(self._run().invoice_count, len(self.Move._collection_open_invoice_ids(self.env.company)),
                              "the open invoices and their late fees")
             self._assert_nothing_left_behind(date(2026, 3, 2))
 
@@ -134,7 +134,7 @@ class TestRunSchedule(CollectionsCommon):
                     move.write({"collection_dispute": not move.collection_dispute,
                                 "collection_dispute_reason": "Random"})
                 if rng.random() < 0.05:
-                    rng.choice(self.clients).collection_exception_until = today + timedelta(days=rng.randint(1, 9))
+                    rng.choice(self.clients).collection_pause_until = today + timedelta(days=rng.randint(1, 9))
                 if open_moves and rng.random() < 0.05:
                     move = rng.choice(open_moves)
                     refund = move._reverse_moves([{"invoice_date": today}])

@@ -228,8 +228,10 @@ class TestMultiCompanyIsolation(CollectionsCommon):
 
     def test_every_company_model_has_a_company_rule(self):
         """Each stored model holds one company's data behind a global multi-company rule, except the
-        published reference rates, the same for everyone."""
-        shared = {"collection.rate.index", "collection.reference.rate"}
+        published reference rates, the same for everyone, and the runs (one nightly run for the whole
+        database, like its scheduled action; the actions it lists are each company's, behind the
+        action log's rule)."""
+        shared = {"collection.rate.index", "collection.reference.rate", "collection.run"}
         for model in addon_models(self.env):
             if model in shared or self.env[model]._transient:
                 continue
@@ -372,7 +374,7 @@ class TestNoSqlInjection(CollectionsCommon):
             self._pay(invoice, amount=100.0)
             dry_run = self.env["collection.dry.run"].browse(self.env["collection.dry.run"].action_open()["res_id"])
             self.assertTrue(dry_run.line_ids)
-            report = self.env["collection.policy"]._cron_run_collections()
+            report = self.env["collection.run"]._cron_run_collections()
             self.assertTrue(report.actions)
             self.assertTrue(invoice.collection_penalty_ids, "late fees booked")
             self.assertEqual(invoice.collection_stage_id.name, MALICIOUS)
@@ -429,10 +431,10 @@ class TestClientSettingsAccess(CollectionsCommon):
         client = self.client.with_user(self.billing)
         self.assertFalse(self.env["res.partner"].with_user(self.billing).has_access("write"),
                          "the billing user cannot edit contacts")
-        client.write({"collection_exception_until": "2099-01-01", "collection_exception_reason": "Valued"})
-        self.assertEqual(str(self.client.collection_exception_until), "2099-01-01")
+        client.write({"collection_pause_until": "2099-01-01", "collection_pause_reason": "Valued"})
+        self.assertEqual(str(self.client.collection_pause_until), "2099-01-01")
         client.action_collection_resume()
-        self.assertFalse(self.client.collection_exception_until)
+        self.assertFalse(self.client.collection_pause_until)
         with self.assertRaises(AccessError):
             client.write({"name": "Renamed"})
         with self.assertRaises(AccessError):
@@ -443,7 +445,7 @@ class TestClientSettingsAccess(CollectionsCommon):
             {"collection_work_stop_override": "release", "collection_work_stop_reason": "Agreed"})
         self.assertEqual(self.client.collection_work_stop_override, "release")
         with self.assertRaises(AccessError):
-            self.client.with_user(self.employee).write({"collection_exception_until": "2099-01-01"})
+            self.client.with_user(self.employee).write({"collection_pause_until": "2099-01-01"})
 
     def test_a_policy_of_another_company_is_refused(self):
         other = self.setup_other_company(name="Other Co")["company"]

@@ -66,8 +66,8 @@ class CollectionActionWizard(models.TransientModel):
             # Collections users pause clients without being allowed to edit contacts: only these two
             # fields are written as superuser, on clients the user can read (their companies').
             self.partner_ids.check_access("read")
-            self.partner_ids.sudo().write({"collection_exception_until": self.date,
-                                           "collection_exception_reason": self.reason})
+            self.partner_ids.sudo().write({"collection_pause_until": self.date,
+                                           "collection_pause_reason": self.reason})
         else:
             if not self.env.user.has_group("freelance_collections.group_collections_manager"):
                 raise UserError(_("Only a collections manager can hand invoices over to an agency."))

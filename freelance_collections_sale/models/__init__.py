@@ -8,6 +8,8 @@ Deposits: a quotation carries a deposit schedule (from the client's or the compa
 installments are invoiced as down payments, and the final invoice waits for them to be paid.
 """
 
+from . import collection_policy
+from . import collection_deposit_template
 from . import account_move
 from . import sale_make_invoice_advance
 from . import sale_order

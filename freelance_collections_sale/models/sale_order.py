@@ -1,5 +1,4 @@
 from odoo import _, fields, models
-from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -13,16 +12,13 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         # Only orders that are about to be confirmed; the others get sale's own error.
-        stopped = self.filtered(
-            lambda o: o.state in ("draft", "sent") and o.partner_id.commercial_partner_id.collection_work_stop
-        )
-        override = self.env.user._collection_work_stop_override() if stopped else ""
-        if stopped and not override:
-            raise UserError(_(
-                "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
-                "orders are confirmed. Ask a collections manager to confirm it if it must go ahead.",
-                clients=", ".join(stopped.partner_id.commercial_partner_id.mapped("display_name")),
-            ))
+        confirming = self.filtered(lambda o: o.state in ("draft", "sent"))
+        stopped, override = confirming.partner_id._collection_check_work_stop(lambda clients: _(
+            "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
+            "orders are confirmed. Ask a collections manager to confirm it if it must go ahead.",
+            clients=clients,
+        ))
+        stopped = confirming.filtered(lambda o: o.partner_id.commercial_partner_id in stopped)
         res = super().action_confirm()
         for order in stopped:
             order._message_log(body=_(

@@ -8,8 +8,6 @@ The final invoice waits for the posted deposit invoices to be paid, unless a col
 creates it (logged in the order's chatter).
 """
 
-from decimal import Decimal
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -17,10 +15,12 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL, format_amount, format_date
 
+from odoo.addons.freelance_collections.models.account_move import OPEN_PAYMENT_STATES
 from odoo.addons.freelance_collections.policy import schedule
+from odoo.addons.freelance_collections.policy.money import to_decimal
+from odoo.addons.freelance_collections.tools.engine_messages import error_text
 
 # A posted deposit invoice in these states is unpaid (paid, in_payment and reversed ones are not).
-UNPAID_STATES = ("not_paid", "partial")
 
 
 class SaleOrder(models.Model):
@@ -63,9 +63,9 @@ class SaleOrder(models.Model):
             if order.state not in ("draft", "sent"):
                 continue  # a confirmed order keeps its schedule
             company = order.company_id or self.env.company
-            partner = order.partner_id.commercial_partner_id.with_company(company)
-            policy = partner.collection_policy_id or company.collection_policy_id
+            policy = order.partner_id._collection_effective_policy(company)
             order.collection_deposit_template_id = policy.deposit_template_id
+        self._collection_apply_score_to_deposit_templates()  # sale_order_score.py
 
     @api.depends(
         "collection_deposit_template_id.line_ids.sequence",
@@ -87,7 +87,8 @@ class SaleOrder(models.Model):
             try:
                 installments = order._collection_installments(issue_date)
             except ValueError as error:
-                order.collection_deposit_preview = Markup('<p class="text-danger">%s</p>') % str(error)
+                order.collection_deposit_preview = Markup('<p class="text-danger">%s</p>') % error_text(
+                    order.env, error)
                 continue
             order.collection_deposit_preview = order._collection_render_installments(installments)
 
@@ -113,7 +114,7 @@ class SaleOrder(models.Model):
             return []
         currency = self.currency_id or self.company_id.currency_id
         return schedule.split_installments(
-            Decimal(str(self.amount_total)),
+            to_decimal(self.amount_total),
             template._get_policy_lines(),
             issue_date,
             currency.decimal_places,
@@ -172,7 +173,7 @@ class SaleOrder(models.Model):
     def _collection_unpaid_deposit_invoices(self):
         self.ensure_one()
         return self._collection_deposit_invoices().sudo().filtered(
-            lambda move: move.state == "posted" and move.payment_state in UNPAID_STATES
+            lambda move: move.state == "posted" and move.payment_state in OPEN_PAYMENT_STATES
         ).sudo(self.env.su)
 
     def _collection_lock(self):
@@ -218,7 +219,7 @@ class SaleOrder(models.Model):
         try:
             installments = self._collection_installments(fields.Date.context_today(self))
         except ValueError as error:
-            raise UserError(str(error)) from error
+            raise UserError(error_text(self.env, error)) from error
         deposits = [installment for installment in installments[:-1] if installment.amount > 0]
         if not deposits:
             raise UserError(_(

@@ -14,27 +14,6 @@ from odoo import api, fields, models
 from odoo.addons.freelance_collections.policy import scoring
 
 
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
-
-    deposit_from_score = fields.Boolean(
-        string="Deposit From Payer Score",
-        help="On quotations, propose the deposit schedule that covers the deposit the client's payer "
-        "grade suggests (A 0%, B 20%, C 30%, D 40%, E 50% upfront): no deposit for grade A, the "
-        "smallest schedule whose first installment covers the suggestion otherwise. Clients "
-        "without payment history keep this policy's schedule.",
-    )
-
-
-class CollectionDepositTemplate(models.Model):
-    _inherit = "collection.deposit.template"
-
-    def _collection_upfront_percent(self):
-        """The share asked before work starts: the first installment's."""
-        self.ensure_one()
-        return self.line_ids.sorted("sequence")[:1].percent or 0.0
-
-
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
@@ -65,15 +44,16 @@ class SaleOrder(models.Model):
                 order.collection_payer_score = client.collection_payer_score
                 order.collection_suggested_deposit = float(suggested) if suggested is not None else 0.0
 
-    def _compute_collection_deposit_template_id(self):
-        super()._compute_collection_deposit_template_id()
+    def _collection_apply_score_to_deposit_templates(self):
+        """Hook of ``_compute_collection_deposit_template_id`` (sale_order_deposit.py), called once the
+        policies' schedules are set: where the policy says so, the schedule the payer score suggests."""
         candidates_by_company = {}
         for order in self:
             if order.state not in ("draft", "sent") or not order.partner_id:
                 continue
             company = order.company_id or self.env.company
             client = order.partner_id.commercial_partner_id.with_company(company)
-            policy = client.collection_policy_id or company.collection_policy_id
+            policy = client._collection_effective_policy(company)
             if not policy.deposit_from_score:
                 continue
             suggested = scoring.suggested_deposit(client.collection_payer_grade)

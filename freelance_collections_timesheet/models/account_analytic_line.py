@@ -1,5 +1,4 @@
 from odoo import _, api, models
-from odoo.exceptions import UserError
 
 
 class AccountAnalyticLine(models.Model):
@@ -21,14 +20,13 @@ class AccountAnalyticLine(models.Model):
         )
         if not projects:
             return
-        if self.env.user._collection_work_stop_override() != "manager":
-            raise UserError(_(
-                "Work is stopped for %(clients)s: their overdue invoices must be paid before more "
-                "time is logged on %(projects)s. Ask a collections manager to log it if it must be "
-                "recorded.",
-                clients=", ".join(projects.partner_id.commercial_partner_id.mapped("display_name")),
-                projects=", ".join(projects.mapped("display_name")),
-            ))
+        # only a collections manager logs time past a stop: a client never logs time
+        projects.partner_id._collection_check_work_stop(lambda clients: _(
+            "Work is stopped for %(clients)s: their overdue invoices must be paid before more "
+            "time is logged on %(projects)s. Ask a collections manager to log it if it must be "
+            "recorded.",
+            clients=clients, projects=", ".join(projects.mapped("display_name")),
+        ), clients_may=False)
         for project in projects:
             project._message_log(body=_(
                 "Timesheet logged by %(user)s although work is stopped for this client "

@@ -42,7 +42,7 @@ count = settings.collection_policy_move_count
 settings.execute()
 env['res.partner'].search([('name', '=', 'Beta Agency')]).collection_policy_id = france
 env.cr.commit()
-env['collection.policy']._cron_run_collections()
+env['collection.run']._cron_run_collections()
 env.cr.commit()
 moves = env['account.move'].search([('move_type', '=', 'out_invoice')], order='id')
 print('RESULT', json.dumps({

@@ -61,7 +61,7 @@ RUN = (
     """
 import time
 print('START', time.time(), flush=True)
-result = env['collection.policy']._cron_run_collections(batch_size=%d)
+result = env['collection.run']._cron_run_collections(batch_size=%d)
 env.cr.commit()
 print('RESULT', bool(result), time.time(), flush=True)
 """
@@ -227,7 +227,7 @@ env.cr.commit()
             busy.stop()
         assert _states(out) == ["exception"], out
         out = runner.shell(
-            "import json\nprint('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
+            "import json\nprint('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
             "\nenv.cr.commit()"
         )
         assert f"REQUEUED {CLIENTS}" in out, out
@@ -255,7 +255,7 @@ env.cr.commit()
                 "import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
                 "server.SMTP_TIMEOUT = 2\n"
                 + SEND_QUEUE
-                + "print('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())"
+                + "print('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
                 "\nenv.cr.commit()",
                 errors_logged=True,
             )

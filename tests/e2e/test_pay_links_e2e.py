@@ -68,7 +68,7 @@ for name, amounts in (('Payer A', (500, 120)), ('Payer B', (900,))):
         })
         move.action_post()
         ids[name].append([move.id, move.name])
-env['collection.policy']._cron_run_collections()
+env['collection.run']._cron_run_collections()
 env.cr.commit()
 env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()
 env.cr.commit()

@@ -48,15 +48,15 @@ print('READY', env['account.move'].search_count([('collection_policy_id', '=', p
 SLOW_RUN = (
     """
 import time
-Policy = type(env['collection.policy'])
-original = Policy._collection_execute
+Run = type(env['collection.run'])
+original = Run._collection_execute
 def slow_execute(self, plan):
     counts = original(self, plan)
     print('BATCH', flush=True)
     time.sleep(1.5)
     return counts
-Policy._collection_execute = slow_execute
-result = env['collection.policy']._cron_run_collections(batch_size=%d)
+Run._collection_execute = slow_execute
+result = env['collection.run']._cron_run_collections(batch_size=%d)
 print('RESULT', bool(result), flush=True)
 env.cr.commit()
 """
@@ -102,7 +102,7 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
             batches += 1
             if batches == 1:
                 # a second run while the first holds the lock: it exits at once, doing nothing
-                second = run_db.shell("print('SECOND', env['collection.policy']._cron_run_collections())")
+                second = run_db.shell("print('SECOND', env['collection.run']._cron_run_collections())")
                 assert "SECOND False" in second, second
     assert batches == 3, "the slowed run did not reach its third batch"
     time.sleep(2.0)  # the third batch committed; the fourth is being worked on
@@ -115,7 +115,7 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
     assert killed["email_logs"] == killed["distinct"] == killed["mails"] == killed["mailed_partners"], killed
 
     out = run_db.shell(
-        "print('RESUMED', bool(env['collection.policy']._cron_run_collections()))\nenv.cr.commit()"
+        "print('RESUMED', bool(env['collection.run']._cron_run_collections()))\nenv.cr.commit()"
     )
     assert "RESUMED True" in out
     resumed = _counts(run_db)
@@ -129,7 +129,7 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
     }, resumed
 
     out = run_db.shell(
-        "print('AGAIN', dict(env['collection.policy']._cron_run_collections().actions))\n" "env.cr.commit()"
+        "print('AGAIN', dict(env['collection.run']._cron_run_collections().actions))\n" "env.cr.commit()"
     )
     assert "AGAIN {}" in out
     assert _counts(run_db) == resumed
@@ -154,7 +154,7 @@ def test_emails_leave_through_smtp_and_survive_a_refusing_server(run_db):
     refused = run_db.shell(f"""
 env['ir.mail_server'].create({{'name': 'Test sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
                               'smtp_encryption': 'none', 'sequence': 1}})
-env['collection.policy']._cron_run_collections()
+env['collection.run']._cron_run_collections()
 client = env['res.partner'].search([('name', '=', 'E2E client 000')])
 env['account.move'].search([('partner_id', '=', client.id)]).action_collection_send_reminder()
 env.cr.commit()
@@ -166,7 +166,7 @@ print('STATES', sorted(set(mails.mapped('state'))))
     assert "STATES ['exception']" in refused, refused
     # 2. the next run puts them back in the queue
     requeued = run_db.shell(
-        "print('REQUEUED', env['collection.policy']._collection_requeue_refused_mails())\nenv.cr.commit()\n"
+        "print('REQUEUED', env['collection.run']._collection_requeue_refused_mails())\nenv.cr.commit()\n"
         "print('STATES', sorted(set(env['mail.mail'].search("
         "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))"
     )

@@ -124,31 +124,56 @@ def test_valid_tiers_have_no_errors():
 
 
 @pytest.mark.parametrize(
-    ("tiers", "message"),
+    ("tiers", "code", "values", "english"),
     [
-        ([DiscountTier(5, D(0))], "The discount within 5 days is 0%; enter more than 0% and less than 100%."),
+        (
+            [DiscountTier(5, D(0))],
+            "discount.percent_range",
+            {"days": 5, "percent": D(0)},
+            "The discount within 5 days is 0%; enter more than 0% and less than 100%.",
+        ),
         (
             [DiscountTier(5, D(100))],
+            "discount.percent_range",
+            {"days": 5, "percent": D(100)},
             "The discount within 5 days is 100%; enter more than 0% and less than 100%.",
         ),
         (
             [DiscountTier(5, D(-1))],
+            "discount.percent_range",
+            {"days": 5, "percent": D(-1)},
             "The discount within 5 days is -1%; enter more than 0% and less than 100%.",
         ),
-        ([DiscountTier(-2, D(3))], "A discount tier has -2 days; enter zero or a positive number of days."),
-        ([DiscountTier(10, D(3)), DiscountTier(10, D(2))], "Two discount tiers end after 10 days; keep one."),
+        (
+            [DiscountTier(-2, D(3))],
+            "discount.negative_days",
+            {"days": -2},
+            "A discount tier has -2 days; enter zero or a positive number of days.",
+        ),
+        (
+            [DiscountTier(10, D(3)), DiscountTier(10, D(2))],
+            "discount.duplicate_days",
+            {"days": 10},
+            "Two discount tiers end after 10 days; keep one.",
+        ),
         (
             [DiscountTier(5, D(2)), DiscountTier(10, D(3))],
+            "discount.not_decreasing",
+            {"days": 10, "percent": D(3), "previous_days": 5, "previous_percent": D(2)},
             "The discount within 10 days (3%) must be smaller than the one within 5 days (2%).",
         ),
         (
             [DiscountTier(10, D(2)), DiscountTier(5, D(2))],
+            "discount.not_decreasing",
+            {"days": 10, "percent": D(2), "previous_days": 5, "previous_percent": D(2)},
             "The discount within 10 days (2%) must be smaller than the one within 5 days (2%).",
         ),
     ],
 )
-def test_invalid_tiers_say_what_to_fix(tiers, message):
-    assert message in validate_tiers(tiers)
+def test_invalid_tiers_say_what_to_fix(tiers, code, values, english):
+    [message] = [message for message in validate_tiers(tiers) if message.code == code]
+    assert message.params == values
+    assert str(message) == english  # the English fallback is today's text
 
 
 # --- Properties --------------------------------------------------------------------------------

@@ -132,8 +132,9 @@ def test_moments_and_next_dates():
         next_fee_invoice_date(day(10), stage_invoices_fees=False, last_fee_date=None, interval_days=30)
         is None
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="The late-fee invoice interval cannot be negative.") as caught:
         fee_invoice_due(day(1), paid=False, stage_invoices_fees=True, last_fee_date=None, interval_days=-1)
+    assert caught.value.codes == ["fee_invoice.negative_interval"]
 
 
 def test_repeat_cycle():
@@ -144,8 +145,9 @@ def test_repeat_cycle():
     assert next_repeat_date(day(45), day(46), 7) == day(52)
     assert next_repeat_date(day(45), day(52), 7) == day(59)
     assert next_repeat_date(day(45), day(52), 0) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="A reminder cannot repeat every negative number of days.") as caught:
         repeat_cycle(day(1), day(2), -7)
+    assert caught.value.codes == ["reminder.negative_repeat"]
 
 
 @given(first=st.integers(0, 100), today=st.integers(0, 400), every=st.integers(1, 30))

@@ -19,7 +19,7 @@ from fc_policy import (
     InstallmentDebt,
     InvoiceFacts,
     PenaltyRules,
-    PercentTier,
+    PenaltyTier,
     RatePeriod,
     StageRule,
     best_tier,
@@ -200,10 +200,10 @@ def penalty_rules(draw, big=False):
         else ()
     )
     rules = PenaltyRules(
-        percent_tiers=tuple(PercentTier(d, D(p).scaleb(-2)) for d, p in zip(days, percents, strict=False)),
+        penalty_tiers=tuple(PenaltyTier(d, D(p).scaleb(-2)) for d, p in zip(days, percents, strict=False)),
         fixed_fee=D(draw(st.integers(min_value=0, max_value=fee_cap))).scaleb(-2),
         fee_bands=bands,
-        fixed_fee_mode=draw(st.sampled_from(["once", "per_step"])),
+        fixed_fee_mode=draw(st.sampled_from(["once", "per_tier"])),
         fixed_fee_days=draw(st.integers(min_value=0, max_value=60)),
         interest_mode=draw(st.sampled_from(["none", "fixed", "reference"])),
         annual_rate=D(draw(st.integers(min_value=0, max_value=10000))).scaleb(-2),

@@ -10,7 +10,8 @@ from fc_policy import (
     BalanceChange,
     FeeBand,
     PenaltyRules,
-    PercentTier,
+    PenaltyTier,
+    PolicyError,
     RatePeriod,
     compute_penalty,
     round_money,
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 D = Decimal
 DUE = date(2024, 1, 1)
 UK_BANDS = (FeeBand(D(0), D(40)), FeeBand(D(1000), D(70)), FeeBand(D(10000), D(100)))
-STEPS_5_10 = (PercentTier(days_late=15, percent=D(5)), PercentTier(days_late=30, percent=D(10)))
+STEPS_5_10 = (PenaltyTier(days_late=15, percent=D(5)), PenaltyTier(days_late=30, percent=D(10)))
 
 
 def on_day(days):
@@ -58,14 +59,14 @@ balances = st.lists(
 
 
 @st.composite
-def percent_tiers(draw):
+def penalty_tiers(draw):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=120), max_size=4, unique=True)))
     percents = sorted(
         draw(
             st.lists(st.decimals(min_value=0, max_value=25, places=2), min_size=len(days), max_size=len(days))
         )
     )
-    return tuple(PercentTier(days_late=d, percent=p) for d, p in zip(days, percents, strict=False))
+    return tuple(PenaltyTier(days_late=d, percent=p) for d, p in zip(days, percents, strict=False))
 
 
 @st.composite
@@ -84,10 +85,10 @@ def fee_bands(draw):
 @st.composite
 def rules_st(draw):
     rules = PenaltyRules(
-        percent_tiers=draw(percent_tiers()),
+        penalty_tiers=draw(penalty_tiers()),
         fixed_fee=draw(st.decimals(min_value=0, max_value=100, places=2)),
         fee_bands=draw(st.one_of(st.just(()), fee_bands())),
-        fixed_fee_mode=draw(st.sampled_from(["once", "per_step"])),
+        fixed_fee_mode=draw(st.sampled_from(["once", "per_tier"])),
         fixed_fee_days=draw(st.integers(min_value=0, max_value=30)),
         interest_mode=draw(st.sampled_from(["none", "fixed", "reference"])),
         annual_rate=draw(st.decimals(min_value=0, max_value=20, places=2)),
@@ -124,7 +125,7 @@ def test_steps_state_the_total_surcharge_on_what_is_owed_when_each_step_is_reach
 
     Day 15: 5% of 1000 = 50. Day 30: the step adds 10% - 5% = 5% of the 600 then owed = 30.
     """
-    rules = PenaltyRules(percent_tiers=STEPS_5_10)
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10)
     paid = (BalanceChange(on_day(20), D(600)),)
     assert penalty(rules, day=14, balances=paid).total == D("0.00")
     assert penalty(rules, day=15, balances=paid).total == D("50.00")
@@ -136,19 +137,19 @@ def test_steps_state_the_total_surcharge_on_what_is_owed_when_each_step_is_reach
 
 
 def test_a_payment_on_the_step_day_counts_before_the_step():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10)
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10)
     # 5% of 600 on day 15, then 5% more of 600 on day 30.
     assert penalty(rules, day=30, balances=(BalanceChange(on_day(15), D(600)),)).total == D("60.00")
 
 
 def test_each_step_contribution_is_rounded():
-    rules = PenaltyRules(percent_tiers=(PercentTier(1, D("1.5")), PercentTier(2, D(3))))
+    rules = PenaltyRules(penalty_tiers=(PenaltyTier(1, D("1.5")), PenaltyTier(2, D(3))))
     # Each step adds 1.5% of 100.30 = 1.5045 -> 1.50, so 3.00 in all; 3% rounded once would be 3.009 -> 3.01.
     assert penalty(rules, amount="100.30", day=2).percent == D("3.00")
 
 
 def test_steps_in_yen_and_in_three_decimal_currencies():
-    rules = PenaltyRules(percent_tiers=(PercentTier(1, D(5)),))
+    rules = PenaltyRules(penalty_tiers=(PenaltyTier(1, D(5)),))
     assert str(penalty(rules, amount="123457", day=1, digits=0).total) == "6173"  # 6172.85
     assert str(penalty(rules, amount="1000.01", day=1, digits=3).total) == "50.001"  # 50.0005 half-up
 
@@ -187,32 +188,32 @@ def test_fee_once_from_the_fee_day_on():
     assert penalty(rules, day=365).fixed == D(40)
 
 
-def test_fee_per_step_is_charged_at_every_step_reached():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_step")
+def test_fee_per_tier_is_charged_at_every_step_reached():
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_tier")
     assert penalty(rules, day=14).fixed == D(0)  # no step reached yet
     assert penalty(rules, day=15).fixed == D(15)
     result = penalty(rules, day=30)
     assert parts(result) == (D(100), D(30), D(0), D(130))
 
 
-def test_fee_per_step_stops_counting_once_paid():
+def test_fee_per_tier_stops_counting_once_paid():
     """Paid in full on day 20: the 30-day step is reached on a zero debt and charges nothing."""
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_step")
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(15), fixed_fee_mode="per_tier")
     paid = (BalanceChange(on_day(20), D(0)),)
     assert penalty(rules, day=20, balances=paid).fixed == D(15)
     assert penalty(rules, day=40, balances=paid).fixed == D(15)
     assert penalty(rules, day=40, balances=paid).percent == D(50)
 
 
-def test_fee_per_step_without_steps_is_charged_once():
-    rules = PenaltyRules(fixed_fee=D(15), fixed_fee_mode="per_step")
+def test_fee_per_tier_without_steps_is_charged_once():
+    rules = PenaltyRules(fixed_fee=D(15), fixed_fee_mode="per_tier")
     assert penalty(rules, day=1).fixed == D(15)
     assert penalty(rules, day=365).fixed == D(15)
 
 
 def test_no_fee_on_an_invoice_paid_before_its_due_date():
     """Nothing was owed at the due date: the invoice was never late, so no late fee."""
-    rules = PenaltyRules(fixed_fee=D(40), percent_tiers=STEPS_5_10, interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(fixed_fee=D(40), penalty_tiers=STEPS_5_10, interest_mode="fixed", annual_rate=D(8))
     paid = (BalanceChange(on_day(-3), D(0)),)
     assert penalty(rules, day=60, balances=paid).total == D(0)
 
@@ -282,10 +283,13 @@ def test_missing_reference_rate_is_an_error():
     late_rates = (RatePeriod(on_day(5), D(4)),)
     with pytest.raises(
         ValueError, match=r"No reference rate on or before 2024-01-02: add the rate in force then\."
-    ):
+    ) as caught:
         penalty(rules, day=30, reference_rates=late_rates)
-    with pytest.raises(ValueError, match="No reference rate"):
+    [message] = caught.value.messages
+    assert (message.code, message.params) == ("penalty.no_reference_rate", {"date": on_day(1)})
+    with pytest.raises(PolicyError, match="No reference rate") as caught:
         penalty(rules, day=30)
+    assert caught.value.codes == ["penalty.no_reference_rate"]
 
 
 def test_negative_reference_rate_lowers_the_rate_but_never_below_zero():
@@ -309,7 +313,7 @@ def test_a_rate_starting_the_day_after_the_due_date_is_enough():
 
 def test_nothing_during_the_grace_period_then_everything_from_the_due_date():
     rules = PenaltyRules(
-        percent_tiers=(PercentTier(1, D(5)),),
+        penalty_tiers=(PenaltyTier(1, D(5)),),
         fixed_fee=D(40),
         interest_mode="fixed",
         annual_rate=D("36.5"),
@@ -321,7 +325,7 @@ def test_nothing_during_the_grace_period_then_everything_from_the_due_date():
 
 
 def test_cap_limits_the_total_but_not_the_breakdown():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), cap_percent=D(12), cap_amount=D(500))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), cap_percent=D(12), cap_amount=D(500))
     result = penalty(rules, day=30)
     assert parts(result) == (D(100), D(40), D(0), D(120))  # 12% of 1000 = 120 < 500
     assert result.capped
@@ -332,7 +336,7 @@ def test_cap_limits_the_total_but_not_the_breakdown():
 
 
 def test_total_exactly_at_the_cap_is_not_capped_and_a_cent_above_is():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, cap_amount=D(100))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, cap_amount=D(100))
     result = penalty(rules, day=30)
     assert result.total == D(100)
     assert not result.capped
@@ -356,7 +360,7 @@ def test_amounts_below_the_minimum_wait_until_they_are_worth_charging():
 
 
 def test_already_charged_is_subtracted_and_never_refunded():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10)
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10)
     assert penalty(rules, day=30, already_charged=D(50)).to_charge == D(50)
     assert penalty(rules, day=30, already_charged=D(100)).to_charge == D(0)
     assert penalty(rules, day=30, already_charged=D(150)).to_charge == D(0)
@@ -368,7 +372,7 @@ def test_already_charged_is_subtracted_and_never_refunded():
 @pytest.mark.parametrize("day", [0, -1, -30])
 def test_nothing_due_until_the_day_after_the_due_date(day):
     rules = PenaltyRules(
-        percent_tiers=(PercentTier(0, D(5)),),
+        penalty_tiers=(PenaltyTier(0, D(5)),),
         fixed_fee=D(40),
         fixed_fee_days=0,
         interest_mode="fixed",
@@ -382,13 +386,13 @@ def test_nothing_due_until_the_day_after_the_due_date(day):
 
 def test_zero_invoice_has_no_penalty():
     rules = PenaltyRules(
-        percent_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="fixed", annual_rate=D(8)
+        penalty_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="fixed", annual_rate=D(8)
     )
     assert penalty(rules, amount="0", day=90).total == D(0)
 
 
 def test_results_carry_the_currency_digits():
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
     for digits in (0, 2, 3):
         result = penalty(rules, day=45, digits=digits)
         for amount in (*parts(result), result.to_charge):
@@ -405,7 +409,7 @@ def test_default_and_preset_like_rules_are_valid():
     assert (
         validate_rules(
             PenaltyRules(
-                percent_tiers=STEPS_5_10,
+                penalty_tiers=STEPS_5_10,
                 fee_bands=UK_BANDS,
                 interest_mode="reference",
                 annual_rate=D(8),
@@ -418,60 +422,123 @@ def test_default_and_preset_like_rules_are_valid():
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "code", "values", "english"),
     [
         (
-            {"percent_tiers": (PercentTier(-1, D(5)),)},
-            "A penalty step is at -1 days late; enter zero or more days.",
+            {"penalty_tiers": (PenaltyTier(-1, D(5)),)},
+            "penalty.tier_negative_days",
+            {"days": -1},
+            "A penalty tier is at -1 days late; enter zero or more days.",
         ),
         (
-            {"percent_tiers": (PercentTier(15, D(120)),)},
-            "The penalty step at 15 days is 120%; enter 0 to 100%.",
+            {"penalty_tiers": (PenaltyTier(15, D(120)),)},
+            "penalty.tier_percent_range",
+            {"days": 15, "percent": D(120)},
+            "The penalty tier at 15 days is 120%; enter 0 to 100%.",
         ),
         (
-            {"percent_tiers": (PercentTier(15, D(-1)),)},
-            "The penalty step at 15 days is -1%; enter 0 to 100%.",
+            {"penalty_tiers": (PenaltyTier(15, D(-1)),)},
+            "penalty.tier_percent_range",
+            {"days": 15, "percent": D(-1)},
+            "The penalty tier at 15 days is -1%; enter 0 to 100%.",
         ),
         (
-            {"percent_tiers": (PercentTier(15, D(5)), PercentTier(15, D(10)))},
-            "Penalty steps at 15 and 15 days are out of order: each step must come strictly later than "
+            {"penalty_tiers": (PenaltyTier(15, D(5)), PenaltyTier(15, D(10)))},
+            "penalty.tiers_out_of_order",
+            {"previous_days": 15, "days": 15},
+            "Penalty tiers at 15 and 15 days are out of order: each tier must come strictly later than "
             "the one before it.",
         ),
         (
-            {"percent_tiers": (PercentTier(30, D(10)), PercentTier(15, D(5)))},
-            "Penalty steps at 30 and 15 days are out of order: each step must come strictly later than "
+            {"penalty_tiers": (PenaltyTier(30, D(10)), PenaltyTier(15, D(5)))},
+            "penalty.tiers_out_of_order",
+            {"previous_days": 30, "days": 15},
+            "Penalty tiers at 30 and 15 days are out of order: each tier must come strictly later than "
             "the one before it.",
         ),
         (
-            {"percent_tiers": (PercentTier(15, D(10)), PercentTier(30, D(5)))},
-            "The penalty step at 30 days (5%) is lower than the one at 15 days (10%): steps state the total "
+            {"penalty_tiers": (PenaltyTier(15, D(10)), PenaltyTier(30, D(5)))},
+            "penalty.tier_decreasing",
+            {"days": 30, "percent": D(5), "previous_days": 15, "previous_percent": D(10)},
+            "The penalty tier at 30 days (5%) is lower than the one at 15 days (10%): tiers state the total "
             "surcharge, which can only grow.",
         ),
-        ({"fixed_fee": D(-40)}, "The fixed fee cannot be negative."),
+        ({"fixed_fee": D(-40)}, "penalty.fixed_fee_negative", {}, "The fixed fee cannot be negative."),
         (
             {"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(-70)))},
+            "penalty.band_fee_negative",
+            {"min_debt": D(1000)},
             "The fixed fee from a debt of 1000 cannot be negative.",
         ),
-        ({"fee_bands": (FeeBand(D(100), D(40)),)}, "The first fixed-fee band must start at a debt of 0."),
+        (
+            {"fee_bands": (FeeBand(D(100), D(40)),)},
+            "penalty.first_band_not_zero",
+            {},
+            "The first fixed-fee band must start at a debt of 0.",
+        ),
         (
             {"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(70)), FeeBand(D(1000), D(100)))},
+            "penalty.bands_out_of_order",
+            {"previous_min_debt": D(1000), "min_debt": D(1000)},
             "Fixed-fee bands from 1000 and 1000 are out of order: each band must start at a larger debt "
             "than the one before it.",
         ),
-        ({"fixed_fee_mode": "daily"}, "Unknown fixed fee mode 'daily'; use 'once' or 'per_step'."),
-        ({"interest_mode": "compound"}, "Unknown interest mode 'compound'; use none, fixed or reference."),
-        ({"annual_rate": D(150)}, "The annual interest rate is 150%; enter 0 to 100%."),
-        ({"annual_rate": D(-1)}, "The annual interest rate is -1%; enter 0 to 100%."),
-        ({"day_count": 364}, "The day count is 364; use 360, 365 or 366."),
-        ({"grace_days": -1}, "The grace period cannot be negative."),
-        ({"cap_percent": D(-5)}, "The cap is -5% of the invoice; enter 0 to 100%."),
-        ({"cap_percent": D(150)}, "The cap is 150% of the invoice; enter 0 to 100%."),
-        ({"cap_amount": D("-0.01")}, "The cap amount cannot be negative."),
-        ({"minimum_charge": D(-1)}, "The minimum amount worth charging cannot be negative."),
+        (
+            {"fixed_fee_mode": "daily"},
+            "penalty.unknown_fixed_fee_mode",
+            {"mode": "daily"},
+            "Unknown fixed fee mode 'daily'; use 'once' or 'per_tier'.",
+        ),
+        (
+            {"interest_mode": "compound"},
+            "penalty.unknown_interest_mode",
+            {"mode": "compound"},
+            "Unknown interest mode 'compound'; use none, fixed or reference.",
+        ),
+        (
+            {"annual_rate": D(150)},
+            "penalty.annual_rate_range",
+            {"rate": D(150)},
+            "The annual interest rate is 150%; enter 0 to 100%.",
+        ),
+        (
+            {"annual_rate": D(-1)},
+            "penalty.annual_rate_range",
+            {"rate": D(-1)},
+            "The annual interest rate is -1%; enter 0 to 100%.",
+        ),
+        (
+            {"day_count": 364},
+            "penalty.day_count",
+            {"day_count": 364},
+            "The day count is 364; use 360, 365 or 366.",
+        ),
+        ({"grace_days": -1}, "penalty.grace_negative", {}, "The grace period cannot be negative."),
+        (
+            {"cap_percent": D(-5)},
+            "penalty.cap_percent_range",
+            {"percent": D(-5)},
+            "The cap is -5% of the invoice; enter 0 to 100%.",
+        ),
+        (
+            {"cap_percent": D(150)},
+            "penalty.cap_percent_range",
+            {"percent": D(150)},
+            "The cap is 150% of the invoice; enter 0 to 100%.",
+        ),
+        ({"cap_amount": D("-0.01")}, "penalty.cap_amount_negative", {}, "The cap amount cannot be negative."),
+        (
+            {"minimum_charge": D(-1)},
+            "penalty.minimum_charge_negative",
+            {},
+            "The minimum amount worth charging cannot be negative.",
+        ),
     ],
 )
-def test_invalid_rules_say_what_to_fix(changes, message):
-    assert validate_rules(replace(PenaltyRules(), **changes)) == [message]
+def test_invalid_rules_say_what_to_fix(changes, code, values, english):
+    errors = validate_rules(replace(PenaltyRules(), **changes))
+    assert [(error.code, error.params) for error in errors] == [(code, values)]
+    assert [str(error) for error in errors] == [english]  # the English fallback is today's text
 
 
 # --- Properties --------------------------------------------------------------------------------
@@ -563,7 +630,7 @@ def test_to_charge_is_what_is_due_beyond_what_was_charged(case, day, already):
 def test_percent_part_is_each_step_on_what_was_owed_then(case, day):
     rules, digits, original = case["rules"], case["digits"], case["original_amount"]
     expected, previous = D(0), D(0)
-    for tier in rules.percent_tiers:
+    for tier in rules.penalty_tiers:
         if day > rules.grace_days and tier.days_late <= day:
             step_date = on_day(tier.days_late)
             owed = original
@@ -604,7 +671,7 @@ def test_nothing_is_due_when_nothing_was_owed_at_the_due_date(case, day):
 def test_one_installment_is_the_plain_computation():
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
     paid = (BalanceChange(on_day(20), D(600)),)
     single = compute_invoice_penalty(
         rules, installments=[InstallmentDebt(D(1000), DUE, paid)], on_date=on_day(45)
@@ -615,7 +682,7 @@ def test_one_installment_is_the_plain_computation():
 def test_installments_each_late_from_their_due_date_fee_once():
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
-    rules = PenaltyRules(percent_tiers=STEPS_5_10, fixed_fee=D(40))
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40))
     installments = [
         InstallmentDebt(D(300), DUE),
         InstallmentDebt(D(300), on_day(30)),
@@ -635,7 +702,7 @@ def test_installment_penalty_never_decreases_with_lateness(day, split):
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
     rules = PenaltyRules(
-        percent_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8), cap_percent=D(50)
+        penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8), cap_percent=D(50)
     )
     first = D(10) * split
     installments = [InstallmentDebt(first, DUE), InstallmentDebt(D(1000) - first, on_day(30))]
@@ -648,5 +715,6 @@ def test_installment_penalty_never_decreases_with_lateness(day, split):
 def test_an_invoice_needs_an_installment():
     from fc_policy import compute_invoice_penalty  # noqa: PLC0415
 
-    with pytest.raises(ValueError, match="at least one installment"):
+    with pytest.raises(PolicyError, match="at least one installment") as caught:
         compute_invoice_penalty(PenaltyRules(), installments=[], on_date=DUE)
+    assert caught.value.codes == ["penalty.no_installment"]

@@ -4,7 +4,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from fc_policy import DepositLine, round_money, split_equal, split_installments, validate_deposit_lines
+from fc_policy import (
+    TRIGGERS,
+    DepositLine,
+    PolicyError,
+    round_money,
+    split_equal,
+    split_installments,
+    validate_deposit_lines,
+)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -133,43 +141,104 @@ def test_valid_schedule_has_no_errors():
 
 
 @pytest.mark.parametrize(
-    ("lines", "message"),
+    ("lines", "code", "values", "english"),
     [
-        ([], "Add at least one deposit line."),
-        (lines_of(0, 100), "Line 1 is 0%; each line must be more than 0% and at most 100%."),
-        (lines_of(120, -20), "Line 1 is 120%; each line must be more than 0% and at most 100%."),
-        (lines_of(120, -20), "Line 2 is -20%; each line must be more than 0% and at most 100%."),
+        ([], "deposit.no_line", {}, "Add at least one deposit line."),
+        (
+            lines_of(0, 100),
+            "deposit.line_percent_range",
+            {"line": 1, "percent": D(0)},
+            "Line 1 is 0%; each line must be more than 0% and at most 100%.",
+        ),
+        (
+            lines_of(120, -20),
+            "deposit.line_percent_range",
+            {"line": 1, "percent": D(120)},
+            "Line 1 is 120%; each line must be more than 0% and at most 100%.",
+        ),
+        (
+            lines_of(120, -20),
+            "deposit.line_percent_range",
+            {"line": 2, "percent": D(-20)},
+            "Line 2 is -20%; each line must be more than 0% and at most 100%.",
+        ),
         (
             [DepositLine(percent=D(100), trigger="someday")],
+            "deposit.unknown_trigger",
+            {"line": 1, "trigger": "someday", "triggers": TRIGGERS},
             "Line 1 has an unknown trigger 'someday'; use one of on_issue, days_after, fixed_date, "
             "milestone, before_final.",
         ),
         (
             [DepositLine(percent=D(100), trigger="days_after", days=-5)],
+            "deposit.negative_days",
+            {"line": 1, "days": -5},
             "Line 1 has -5 days; enter zero or a positive number of days.",
         ),
         (
             [DepositLine(percent=D(100), trigger="fixed_date")],
+            "deposit.missing_fixed_date",
+            {"line": 1},
             "Line 1 is due on a fixed date: enter the date.",
         ),
-        (lines_of(30, 30, 30), "Deposit lines add up to 90%; they must add up to 100%."),
-        (lines_of("50", "50.50"), "Deposit lines add up to 100.5%; they must add up to 100%."),
+        (
+            lines_of(30, 30, 30),
+            "deposit.total_not_100",
+            {"total": D(90)},
+            "Deposit lines add up to 90%; they must add up to 100%.",
+        ),
+        (
+            lines_of("50", "50.50"),
+            "deposit.total_not_100",
+            {"total": D("100.5")},
+            "Deposit lines add up to 100.5%; they must add up to 100%.",
+        ),
     ],
 )
-def test_invalid_schedule_says_what_to_fix(lines, message):
-    assert message in validate_deposit_lines(lines)
+def test_invalid_schedule_says_what_to_fix(lines, code, values, english):
+    found = [message for message in validate_deposit_lines(lines) if message.code == code]
+    [message] = [message for message in found if message.params == values]
+    assert str(message) == english  # the English fallback is today's text
 
 
 def test_every_problem_is_reported():
     lines = [DepositLine(percent=D(0), trigger="someday", days=-1)]
-    assert len(validate_deposit_lines(lines)) == 4  # percent, trigger, days, sum
+    assert [message.code for message in validate_deposit_lines(lines)] == [
+        "deposit.line_percent_range",
+        "deposit.unknown_trigger",
+        "deposit.negative_days",
+        "deposit.total_not_100",
+    ]
 
 
 def test_split_refuses_an_invalid_schedule():
-    with pytest.raises(ValueError, match=r"Deposit lines add up to 90%; they must add up to 100%\."):
+    with pytest.raises(
+        ValueError, match=r"Deposit lines add up to 90%; they must add up to 100%\."
+    ) as caught:
         split_installments(D("1000"), lines_of(30, 30, 30), ISSUE, 2)
-    with pytest.raises(ValueError, match="Add at least one deposit line"):
+    assert isinstance(caught.value, PolicyError)
+    assert [(message.code, message.params) for message in caught.value.messages] == [
+        ("deposit.total_not_100", {"total": D(90)})
+    ]
+    with pytest.raises(PolicyError, match="Add at least one deposit line") as caught:
         split_installments(D("1000"), [], ISSUE, 2)
+    assert caught.value.codes == ["deposit.no_line"]
+
+
+def test_a_refusal_says_every_problem_in_english():
+    """PolicyError's text joins its messages as split_installments' ValueError did."""
+    with pytest.raises(PolicyError) as caught:
+        split_installments(D("1000"), [DepositLine(percent=D(0), trigger="fixed_date")], ISSUE, 2)
+    assert caught.value.codes == [
+        "deposit.line_percent_range",
+        "deposit.missing_fixed_date",
+        "deposit.total_not_100",
+    ]
+    assert str(caught.value) == (
+        "Line 1 is 0%; each line must be more than 0% and at most 100%. "
+        "Line 1 is due on a fixed date: enter the date. "
+        "Deposit lines add up to 0%; they must add up to 100%."
+    )
 
 
 # --- Properties --------------------------------------------------------------------------------
@@ -219,8 +288,10 @@ def test_schedules_that_add_up_to_100_are_valid(lines):
 def test_schedules_that_do_not_add_up_to_100_are_refused(lines, extra):
     changed = [*lines[:-1], DepositLine(percent=lines[-1].percent + D(extra).scaleb(-2))]
     errors = validate_deposit_lines(changed)
-    assert any("they must add up to 100%" in error for error in errors)
-    with pytest.raises(ValueError):
+    assert any(
+        error.code == "deposit.total_not_100" and "they must add up to 100%" in str(error) for error in errors
+    )
+    with pytest.raises(PolicyError):
         split_installments(D(1000), changed, ISSUE, 2)
 
 
@@ -244,8 +315,12 @@ def test_split_equal(total, count, digits, expected):
 
 @pytest.mark.parametrize("count", [0, -2])
 def test_split_equal_needs_at_least_one_installment(count):
-    with pytest.raises(ValueError, match=f"A payment plan needs at least one installment, not {count}."):
+    with pytest.raises(
+        ValueError, match=f"A payment plan needs at least one installment, not {count}."
+    ) as caught:
         split_equal(D(100), count, 2)
+    [message] = caught.value.messages
+    assert (message.code, message.params) == ("payment_plan.no_installment", {"count": count})
 
 
 @given(total=totals, count=st.integers(min_value=1, max_value=24), digits=digits_st)

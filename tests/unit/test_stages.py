@@ -74,7 +74,7 @@ def test_nothing_due_means_no_stage():
 
 
 def test_a_pause_keeps_the_stage_held_when_it_started():
-    held = facts(paused=True, held_key="reminder")
+    held = facts(paused=True, paused_stage_key="reminder")
     assert decide_stage(LADDER, held, on_day(100)) == "reminder"
     assert decide_stage(LADDER, held, on_day(0)) == "reminder"
     # Paused before any stage was reached: no stage at all while paused.
@@ -96,12 +96,13 @@ def test_negative_paused_days_are_ignored():
 
 def test_a_running_plan_holds_the_stage_whatever_the_paused_days():
     assert (
-        decide_stage(LADDER, facts(paused=True, held_key="formal", paused_days=30), on_day(400)) == "formal"
+        decide_stage(LADDER, facts(paused=True, paused_stage_key="formal", paused_days=30), on_day(400))
+        == "formal"
     )
 
 
 def test_a_paid_invoice_has_no_stage_even_when_paused():
-    assert decide_stage(LADDER, facts("0", paused=True, held_key="formal"), on_day(100)) is None
+    assert decide_stage(LADDER, facts("0", paused=True, paused_stage_key="formal"), on_day(100)) is None
 
 
 def test_no_ladder_no_stage():
@@ -131,7 +132,9 @@ def test_valid_ladder_has_no_errors():
 
 def test_duplicate_keys_are_refused():
     ladder = [StageRule(key="a", sequence=1, days=0), StageRule(key="a", sequence=2, days=10)]
-    assert validate_stages(ladder) == ["Two stages share the same key; each stage must be distinct."]
+    errors = validate_stages(ladder)
+    assert [error.code for error in errors] == ["stage.duplicate_key"]
+    assert [str(error) for error in errors] == ["Two stages share the same key; each stage must be distinct."]
 
 
 @pytest.mark.parametrize("later_days", [10, 5])
@@ -140,7 +143,14 @@ def test_stages_must_be_reached_strictly_later(later_days):
         StageRule(key="a", sequence=1, days=10, name="Reminder"),
         StageRule(key="b", sequence=2, days=later_days),
     ]
-    assert validate_stages(ladder) == [
+    errors = validate_stages(ladder)
+    assert [(error.code, error.params) for error in errors] == [
+        (
+            "stage.out_of_order",
+            {"previous_name": "Reminder", "previous_days": 10, "name": "b", "days": later_days},
+        )
+    ]
+    assert [str(error) for error in errors] == [
         f"Stages 'Reminder' (10 days) and 'b' ({later_days} days) are out of order: each stage must be "
         "reached strictly later than the one before it."
     ]
@@ -181,7 +191,7 @@ def test_stage_is_the_last_one_reached(stages, day):
 def test_a_pause_freezes_escalation(stages, pause_day, later, residual):
     """The stage held when the pause started stays, however late the invoice gets meanwhile."""
     held = decide_stage(stages, facts(residual), on_day(pause_day))
-    paused = facts(residual, paused=True, held_key=held)
+    paused = facts(residual, paused=True, paused_stage_key=held)
     assert decide_stage(stages, paused, on_day(pause_day + later)) == held
 
 

@@ -15,6 +15,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..policy import wakeup
+from .account_move import OPEN_PAYMENT_STATES
 
 # Nothing will happen with time alone (paid, disputed, no stage ahead): only a change of facts
 # brings the invoice back.
@@ -46,7 +47,7 @@ class AccountMove(models.Model):
         "state", "payment_state", "amount_residual", "invoice_date", "collection_due_date",
         "collection_policy_id", "collection_dispute", "collection_plan_id", "collection_pause_days",
         "collection_paused_stage_id", "collection_penalties_waived",
-        "commercial_partner_id.collection_exception_until", "collection_penalty_origin_id.payment_state",
+        "commercial_partner_id.collection_pause_until", "collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_next_run_date(self):
         self.collection_next_run_date = False
@@ -76,7 +77,7 @@ class AccountMove(models.Model):
                 result[move.id] = NEVER
                 continue
             dates = []
-            until = move.commercial_partner_id.collection_exception_until
+            until = move.commercial_partner_id.collection_pause_until
             if until and until >= today:
                 dates.append(until + timedelta(days=1))
             if move.collection_due_date:
@@ -94,7 +95,7 @@ class AccountMove(models.Model):
                 else:
                     dates.append(max(grows, invoiced) if grows and invoiced else None)
             dates.append(repeat_dates.get(move.id))
-            if move.invoice_date and move.payment_state in ("not_paid", "partial") and move._collection_uses_tiers():
+            if move.invoice_date and move.payment_state in OPEN_PAYMENT_STATES and move._collection_uses_tiers():
                 dates.append(wakeup.next_discount_date(
                     policy._get_discount_tiers(), move.invoice_date, today, policy.discount_nudge_days))
             result[move.id] = wakeup.earliest(*dates) or NEVER
@@ -114,69 +115,3 @@ class AccountMove(models.Model):
              WHERE move.id = due.id
             """, ids, [dates[move_id] for move_id in ids]))
         self.browse(ids).invalidate_recordset(["collection_next_run_date"])
-
-
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
-
-    def _collection_reschedule(self):
-        """Settings of these policies changed: their open invoices are looked at in the next run."""
-        if not self.ids:
-            return
-        self.env["account.move"].flush_model(["collection_policy_id", "collection_next_run_date"])
-        self.env.cr.execute(SQL(
-            """
-            UPDATE account_move SET collection_next_run_date = NULL
-             WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
-            """, self.ids))
-        self.env["account.move"].invalidate_model(["collection_next_run_date"])
-
-    def write(self, vals):
-        result = super().write(vals)
-        self._collection_reschedule()
-        return result
-
-
-class _ReschedulesPolicy(models.AbstractModel):
-    """Creating, changing or deleting a line of a policy (stage, tier, step, band) reschedules it."""
-
-    _name = "collection.policy.rescheduling.mixin"
-    _description = "Reschedules the policy's invoices when its lines change"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.policy_id._collection_reschedule()
-        return records
-
-    def write(self, vals):
-        policies = self.policy_id
-        result = super().write(vals)
-        (policies | self.policy_id)._collection_reschedule()
-        return result
-
-    def unlink(self):
-        policies = self.policy_id
-        result = super().unlink()
-        policies.exists()._collection_reschedule()
-        return result
-
-
-class CollectionStage(models.Model):
-    _name = "collection.stage"
-    _inherit = ["collection.stage", "collection.policy.rescheduling.mixin"]
-
-
-class CollectionDiscountTier(models.Model):
-    _name = "collection.discount.tier"
-    _inherit = ["collection.discount.tier", "collection.policy.rescheduling.mixin"]
-
-
-class CollectionPenaltyTier(models.Model):
-    _name = "collection.penalty.tier"
-    _inherit = ["collection.penalty.tier", "collection.policy.rescheduling.mixin"]
-
-
-class CollectionFeeBand(models.Model):
-    _name = "collection.fee.band"
-    _inherit = ["collection.fee.band", "collection.policy.rescheduling.mixin"]

@@ -9,65 +9,12 @@ client's reminders and statement); once the overdue invoice is paid, an unpaid l
 climbs the ladder from its own due date like any invoice.
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..policy import fee_invoicing
-
-PAID_STATES = ("paid", "in_payment")
-
-
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
-
-    fee_invoice_interval_days = fields.Integer(
-        string="Invoice Late Fees Every (days)", default=30,
-        help="At most one late-fee invoice per overdue invoice in this many days (fees keep accruing "
-        "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
-        "is paid. 0: at every run.")
-
-    @api.constrains("fee_invoice_interval_days")
-    def _check_fee_invoice_interval(self):
-        for policy in self:
-            if policy.fee_invoice_interval_days < 0:
-                policy._raise_errors([_(
-                    "The late-fee invoice interval cannot be negative: enter the number of days between "
-                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
-
-
-class CollectionStage(models.Model):
-    _inherit = "collection.stage"
-
-    invoice_fees = fields.Boolean(
-        string="Invoice Late Fees From Here",
-        help="From this stage on, the late fees accrued are invoiced (at most once per the policy's "
-        "interval). When no stage of the ladder is marked, they are invoiced from the first day late. "
-        "They are always invoiced when the overdue invoice is paid.")
-    repeat_days = fields.Integer(
-        string="Repeat Email Every (days)",
-        help="While the invoice stays unpaid at this stage, its email is sent again every this many "
-        "days (the client's reminder interval and quiet days still apply; nothing is repeated while "
-        "the invoice is disputed or paused). 0: sent once.")
-
-    @api.constrains("repeat_days", "action_email")
-    def _check_repeat_days(self):
-        for stage in self:
-            if stage.repeat_days < 0:
-                stage.policy_id._raise_errors([_(
-                    "Stage %(stage)s: the email cannot repeat every negative number of days; enter 0 "
-                    "to send it once.", stage=stage.name)])
-            if stage.repeat_days and not stage.action_email:
-                stage.policy_id._raise_errors([_(
-                    "Stage %(stage)s repeats its email every %(days)s days but sends none: tick Send "
-                    "Email or set the repeat to 0.", stage=stage.name, days=stage.repeat_days)])
-
-    def _collection_invoices_fees(self):
-        """Whether an invoice at this stage has its accrued fees invoiced (the interval permitting)."""
-        self.ensure_one()
-        ladder = self.policy_id.stage_ids
-        marked = ladder.filtered("invoice_fees")
-        return not marked or any(stage.days <= self.days for stage in marked)
+from .account_move import PAID_STATES
 
 
 class AccountMove(models.Model):

@@ -20,151 +20,27 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .collection_run import BATCH_SIZE, RUN_LOCK_KEY
+from ..policy.actions import EMAIL_ACTIONS
 
 _logger = logging.getLogger(__name__)
 
 # SMTPRecipientsRefused: "{'a@b.c': (550, b'5.1.1 no such user')}", a recipient refused for good (a 5xx
 # reply to RCPT TO); the server's code and text. A refused sender or message is no address problem.
 PERMANENT_SMTP_REPLY = re.compile(r"['\"]:\s*\((5\d\d), b?['\"]([^'\"]*)")
-EMAIL_ACTIONS = ("email", "formal_notice", "discount_nudge")
 CHECK_DAYS = 7
-CHECK_LOCK_KEY = RUN_LOCK_KEY + 1  # one delivery check at a time (transaction lock)
-UNDELIVERABLE_REASONS = [
-    ("bounce", "Refused by the mail server"),
-    ("blacklisted", "Blacklisted address"),
-    ("no_email", "No valid email address"),
-]
+CHECK_LOCK_KEY = 0x46434F4D  # "FCOM", the run's lock + 1: one delivery check at a time (transaction lock)
 ACTIVITY_TYPE = "freelance_collections.mail_activity_collection_undeliverable"
 
 
-class CollectionActionLog(models.Model):
-    _inherit = "collection.action.log"
-
-    action = fields.Selection(
-        selection_add=[("undeliverable", "Undeliverable reminder")],
-        ondelete={"undeliverable": "cascade"},
-    )
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    collection_undeliverable = fields.Boolean(
-        string="Reminders Undeliverable", readonly=True, copy=False, index=True,
-        help="The client's last reminder could not be delivered (refused by the mail server, blacklisted "
-        "or missing address). Cleared when a later reminder is delivered or an email address changes.")
-    collection_undeliverable_reason = fields.Selection(
-        UNDELIVERABLE_REASONS, string="Undeliverable Because", readonly=True, copy=False)
-    collection_undeliverable_note = fields.Char(string="Delivery Problem", readonly=True, copy=False)
-    collection_undeliverable_date = fields.Date(string="Undeliverable Since", readonly=True, copy=False)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        # a new contact with an address for a client whose reminders could not be delivered
-        partners.filtered(lambda p: p.parent_id and p.email)._collection_clear_undeliverable()
-        return partners
-
-    def write(self, vals):
-        result = super().write(vals)
-        if {"email", "type", "parent_id"} & set(vals):
-            self._collection_clear_undeliverable()
-        return result
-
-    def _collection_clear_undeliverable(self):
-        """Clear the flag on the clients of these contacts: their address was changed."""
-        flagged = self.commercial_partner_id.filtered("collection_undeliverable")
-        if flagged:
-            flagged.sudo().write({
-                "collection_undeliverable": False, "collection_undeliverable_reason": False,
-                "collection_undeliverable_note": False, "collection_undeliverable_date": False,
-            })
-
-    def _collection_send_reminder(self, template, moves, attachments=None):
-        """Refuse, with the reason, to email a client whose invoicing contact cannot receive it."""
-        problem = self.env["collection.policy"]._collection_unreachable_clients(self).get(self.id)
-        if problem:
-            raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name,
-                              why=problem[1]))
-        return super()._collection_send_reminder(template, moves, attachments=attachments)
-
-
-class CollectionDashboard(models.TransientModel):
-    _inherit = "collection.dashboard"
-
-    undeliverable_partner_count = fields.Integer(
-        string="Undeliverable Reminders", compute="_compute_undeliverable_partner_count",
-        help="Clients whose last reminder could not be delivered: fix the address or call them.")
-
-    @api.depends("company_id")
-    def _compute_undeliverable_partner_count(self):
-        count = self.env["res.partner"].search_count(self._undeliverable_domain())
-        for dashboard in self:
-            dashboard.undeliverable_partner_count = count
-
-    @api.model
-    def _undeliverable_domain(self):
-        return [("collection_undeliverable", "=", True)]
-
-    def action_open_undeliverable_partners(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.res_partner_action_customer")
-        action.update({
-            "name": _("Undeliverable Reminders"),
-            "domain": [],
-            "context": {"search_default_collection_undeliverable": 1},
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-        })
-        return action
-
-
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
-
-    @api.model
-    def _cron_run_collections(self, batch_size=BATCH_SIZE):
-        """The run, then the check of the reminders' delivery (see _collection_check_deliveries)."""
-        report = super()._cron_run_collections(batch_size=batch_size)
-        if report:
-            found = self.sudo()._collection_check_deliveries()
-            if found:
-                report.actions["undeliverable"] += found
-        return report
+class CollectionRunDelivery(models.AbstractModel):
+    _name = "collection.run.delivery"
+    _description = "Collection Reminder Delivery Checks"
 
     # ------------------------------------------------------------------
-    # Before sending: the invoicing contact's address
+    # BEFORE SENDING: the invoicing contact's address
     # ------------------------------------------------------------------
-    def _collection_per_client(self, items, send):
-        """Send nothing to a client whose invoicing contact has no usable address or a blacklisted
-        one: the email action is recorded as failed (tried again tomorrow) and the client as
-        undeliverable."""
-        clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
-        unreachable = self._collection_unreachable_clients(clients)
-        if not unreachable:
-            return super()._collection_per_client(items, send)
-        blocked = [item for item in items if item.move.commercial_partner_id.id in unreachable]
-        states = super()._collection_per_client(
-            [item for item in items if item.move.commercial_partner_id.id not in unreachable], send) or {}
-        today = fields.Date.context_today(self)
-        events = {}
-        for item in blocked:
-            partner = item.move.commercial_partner_id
-            reason, note = unreachable[partner.id]
-            states[item.key] = "failed"
-            item.note = note
-            events.setdefault(partner.id, {
-                "key": f"undeliverable:{reason}:{partner.id}:{today}", "partner_id": partner.id,
-                "move_id": item.move.id, "reason": reason, "note": note, "mail_message_id": False,
-            })
-        # the address is checked at each attempt: the client is flagged again even if today's
-        # attempt is on the log already (once per reason and day)
-        self._collection_record_undeliverable(list(events.values()), flag_known=True)
-        return states
-
     @api.model
     def _collection_unreachable_clients(self, partners):
         """{client id: (reason, note)} for the clients among PARTNERS whose invoicing contact has no
@@ -189,8 +65,29 @@ class CollectionPolicy(models.Model):
                     email=contact.email_normalized, contact=contact.display_name))
         return problems
 
+    def _collection_block_unreachable(self, items, unreachable, states):
+        """Record ITEMS (the planned emails of clients that cannot receive them) as failed in STATES,
+        with the reason, and their clients as undeliverable.
+
+        :param dict unreachable: {client id: (reason, note)} (``_collection_unreachable_clients``)
+        """
+        today = fields.Date.context_today(self)
+        events = {}
+        for item in items:
+            partner = item.move.commercial_partner_id
+            reason, note = unreachable[partner.id]
+            states[item.key] = "failed"
+            item.note = note
+            events.setdefault(partner.id, {
+                "key": f"undeliverable:{reason}:{partner.id}:{today}", "partner_id": partner.id,
+                "move_id": item.move.id, "reason": reason, "note": note, "mail_message_id": False,
+            })
+        # the address is checked at each attempt: the client is flagged again even if today's
+        # attempt is on the log already (once per reason and day)
+        self._collection_record_undeliverable(list(events.values()), flag_known=True)
+
     # ------------------------------------------------------------------
-    # After sending: what the mail queue did with the reminders
+    # AFTER SENDING: what the mail queue did with the reminders
     # ------------------------------------------------------------------
     @api.model
     def _collection_check_deliveries(self, days=CHECK_DAYS):
@@ -292,16 +189,14 @@ class CollectionPolicy(models.Model):
         """Record EVENTS (dicts: key, partner_id, move_id, reason, note, mail_message_id) not yet on the
         action log, flag their clients (with FLAG_KNOWN, those of the events already recorded too) and
         schedule one activity per flagged client that has no open one. Returns the new log lines."""
-        Log = self.env["collection.action.log"].sudo()
-        known = set(Log.search([("key", "in", [event["key"] for event in events])]).mapped("key")) \
-            if events else set()
-        new_events = [event for event in events if event["key"] not in known]
-        logs = Log.create([{
+        logs = self.env["collection.action.log"]._record([{
             "key": event["key"], "partner_id": event["partner_id"], "move_id": event["move_id"],
             "action": "undeliverable", "state": "failed", "note": event["note"][:250],
             "mail_message_id": event["mail_message_id"],
-        } for event in new_events])
-        events = events if flag_known else new_events
+        } for event in events], run=self)
+        if not flag_known:
+            recorded = set(logs.mapped("key"))
+            events = [event for event in events if event["key"] in recorded]
         if not events:
             return logs
         today = fields.Date.context_today(self)

@@ -3,14 +3,15 @@
 import dataclasses
 import logging
 from collections import defaultdict
-from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..policy import penalties
-from ..policy.money import round_money
+from ..policy.money import round_money, to_decimal
+from ..tools.engine_messages import error_text
+from .account_move import OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +24,9 @@ class AccountMove(models.Model):
         help="The overdue invoice this late-fee invoice charges penalties on.")
     collection_penalty_ids = fields.One2many(
         "account.move", "collection_penalty_origin_id", string="Late-Fee Invoices")
+    collection_open_fee_ids = fields.Many2many(
+        "account.move", string="Late-Fee Invoices To Pay", compute="_compute_collection_open_fee_ids",
+        help="The posted late-fee invoices of this invoice still to be paid (listed in reminders).")
     collection_penalty_count = fields.Integer(compute="_compute_collection_penalty_charged")
     collection_penalty_charged = fields.Monetary(
         string="Late Fees Charged", compute="_compute_collection_penalty_charged",
@@ -43,6 +47,12 @@ class AccountMove(models.Model):
             move.collection_penalty_count = len(fees)
             move.collection_penalty_charged = sum(fees.mapped("amount_untaxed"))
 
+    @api.depends("collection_penalty_ids.state", "collection_penalty_ids.payment_state")
+    def _compute_collection_open_fee_ids(self):
+        for move in self:
+            move.collection_open_fee_ids = move.collection_penalty_ids.filtered(
+                lambda fee: fee.state == "posted" and fee.payment_state in OPEN_PAYMENT_STATES)
+
     def _compute_collection_fee_accrued(self):
         today = fields.Date.context_today(self)
         accrued = {move.id: value for move, value in self._collection_penalty_breakdowns(today).items()
@@ -50,7 +60,7 @@ class AccountMove(models.Model):
         for move in self:
             breakdown = accrued.get(move.id)
             move.collection_fee_accrued = float(
-                max(breakdown.total - Decimal(str(move.collection_penalty_charged)), 0)) if breakdown else 0.0
+                max(breakdown.total - to_decimal((move.collection_penalty_charged)), 0)) if breakdown else 0.0
 
     # ------------------------------------------------------------------
     # Computation
@@ -96,13 +106,13 @@ class AccountMove(models.Model):
         debts = defaultdict(list)
         for line in terms.sorted(lambda l: (l.date_maturity or l.date, l.id)):
             digits = line.move_id.currency_id.decimal_places
-            residual = Decimal(str(line.amount_currency))
+            residual = to_decimal((line.amount_currency))
             changes = []
             for day, amount in paid.get(line.id, []):
-                residual -= Decimal(str(amount))
+                residual -= to_decimal((amount))
                 changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
             debts[line.move_id.id].append(penalties.InstallmentDebt(
-                amount=round_money(Decimal(str(line.amount_currency)), digits),
+                amount=round_money(to_decimal((line.amount_currency)), digits),
                 due_date=line.date_maturity or line.move_id.invoice_date_due, balances=tuple(changes)))
         return debts
 
@@ -132,10 +142,10 @@ class AccountMove(models.Model):
                     on_date=today,
                     reference_rates=rates_by_policy[policy.id],
                     digits=move.currency_id.decimal_places,
-                    already_charged=Decimal(str(move.collection_penalty_charged)),
+                    already_charged=to_decimal((move.collection_penalty_charged)),
                 )
             except ValueError as error:
-                result[move] = str(error)
+                result[move] = error_text(move.env, error)
         return result
 
     def _collection_rules_in_invoice_currency(self, rules, currency, today):
@@ -143,7 +153,7 @@ class AccountMove(models.Model):
         def convert(amount):
             if amount is None:
                 return None
-            return Decimal(str(currency._convert(float(amount), self.currency_id, self.company_id, today)))
+            return to_decimal((currency._convert(float(amount), self.currency_id, self.company_id, today)))
         return dataclasses.replace(
             rules,
             fixed_fee=convert(rules.fixed_fee),
@@ -230,7 +240,7 @@ class AccountMove(models.Model):
         for origin in self:
             fees = origin.collection_penalty_ids.filtered(
                 lambda f: f.state == "posted" and f.payment_state not in ("reversed",))
-            open_fees = fees.filtered(lambda f: f.payment_state in ("not_paid", "partial"))
+            open_fees = fees.filtered(lambda f: f.payment_state in OPEN_PAYMENT_STATES)
             paid_fees = fees - open_fees
             default = [{"ref": _("Waived: %(reason)s", reason=reason)}]
             if open_fees:
@@ -259,37 +269,3 @@ class AccountMove(models.Model):
                 origin._collection_waive(_("goodwill: paid within %(days)s days of the late-fee notice", days=days))
                 waived |= origin
         return waived
-
-
-class CollectionPolicy(models.Model):
-    _inherit = "collection.policy"
-
-    def _collection_run_penalties(self, moves, today):
-        """Book the penalties newly due on MOVES (a batch of the run); return the number of fee
-        invoices and {move: error}. A missing reference rate is recorded on the invoice's log and the
-        run goes on."""
-        moves._collection_goodwill_waivers()
-        fees, errors = moves._collection_book_penalties(today)
-        # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
-        settled = moves.filtered(lambda m: m._collection_is_settling() and m not in errors)
-        if settled:
-            settled.collection_fee_settled = True
-        log_vals = [{
-            "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
-            "move_id": fee.collection_penalty_origin_id.id,
-            "partner_id": fee.commercial_partner_id.id,
-            "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
-            "action": "penalty",
-            "note": fee.name,
-        } for fee in fees]
-        error_keys = {move: f"{move.id}:penalty-error:{today}" for move in errors}
-        logged = set(self.env["collection.action.log"].sudo().search(
-            [("key", "in", list(error_keys.values()))]).mapped("key"))
-        for move, error in errors.items():
-            if error_keys[move] not in logged:  # one failure record a day per invoice
-                log_vals.append({"key": error_keys[move], "move_id": move.id,
-                                 "partner_id": move.commercial_partner_id.id,
-                                 "stage_id": move.collection_stage_id.id or False, "action": "penalty",
-                                 "state": "failed", "note": error[:250]})
-        self.env["collection.action.log"].sudo().create(log_vals)
-        return len(fees), errors

@@ -1,0 +1,228 @@
+"""What each collection action does: the handlers the run calls, one per action of the registry.
+
+``policy/actions.py`` lists the actions in the order they run; each handler takes the planned items
+of its action (``PlannedAction``: invoice, stage, key), carries them out and returns the state of
+those that did not simply succeed ({key: "failed" or "pending"}). The run records them on the action
+log in the same transaction.
+"""
+
+import logging
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+
+from ..policy import actions
+
+_logger = logging.getLogger(__name__)
+
+
+class CollectionRunActions(models.AbstractModel):
+    _name = "collection.run.actions"
+    _description = "Collection Action Handlers"
+
+    # ------------------------------------------------------------------
+    # EXECUTION
+    # ------------------------------------------------------------------
+    @api.model
+    def _collection_execute(self, plan):
+        """Carry out the planned actions that are not blocked, in the registry's order, and record each
+        on the action log (of this run, when called on one).
+
+        :param list plan: ``PlannedAction`` items (``account.move._collection_plan``).
+        :return: {action code: number done}
+        """
+        todo = [item for item in plan if not item.blocked]
+        counts = defaultdict(int)
+        if not todo:
+            return counts
+        by_action = defaultdict(list)
+        for item in todo:
+            by_action[item.action].append(item)
+        log_vals = []
+        today = fields.Date.context_today(self)
+        for spec in actions.PLANNED:
+            items = by_action.get(spec.code)
+            if not items:
+                continue
+            states = getattr(self, spec.handler)(items)
+            for item in items:
+                state = states.get(item.key, "done") if states else "done"
+                # a failure is recorded under its own key of the day: the action is tried again tomorrow
+                key = item.key if state != "failed" else f"{item.key}:failed:{today}"
+                log_vals.append({
+                    "key": key,
+                    "move_id": item.move.id,
+                    "partner_id": item.move.commercial_partner_id.id,
+                    "stage_id": item.stage.id or False,
+                    "action": spec.code,
+                    "state": state,
+                    "note": item.note or False,
+                    "mail_message_id": item.message_id or False,
+                })
+                if state != "failed":
+                    counts[spec.code] += 1
+                else:
+                    item.failed = True
+            if not spec.emails_client:  # an email is a message on the client already
+                self._collection_post_on_partners(items, spec.code, states)
+        self.env["collection.action.log"]._record(log_vals, run=self)
+        return counts
+
+    def _collection_per_client(self, items, send):
+        """Call SEND(partner, items) for each client; it returns the email, kept on the items' log.
+
+        A client whose invoicing contact has no usable address or a blacklisted one is sent nothing:
+        its items are recorded as failed (tried again tomorrow) and the client as undeliverable (see
+        ``collection_run_delivery.py``). A client whose email cannot be made (a broken template) is
+        recorded as failed and does not stop the others.
+
+        :return: {item key: "failed"} for the items not sent.
+        """
+        clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
+        unreachable = self._collection_unreachable_clients(clients)
+        states = {}
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            if partner.id in unreachable:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    message = send(partner, group)
+                for item in group:
+                    item.message_id = message.id
+            except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
+                _logger.warning("Collections: %s for %s failed: %s", group[0].action, partner.display_name, error)
+                for item in group:
+                    states[item.key] = "failed"
+                    item.note = str(error)[:250]
+        if unreachable:
+            self._collection_block_unreachable(
+                [item for item in items if item.move.commercial_partner_id.id in unreachable], unreachable, states)
+        return states
+
+    def _collection_post_on_partners(self, items, action, states):
+        """One chatter note per client on what ACTION did for its invoices (the failed ones left out)."""
+        label = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))[action]
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            done = [i for i in group if (states or {}).get(i.key, "done") != "failed"]
+            if not done:
+                continue
+            partner._message_log(body=_(
+                "Collections: %(action)s for %(invoices)s (stage %(stage)s).",
+                action=label, invoices=", ".join(i.move.name for i in done),
+                stage=", ".join(sorted({i.stage.name for i in done})),
+            ))
+
+    def _collection_post_on_invoices(self, items, body):
+        """Log BODY in the chatter of the items' invoices, in one batch of messages."""
+        moves = self.env["account.move"].union(*(item.move for item in items))
+        if moves:
+            moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
+
+    # ------------------------------------------------------------------
+    # HANDLERS (one per action of policy/actions.py, named there)
+    # ------------------------------------------------------------------
+    def _collection_do_manual(self, items):
+        for move, stage in {(i.move, i.stage) for i in items}:
+            move.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Confirm collection stage: %(stage)s", stage=stage.name),
+                note=_("The run waits for a confirmation before the actions of this stage "
+                       "(use Action > Escalate now on the invoice)."),
+                user_id=move._collection_responsible().id,
+            )
+        self._collection_post_on_invoices(items, _("Collection stage waiting for a manual confirmation."))
+        return {item.key: "pending" for item in items}
+
+    def _collection_do_work_stop(self, items):
+        self._collection_post_on_invoices(items, _("Work stopped for this client."))
+
+    def _collection_do_agency(self, items):
+        today = fields.Date.context_today(self)
+        for item in items:
+            item.move.write({
+                "collection_agency_id": item.stage.agency_partner_id.id,
+                "collection_agency_commission": item.stage.agency_commission,
+                "collection_agency_date": today,
+            })
+            item.move._message_log(body=_(
+                "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
+                agency=item.stage.agency_partner_id.display_name or _("(to be chosen)"),
+                rate=item.stage.agency_commission,
+            ))
+
+    def _collection_do_write_off(self, items):
+        states = {}
+        for item in items:
+            try:
+                with self.env.cr.savepoint():
+                    item.move._collection_write_off()
+            except Exception as error:  # noqa: BLE001 - recorded on the log, the run goes on
+                states[item.key] = "failed"
+                item.note = str(error)[:250]
+        return states
+
+    def _collection_do_activity(self, items):
+        for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
+            stage = group[0].stage
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            note = stage.activity_note or ""
+            moves[0].activity_schedule(
+                activity_type_id=stage.activity_type_id.id,
+                summary=_("%(stage)s: %(client)s", stage=stage.name, client=partner.display_name),
+                note=_("%(note)s<p>Invoices: %(invoices)s</p>", note=note,
+                       invoices=", ".join(moves.mapped("name"))),
+                user_id=moves[0]._collection_responsible().id,
+            )
+
+    def _collection_do_email(self, items):
+        """One email per client, listing every invoice that calls for one, in the firmest tone."""
+        # a stage that also issues a formal notice sends its email with the demand letter (see
+        # below); its repeats remind of the letter, attached again
+        items = [item for item in items if not item.stage.action_formal_notice or item.repeat]
+
+        def send(partner, group):
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            template = _stages(group)._collection_template("email")
+            attachments = None
+            if any(item.stage.action_formal_notice for item in group):
+                attachments = moves._collection_last_demand_letters()
+                if moves[:1].collection_policy_id.attach_statement:
+                    attachments |= partner._collection_statement_attachment()
+            message = partner._collection_send_reminder(template, moves, attachments)
+            self._collection_post_on_invoices(group, _(
+                "Reminder %(template)s sent to the client.", template=template.name))
+            return message
+        return self._collection_per_client(items, send)
+
+    def _collection_do_discount_nudge(self, items):
+        template = self.env["collection.stage"]._collection_template("discount_nudge")
+
+        def send(partner, group):
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            message = partner._collection_send_reminder(template, moves)
+            self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
+            return message
+        return self._collection_per_client(items, send)
+
+    def _collection_do_formal_notice(self, items):
+        def send(partner, group):
+            moves = self.env["account.move"].union(*(i.move for i in group))
+            attachments = partner._collection_attach_demand_letter(moves)
+            template = _stages(group)._collection_template("formal_notice")
+            # one letter covers all the invoices: each keeps a copy, the email carries one
+            message = partner._collection_send_reminder(template, moves, attachments[:1])
+            self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
+            return message
+        return self._collection_per_client(items, send)
+
+
+def _stages(items):
+    return items[0].stage.browse().union(*(item.stage for item in items))
+
+
+def _group(items, key):
+    groups = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+

@@ -1,0 +1,87 @@
+"""When work stops for a client: an open invoice at or past a work-stop stage of its policy, with
+the client's overdue amount at least the policy's threshold (or a manager's override); and the one
+check that invoices, sales orders and timesheets make before new work goes ahead."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .account_move import OPEN_INVOICE_DOMAIN
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    collection_work_stop = fields.Boolean(
+        string="Work Stopped",
+        compute="_compute_collection_work_stop",
+        store=True,
+        tracking=True,
+        help="Set while an open invoice of the client is at or past a work-stop stage, "
+        "unless overridden by hand.",
+    )
+    collection_work_stop_override = fields.Selection(
+        [("stop", "Always stop work"), ("release", "Never stop work")],
+        string="Work-Stop Override",
+        tracking=True,
+        help="Decide by hand instead of from the collection stages.",
+    )
+    collection_work_stop_reason = fields.Char(string="Override Reason", tracking=True)
+
+    @api.depends(
+        "collection_work_stop_override",
+        "commercial_partner_id.collection_work_stop_override",
+        "commercial_partner_id.collection_invoice_ids.collection_stage_id.stops_work",
+        "commercial_partner_id.collection_invoice_ids.amount_residual_signed",
+        "commercial_partner_id.collection_invoice_ids.collection_policy_id.work_stop_min_amount",
+    )
+    def _compute_collection_work_stop(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            override = commercial.collection_work_stop_override
+            if override:
+                partner.collection_work_stop = override == "stop"
+                continue
+            open_invoices = commercial.collection_invoice_ids.filtered_domain(OPEN_INVOICE_DOMAIN)
+            stopping = open_invoices.filtered(lambda move: move.collection_stage_id.stops_work)
+            partner.collection_work_stop = any(
+                _overdue(open_invoices, move.company_id, today)
+                >= _threshold(move.collection_policy_id, move.company_id, today)
+                for move in stopping
+            )
+
+
+    def _collection_check_work_stop(self, refusal, clients_may=True):
+        """The work-stop check before new work for these partners goes ahead (an invoice posted, an
+        order confirmed, time logged).
+
+        :param refusal: a function of the stopped clients' names (one text) returning the translated
+            message that refuses it
+        :param bool clients_may: whether a client acting online (a portal or public user paying or
+            signing) goes past the stop: money coming in is never refused
+        :return: (the stopped clients among SELF's commercial partners, how the user goes past the
+            stop: "manager", "client" or "" when none is stopped)
+        :raise UserError: REFUSAL, when a client is stopped and the user may not go past it
+        """
+        stopped = self.commercial_partner_id.filtered("collection_work_stop")
+        if not stopped:
+            return stopped, ""
+        override = self.env.user._collection_work_stop_override()
+        if override == "client" and not clients_may:
+            override = ""
+        if not override:
+            raise UserError(refusal(", ".join(stopped.mapped("display_name"))))
+        return stopped, override
+
+
+def _overdue(invoices, company, today):
+    """What INVOICES of COMPANY owe past their due date, in its currency."""
+    return sum(
+        move.amount_residual_signed for move in invoices
+        if move.company_id == company and move.collection_due_date and move.collection_due_date < today
+    )
+
+
+def _threshold(policy, company, date):
+    """POLICY's work-stop threshold in COMPANY's currency on DATE."""
+    return policy.currency_id._convert(policy.work_stop_min_amount, company.currency_id, company, date)
