@@ -12,6 +12,12 @@ install_requirements
 
 STEPS="${TEST_STEPS:-1 2 3 4 5 6 7}"
 want() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
+step_started=""
+step() {  # step "N/7 what": print how long the previous step took, then this one's title
+    [ -z "$step_started" ] || echo "   ($((SECONDS - step_started)) s)"
+    step_started=$SECONDS
+    echo "== $*"
+}
 DB="${TEST_DB:-fc_test_$$}"
 DEMO_DB="${DB}_demo"
 # Odoo's test runs start an HTTP server: use a free port, not a running server's 8069.
@@ -35,12 +41,12 @@ install_db() {
 }
 
 if want 1; then
-    echo "== 1/7 Pure policy tests (plain pytest + hypothesis)"
+    step "1/7 Pure policy tests (plain pytest + hypothesis)"
     "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/unit
 fi
 
 if want 2 || want 3; then
-    echo "== 2/7 Install freelance_collections into a fresh database '$DB' (no demo data)"
+    step "2/7 Install freelance_collections into a fresh database '$DB' (no demo data)"
     install_db "$DB" "$LOGDIR/install.log" -i freelance_collections --without-demo=all
     version="$(psql -tA -d "$DB" -c "SELECT latest_version FROM ir_module_module
         WHERE name = 'freelance_collections' AND state = 'installed'")"
@@ -49,7 +55,7 @@ if want 2 || want 3; then
 fi
 
 if want 3; then
-    echo "== 3/7 Odoo's own accounting tests with the addon installed"
+    step "3/7 Odoo's own accounting tests with the addon installed"
     ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account:TestAccountEarlyPaymentDiscount,/account_payment}"
     if ! odoo -d "$DB" --http-port="$TEST_PORT" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --log-level=test \
             > "$LOGDIR/core.log" 2>&1; then
@@ -60,7 +66,7 @@ if want 3; then
 fi
 
 if want 4; then
-    echo "== 4/7 Addon tests (pytest-odoo) on a database installed with demo data '$DEMO_DB' (as OCA's CI)"
+    step "4/7 Addon tests (pytest-odoo) on a database installed with demo data '$DEMO_DB' (as OCA's CI)"
     install_db "$DEMO_DB" "$LOGDIR/install_demo.log" -i freelance_collections
     "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DEMO_DB" \
         --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
@@ -68,7 +74,7 @@ if want 4; then
 fi
 
 if want 5; then
-    echo "== 5/7 Bridges: sales and timesheets installed next to the addon, with demo data (auto-installed bridges)"
+    step "5/7 Bridges: sales and timesheets installed next to the addon, with demo data (auto-installed bridges)"
     BRIDGE_DB="${DB}_bridges"
     dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
     if ! odoo -d "$BRIDGE_DB" --http-port="$TEST_PORT" -i freelance_collections,sale,hr_timesheet --test-enable \
@@ -85,7 +91,7 @@ if want 5; then
 fi
 
 if want 6; then
-    echo "== 6/7 Browser: the portal tour (payment_demo) and the portal access checks"
+    step "6/7 Browser: the portal tour (payment_demo) and the portal access checks"
     PORTAL_DB="${DB}_portal"
     dropdb --if-exists "$PORTAL_DB" >/dev/null 2>&1 || true
     # Odoo drives Chromium through the DevTools websocket: without websocket-client the tour is skipped.
@@ -106,7 +112,7 @@ if want 6; then
 fi
 
 if want 7; then
-    echo "== 7/7 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
+    step "7/7 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
     "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/e2e
 fi
-echo "All tests passed (steps: $STEPS)."
+step "All tests passed (steps: $STEPS)."
