@@ -37,7 +37,10 @@ the `/web/assets/%.rtl.%` attachments to rebuild them).
 `--only NAME[,NAME]` takes only some shots (names of the PNGs, without .png).
 """
 
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
+
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -88,22 +91,45 @@ def prepare(registry):
         env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["he_IL"])
         invoices = {}
         for login, contact_name, client_name, lang in PORTAL_USERS:
-            client = env["res.partner"].search([("name", "=", client_name), ("is_company", "=", True)], limit=1)
+            client = env["res.partner"].search(
+                [("name", "=", client_name), ("is_company", "=", True)], limit=1
+            )
             if not client:
                 sys.exit(f"Demo client {client_name!r} not found: create the database with the demo data.")
             user = env["res.users"].with_context(active_test=False).search([("login", "=", login)])
             if not user:
-                contact = env["res.partner"].create({
-                    "name": contact_name, "parent_id": client.id, "email": login, "type": "invoice", "lang": lang})
-                user = env["res.users"].with_context(no_reset_password=True).create({
-                    "name": contact_name, "login": login, "partner_id": contact.id,
-                    "groups_id": [Command.set(env.ref("base.group_portal").ids)],
-                })
+                contact = env["res.partner"].create(
+                    {
+                        "name": contact_name,
+                        "parent_id": client.id,
+                        "email": login,
+                        "type": "invoice",
+                        "lang": lang,
+                    }
+                )
+                user = (
+                    env["res.users"]
+                    .with_context(no_reset_password=True)
+                    .create(
+                        {
+                            "name": contact_name,
+                            "login": login,
+                            "partner_id": contact.id,
+                            "groups_id": [Command.set(env.ref("base.group_portal").ids)],
+                        }
+                    )
+                )
             user.write({"password": PORTAL_PASSWORD, "active": True, "lang": lang})
-            invoice = env["account.move"].search([
-                ("partner_id", "child_of", client.id), ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"), ("collection_penalty_origin_id", "=", False),
-            ], order="id", limit=1)
+            invoice = env["account.move"].search(
+                [
+                    ("partner_id", "child_of", client.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("collection_penalty_origin_id", "=", False),
+                ],
+                order="id",
+                limit=1,
+            )
             invoices[client_name] = invoice.id
         return invoices
 
@@ -139,19 +165,28 @@ def prepare_overpayment(registry):
 
 
 def start_server(db, port):
-    cmd = [sys.executable, "-m", "odoo", "-d", db, f"--addons-path={addons_path()}", f"--http-port={port}",
-           "--http-interface=127.0.0.1", f"--db-filter=^{db}$", "--max-cron-threads=0", "--log-level=warn"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-d",
+        db,
+        f"--addons-path={addons_path()}",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        f"--db-filter=^{db}$",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+    ]
     server = subprocess.Popen(cmd)
     url = f"http://127.0.0.1:{port}"
     for _attempt in range(180):
         if server.poll() is not None:
             sys.exit(f"The Odoo server stopped (exit code {server.returncode}); is port {port} free?")
-        try:
+        with contextlib.suppress(OSError):  # not listening yet
             with urllib.request.urlopen(f"{url}/web/login", timeout=5) as response:
                 if response.status == 200:
                     return server, url
-        except OSError:
-            pass
         time.sleep(1)
     server.terminate()
     sys.exit(f"The Odoo server did not answer on {url} within 3 minutes.")
@@ -189,25 +224,51 @@ def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
             save(page, name)
             return True
 
-        shot("clients_by_stage", "/odoo/action-freelance_collections.res_partner_action_collections",
-             ".o_kanban_renderer")
-        if shot("policy_ladder", "/odoo/action-freelance_collections.collection_policy_action",
-                ".o_list_renderer, .o_kanban_renderer") and "policy_form" in wanted:
+        shot(
+            "clients_by_stage",
+            "/odoo/action-freelance_collections.res_partner_action_collections",
+            ".o_kanban_renderer",
+        )
+        if (
+            shot(
+                "policy_ladder",
+                "/odoo/action-freelance_collections.collection_policy_action",
+                ".o_list_renderer, .o_kanban_renderer",
+            )
+            and "policy_form" in wanted
+        ):
             page.get_by_text("Freelancer standard", exact=True).click()
             page.wait_for_selector(".o_form_view", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "policy_form")
-        if shot("invoices_in_collection", "/odoo/action-freelance_collections.account_move_action_collections",
-                ".o_list_renderer") and "invoice_work_stop" in wanted:
+        if (
+            shot(
+                "invoices_in_collection",
+                "/odoo/action-freelance_collections.account_move_action_collections",
+                ".o_list_renderer",
+            )
+            and "invoice_work_stop" in wanted
+        ):
             page.locator(".o_group_name", has_text="Work stop").first.click()
-            page.locator(".o_data_row", has_text="Forty Days Late").first.locator("td.o_data_cell").nth(1).click()
+            page.locator(".o_data_row", has_text="Forty Days Late").first.locator("td.o_data_cell").nth(
+                1
+            ).click()
             page.wait_for_selector(".o_form_view .alert-danger", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "invoice_work_stop")
-        shot("dry_run", "/odoo/action-freelance_collections.action_collection_dry_run",
-             ".o_form_view, .o_list_renderer")
-        if shot("collection_runs", "/odoo/action-freelance_collections.collection_run_action", ".o_list_renderer") \
-                and "collection_run" in wanted:
+        shot(
+            "dry_run",
+            "/odoo/action-freelance_collections.action_collection_dry_run",
+            ".o_form_view, .o_list_renderer",
+        )
+        if (
+            shot(
+                "collection_runs",
+                "/odoo/action-freelance_collections.collection_run_action",
+                ".o_list_renderer",
+            )
+            and "collection_run" in wanted
+        ):
             page.locator(".o_data_row td.o_data_cell").first.click()
             page.wait_for_selector(".o_form_view .o_field_one2many", timeout=60000)
             page.wait_for_timeout(1500)
@@ -231,8 +292,11 @@ def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
         shot("receivables_aging", "/odoo/action-freelance_collections.collection_aging_report_action",
              ".o_pivot table tbody tr")
         page.set_viewport_size({"width": 1800, "height": 700})  # every stage column
-        shot("overdue_clients_by_stage", "/odoo/action-freelance_collections.collection_overdue_partner_action",
-             ".o_kanban_renderer .o_kanban_record")
+        shot(
+            "overdue_clients_by_stage",
+            "/odoo/action-freelance_collections.collection_overdue_partner_action",
+            ".o_kanban_renderer .o_kanban_record",
+        )
         context.close()
 
         portal_shots = [
@@ -260,8 +324,11 @@ def pdf_shots(registry, url, wanted):
     """Page 1 of the demand letter, in English and in Hebrew, as PNGs (nothing is committed)."""
     from odoo import SUPERUSER_ID, api
 
-    jobs = [(name, lang) for name, lang in [("demand_letter", None), ("demand_letter_he", "he_IL")]
-            if name in wanted]
+    jobs = [
+        (name, lang)
+        for name, lang in [("demand_letter", None), ("demand_letter_he", "he_IL")]
+        if name in wanted
+    ]
     if not jobs:
         return
     if not shutil.which("pdftoppm"):
@@ -274,13 +341,28 @@ def pdf_shots(registry, url, wanted):
         for name, lang in jobs:
             client.lang = lang or "en_US"
             pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
-                "freelance_collections.action_report_demand_letter", client.ids)
+                "freelance_collections.action_report_demand_letter", client.ids
+            )
             with tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, f"{name}.pdf")
                 with open(path, "wb") as handle:
                     handle.write(pdf)
-                subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", path,
-                                os.path.join(OUT, name)], check=True)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "80",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        path,
+                        os.path.join(OUT, name),
+                    ],
+                    check=True,
+                )
             print("wrote", name)
     finally:
         cr.rollback()

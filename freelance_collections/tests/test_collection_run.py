@@ -491,9 +491,10 @@ class TestRunFaults(RunCommon):
 
         def flaky(policy, plan):
             counts = original(policy, plan)
-            calls.append(1)
-            if len(calls) == 1:
-                raise errors.SerializationFailure("could not serialize access due to concurrent update")
+            if any(item.move == invoice for item in plan):  # not the batches of other books (demo data)
+                calls.append(1)
+                if len(calls) == 1:
+                    raise errors.SerializationFailure("could not serialize access due to concurrent update")
             return counts
 
         with freeze_time("2026-02-05"):

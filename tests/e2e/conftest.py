@@ -32,33 +32,61 @@ class OdooRunner:
         self.addons_path = _addons_path()
 
     def run(self, *args, timeout=1200):
-        cmd = [sys.executable, "-m", "odoo", f"--addons-path={self.addons_path}", "-d", self.db,
-               "--stop-after-init", "--log-level=warn", *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={self.addons_path}",
+            "-d",
+            self.db,
+            "--stop-after-init",
+            "--log-level=warn",
+            *args,
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         output = result.stdout + result.stderr
         assert result.returncode == 0, f"{' '.join(args)} failed:\n{output[-4000:]}"
-        errors = [line for line in output.splitlines()
-                  if " ERROR " in line or " CRITICAL " in line or "failed to install" in line]
+        errors = [
+            line
+            for line in output.splitlines()
+            if " ERROR " in line or " CRITICAL " in line or "failed to install" in line
+        ]
         assert not errors, "\n".join(errors)
         return output
 
     def _shell_command(self):
-        return [sys.executable, "-m", "odoo", "shell", f"--addons-path={self.addons_path}", "-d", self.db,
-                "--no-http", "--log-level=warn"]
+        return [
+            sys.executable,
+            "-m",
+            "odoo",
+            "shell",
+            f"--addons-path={self.addons_path}",
+            "-d",
+            self.db,
+            "--no-http",
+            "--log-level=warn",
+        ]
 
     def shell(self, script, timeout=600, errors_logged=False):
         """Run SCRIPT in `odoo shell` (``env`` is there) and return what it printed. A traceback in
         the log fails, unless ERRORS_LOGGED (Odoo logs an error it survives, a refused email say)."""
-        result = subprocess.run(self._shell_command(), input=script, capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run(
+            self._shell_command(), input=script, capture_output=True, text=True, timeout=timeout
+        )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert errors_logged or "Traceback" not in result.stderr, result.stderr[-3000:]
         return result.stdout
 
     def shell_process(self, script):
         """Start SCRIPT in `odoo shell` as a process of its own session (to be killed), output piped."""
-        process = subprocess.Popen(self._shell_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        process = subprocess.Popen(
+            self._shell_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         process.stdin.write(script)
         process.stdin.close()
         return process

@@ -4,10 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from fc_policy import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage
 from hypothesis import given
 from hypothesis import strategies as st
-
-from fc_policy import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage
 
 D = Decimal
 DUE = date(2024, 4, 1)
@@ -30,7 +29,9 @@ def on_day(days):
 # Valid ladders: distinct keys, each stage reached strictly later than the one before it.
 @st.composite
 def ladders(draw):
-    days = sorted(draw(st.lists(st.integers(min_value=-30, max_value=200), min_size=1, max_size=6, unique=True)))
+    days = sorted(
+        draw(st.lists(st.integers(min_value=-30, max_value=200), min_size=1, max_size=6, unique=True))
+    )
     stages = [StageRule(key=f"stage{i}", sequence=10 * i, days=d) for i, d in enumerate(days, start=1)]
     return draw(st.permutations(stages))
 
@@ -94,7 +95,10 @@ def test_negative_paused_days_are_ignored():
 
 
 def test_a_running_plan_holds_the_stage_whatever_the_paused_days():
-    assert decide_stage(LADDER, facts(paused=True, paused_stage_key="formal", paused_days=30), on_day(400)) == "formal"
+    assert (
+        decide_stage(LADDER, facts(paused=True, paused_stage_key="formal", paused_days=30), on_day(400))
+        == "formal"
+    )
 
 
 def test_a_paid_invoice_has_no_stage_even_when_paused():
@@ -135,10 +139,16 @@ def test_duplicate_keys_are_refused():
 
 @pytest.mark.parametrize("later_days", [10, 5])
 def test_stages_must_be_reached_strictly_later(later_days):
-    ladder = [StageRule(key="a", sequence=1, days=10, name="Reminder"), StageRule(key="b", sequence=2, days=later_days)]
+    ladder = [
+        StageRule(key="a", sequence=1, days=10, name="Reminder"),
+        StageRule(key="b", sequence=2, days=later_days),
+    ]
     errors = validate_stages(ladder)
     assert [(error.code, error.params) for error in errors] == [
-        ("stage.out_of_order", {"previous_name": "Reminder", "previous_days": 10, "name": "b", "days": later_days})
+        (
+            "stage.out_of_order",
+            {"previous_name": "Reminder", "previous_days": 10, "name": "b", "days": later_days},
+        )
     ]
     assert [str(error) for error in errors] == [
         f"Stages 'Reminder' (10 days) and 'b' ({later_days} days) are out of order: each stage must be "
@@ -154,7 +164,11 @@ def test_generated_ladders_are_valid(stages):
     assert validate_stages(stages) == []
 
 
-@given(stages=ladders(), day=st.integers(min_value=-60, max_value=300), later=st.integers(min_value=0, max_value=300))
+@given(
+    stages=ladders(),
+    day=st.integers(min_value=-60, max_value=300),
+    later=st.integers(min_value=0, max_value=300),
+)
 def test_stage_never_goes_back_as_the_invoice_gets_later(stages, day, later):
     before = decide_stage(stages, facts(), on_day(day))
     after = decide_stage(stages, facts(), on_day(day + later))
@@ -198,7 +212,9 @@ def test_worst_stage_is_the_stage_of_the_latest_invoice(stages, days):
 )
 def test_paused_days_shift_the_ladder_by_exactly_that_many_days(stages, day, paused_days):
     shifted = facts(paused_days=paused_days)
-    assert decide_stage(stages, shifted, on_day(day + paused_days)) == decide_stage(stages, facts(), on_day(day))
+    assert decide_stage(stages, shifted, on_day(day + paused_days)) == decide_stage(
+        stages, facts(), on_day(day)
+    )
 
 
 @given(
