@@ -130,9 +130,7 @@ def populate(env, partners, invoices, today):
                     }
                 ),
                 Command.create({"name": "Work stop", "days": 45, "action_work_stop": True}),
-                Command.create(
-                    {"name": "Agency", "days": 90, "action_agency": True, "agency_commission": 20}
-                ),
+                Command.create({"name": "Agency", "days": 90, "action_agency": True, "agency_commission": 20}),
             ],
         }
     )
@@ -229,9 +227,7 @@ def clone_book(env, target):
             "CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
             "WHERE bench_src IS NOT NULL"
         )
-        cr.execute(
-            "UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL"
-        )
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
         pick = {
             "name": f"src.name || '{tag}'",
             "ref": f"src.ref || '{tag}'",
@@ -315,9 +311,7 @@ FLOOR_SQL = """
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="fc_bench")
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=10000)
@@ -361,16 +355,12 @@ def main():
             )
         )
         # the first run: everybody enters a stage; committed so the next phases start from a steady state
-        first = measure(
-            env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size)
-        )
+        first = measure(env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
         results.append(first)
         cr.commit()
         # the late-fee invoices of the first run enter the ladder the next day: settle them too
         results.append(
-            measure(
-                env, "second run (fees enter)", lambda: env[Policy]._cron_run_collections(args.batch_size)
-            )
+            measure(env, "second run (fees enter)", lambda: env[Policy]._cron_run_collections(args.batch_size))
         )
         cr.commit()
     if args.grow_to:
@@ -393,9 +383,7 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         results.append(
-            measure(
-                env, "steady state (nothing new)", lambda: env[Policy]._cron_run_collections(args.batch_size)
-            )
+            measure(env, "steady state (nothing new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
         )
         cr.rollback()
     with registry.cursor() as cr:
@@ -416,9 +404,7 @@ def main():
             [moved],
         )
         env.invalidate_all()
-        results.append(
-            measure(env, "10% change stage", lambda: env[Policy]._cron_run_collections(args.batch_size))
-        )
+        results.append(measure(env, "10% change stage", lambda: env[Policy]._cron_run_collections(args.batch_size)))
         cr.rollback()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

@@ -59,9 +59,7 @@ RST_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False, "halt_lev
 
 
 def addons():
-    return sorted(
-        p.parent for p in REPO.glob("*/__manifest__.py") if (p.parent / "readme" / "DESCRIPTION.md").exists()
-    )
+    return sorted(p.parent for p in REPO.glob("*/__manifest__.py") if (p.parent / "readme" / "DESCRIPTION.md").exists())
 
 
 def to_rst(markdown, level):
@@ -164,9 +162,7 @@ def check_rst(text, source):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--check", action="store_true", help="only report README.rst files that are out of date"
-    )
+    parser.add_argument("--check", action="store_true", help="only report README.rst files that are out of date")
     args = parser.parse_args(argv)
     stale = []
     for addon_dir in addons():

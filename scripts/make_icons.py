@@ -61,9 +61,7 @@ def draw_icon(badge_colour, symbol):
     # the invoice: a sheet with a folded corner and a few lines of text
     left, top, right, bottom = s * 0.2, s * 0.14, s * 0.66, s * 0.8
     fold = s * 0.1
-    draw.polygon(
-        [(left, top), (right - fold, top), (right, top + fold), (right, bottom), (left, bottom)], fill=PAPER
-    )
+    draw.polygon([(left, top), (right - fold, top), (right, top + fold), (right, bottom), (left, bottom)], fill=PAPER)
     draw.polygon([(right - fold, top), (right - fold, top + fold), (right, top + fold)], fill=INK)
     line = s * 0.035
     for n, length in enumerate((0.7, 0.9, 0.55, 0.8)):
@@ -75,9 +73,7 @@ def draw_icon(badge_colour, symbol):
         )
     # the badge
     cx, cy, r = s * 0.7, s * 0.7, s * 0.21
-    draw.ellipse(
-        (cx - r - s * 0.025, cy - r - s * 0.025, cx + r + s * 0.025, cy + r + s * 0.025), fill=BACKGROUND
-    )
+    draw.ellipse((cx - r - s * 0.025, cy - r - s * 0.025, cx + r + s * 0.025, cy + r + s * 0.025), fill=BACKGROUND)
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=badge_colour)
     SYMBOLS[symbol](draw, cx, cy, int(r * 0.62))
     return image.resize((SIZE, SIZE), Image.LANCZOS)

@@ -91,9 +91,7 @@ def prepare(registry):
         env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["he_IL"])
         invoices = {}
         for login, contact_name, client_name, lang in PORTAL_USERS:
-            client = env["res.partner"].search(
-                [("name", "=", client_name), ("is_company", "=", True)], limit=1
-            )
+            client = env["res.partner"].search([("name", "=", client_name), ("is_company", "=", True)], limit=1)
             if not client:
                 sys.exit(f"Demo client {client_name!r} not found: create the database with the demo data.")
             user = env["res.users"].with_context(active_test=False).search([("login", "=", login)])
@@ -143,24 +141,39 @@ def prepare_overpayment(registry):
         env = api.Environment(cr, SUPERUSER_ID, {})
         client = env["res.partner"].search([("name", "=", OVERPAID_CLIENT)], limit=1)
         if not client:
-            client = env["res.partner"].create({"name": OVERPAID_CLIENT, "is_company": True,
-                                                "email": "accounts@overpaid.example.com"})
+            client = env["res.partner"].create(
+                {"name": OVERPAID_CLIENT, "is_company": True, "email": "accounts@overpaid.example.com"}
+            )
         Payment = env["account.payment"]
         if not Payment.search_count([("partner_id", "=", client.id), ("collection_overpaid_amount", ">", 0)]):
             today = fields.Date.context_today(client)
-            invoice = env["account.move"].create({
-                "move_type": "out_invoice", "partner_id": client.id, "invoice_date": today,
-                "invoice_line_ids": [Command.create({"name": "Website redesign", "quantity": 1,
-                                                     "price_unit": 1000.0, "tax_ids": []})],
-            })
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": client.id,
+                    "invoice_date": today,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Website redesign", "quantity": 1, "price_unit": 1000.0, "tax_ids": []})
+                    ],
+                }
+            )
             invoice.action_post()
             env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
-                {"amount": 1500.0, "payment_date": today, "communication": "Cheque 0042"})._create_payments()
-        refund = Payment.search([("partner_id", "=", client.id), ("payment_type", "=", "outbound"),
-                                 ("state", "=", "draft")], limit=1)
+                {"amount": 1500.0, "payment_date": today, "communication": "Cheque 0042"}
+            )._create_payments()
+        refund = Payment.search(
+            [("partner_id", "=", client.id), ("payment_type", "=", "outbound"), ("state", "=", "draft")], limit=1
+        )
         if not refund:
-            refund = Payment.create({"payment_type": "outbound", "partner_type": "customer",
-                                     "partner_id": client.id, "amount": 500.0, "memo": "Refund of the overpayment"})
+            refund = Payment.create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "customer",
+                    "partner_id": client.id,
+                    "amount": 500.0,
+                    "memo": "Refund of the overpayment",
+                }
+            )
         return client.id, refund.id
 
 
@@ -250,9 +263,7 @@ def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
             and "invoice_work_stop" in wanted
         ):
             page.locator(".o_group_name", has_text="Work stop").first.click()
-            page.locator(".o_data_row", has_text="Forty Days Late").first.locator("td.o_data_cell").nth(
-                1
-            ).click()
+            page.locator(".o_data_row", has_text="Forty Days Late").first.locator("td.o_data_cell").nth(1).click()
             page.wait_for_selector(".o_form_view .alert-danger", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "invoice_work_stop")
@@ -283,14 +294,18 @@ def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
             save(page, "dashboard")
         client_id, refund_id = overpayment
         shot("overpayment_client_banner", f"/odoo/res.partner/{client_id}", ".o_form_view .alert-warning")
-        if shot("overpayment_refund_refused", f"/odoo/account.payment/{refund_id}",
-                ".o_form_view .alert-danger", wait=500):
+        if shot(
+            "overpayment_refund_refused", f"/odoo/account.payment/{refund_id}", ".o_form_view .alert-danger", wait=500
+        ):
             page.locator(".o_form_view button[name=action_post]").first.click()
             page.wait_for_selector(".modal .modal-body", timeout=60000)
             page.wait_for_timeout(1000)
             save(page, "overpayment_refund_refused")
-        shot("receivables_aging", "/odoo/action-freelance_collections.collection_aging_report_action",
-             ".o_pivot table tbody tr")
+        shot(
+            "receivables_aging",
+            "/odoo/action-freelance_collections.collection_aging_report_action",
+            ".o_pivot table tbody tr",
+        )
         page.set_viewport_size({"width": 1800, "height": 700})  # every stage column
         shot(
             "overdue_clients_by_stage",
@@ -324,11 +339,7 @@ def pdf_shots(registry, url, wanted):
     """Page 1 of the demand letter, in English and in Hebrew, as PNGs (nothing is committed)."""
     from odoo import SUPERUSER_ID, api
 
-    jobs = [
-        (name, lang)
-        for name, lang in [("demand_letter", None), ("demand_letter_he", "he_IL")]
-        if name in wanted
-    ]
+    jobs = [(name, lang) for name, lang in [("demand_letter", None), ("demand_letter_he", "he_IL")] if name in wanted]
     if not jobs:
         return
     if not shutil.which("pdftoppm"):
@@ -370,11 +381,23 @@ def pdf_shots(registry, url, wanted):
 
 
 ALL_SHOTS = [
-    "clients_by_stage", "policy_ladder", "policy_form", "invoices_in_collection", "invoice_work_stop", "dry_run",
-    "collection_runs", "collection_run",
-    "dashboard", "receivables_aging", "overdue_clients_by_stage",
-    "overpayment_client_banner", "overpayment_refund_refused",
-    "portal_invoice_late_fees", "portal_invoice_installments", "portal_invoice_he", "demand_letter",
+    "clients_by_stage",
+    "policy_ladder",
+    "policy_form",
+    "invoices_in_collection",
+    "invoice_work_stop",
+    "dry_run",
+    "collection_runs",
+    "collection_run",
+    "dashboard",
+    "receivables_aging",
+    "overdue_clients_by_stage",
+    "overpayment_client_banner",
+    "overpayment_refund_refused",
+    "portal_invoice_late_fees",
+    "portal_invoice_installments",
+    "portal_invoice_he",
+    "demand_letter",
     "demand_letter_he",
 ]
 

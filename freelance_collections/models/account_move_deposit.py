@@ -35,9 +35,13 @@ class AccountMove(models.Model):
     # COMPUTE METHODS
     # -------------------------------------------------------------------------
 
-    @api.depends("collection_deposit_template_id", "collection_deposit_template_id.line_ids",
-                 "collection_policy_id", "collection_policy_id.discount_tier_ids",
-                 "collection_policy_id.discount_computation")
+    @api.depends(
+        "collection_deposit_template_id",
+        "collection_deposit_template_id.line_ids",
+        "collection_policy_id",
+        "collection_policy_id.discount_tier_ids",
+        "collection_policy_id.discount_computation",
+    )
     def _compute_needed_terms(self):  # pylint: disable=missing-return
         """The receivable lines Odoo makes from the payment term or the due date, then the collections
         features in this order, each a hook taking and returning ``needed_terms``:
@@ -75,21 +79,27 @@ class AccountMove(models.Model):
         total_currency = sum(values["amount_currency"] for values in terms.values())
         total_balance = sum(values["balance"] for values in terms.values())
         issue_date = self.invoice_date or self.date or fields.Date.context_today(self)
-        final_due = max(key["date_maturity"] for key in terms if key.get("date_maturity")) \
-            if any(key.get("date_maturity") for key in terms) else issue_date
+        final_due = (
+            max(key["date_maturity"] for key in terms if key.get("date_maturity"))
+            if any(key.get("date_maturity") for key in terms)
+            else issue_date
+        )
         lines = template._get_policy_lines()
         in_currency = schedule.split_installments(
-            to_decimal(total_currency), lines, issue_date, self.currency_id.decimal_places, final_due=final_due)
+            to_decimal(total_currency), lines, issue_date, self.currency_id.decimal_places, final_due=final_due
+        )
         in_company = schedule.split_installments(
-            to_decimal(total_balance), lines, issue_date, self.company_currency_id.decimal_places,
-            final_due=final_due)
+            to_decimal(total_balance), lines, issue_date, self.company_currency_id.decimal_places, final_due=final_due
+        )
         installments = {}
-        for foreign, local in zip(in_currency, in_company):
-            key = frozendict({
-                "move_id": self.id,
-                "date_maturity": foreign.due_date or final_due,
-                "discount_date": False,
-            })
+        for foreign, local in zip(in_currency, in_company, strict=False):
+            key = frozendict(
+                {
+                    "move_id": self.id,
+                    "date_maturity": foreign.due_date or final_due,
+                    "discount_date": False,
+                }
+            )
             if key in installments:
                 installments[key]["balance"] += float(local.amount)
                 installments[key]["amount_currency"] += float(foreign.amount)

@@ -42,21 +42,27 @@ class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     collection_discount_percent = fields.Float(
-        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2))
-    collection_discount_deadline = fields.Date(
-        string="Discount Deadline", compute="_compute_collection_discount")
+        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2)
+    )
+    collection_discount_deadline = fields.Date(string="Discount Deadline", compute="_compute_collection_discount")
     collection_discount_amount_to_pay = fields.Monetary(
-        string="Amount With Discount", compute="_compute_collection_discount")
-    collection_discount_saving = fields.Monetary(
-        string="Discount Saving", compute="_compute_collection_discount")
+        string="Amount With Discount", compute="_compute_collection_discount"
+    )
+    collection_discount_saving = fields.Monetary(string="Discount Saving", compute="_compute_collection_discount")
 
     # -------------------------------------------------------------------------
     # COMPUTE METHODS
     # -------------------------------------------------------------------------
 
     @api.depends_context("tz")
-    @api.depends("collection_policy_id.discount_tier_ids", "collection_policy_id.discount_computation",
-                 "invoice_date", "amount_residual", "payment_state", "line_ids.amount_residual")
+    @api.depends(
+        "collection_policy_id.discount_tier_ids",
+        "collection_policy_id.discount_computation",
+        "invoice_date",
+        "amount_residual",
+        "payment_state",
+        "line_ids.amount_residual",
+    )
     def _compute_collection_discount(self):
         """The best early-payment tier of the policy still open today, for an invoice not yet paid."""
         today = fields.Date.context_today(self)
@@ -94,7 +100,8 @@ class AccountMove(models.Model):
         adjusted = {}
         for key, values in terms.items():
             discounted_currency, discounted_balance = self._collection_tier_amounts(
-                tier, values["amount_currency"], values["balance"], total_currency, total_balance)
+                tier, values["amount_currency"], values["balance"], total_currency, total_balance
+            )
             adjusted[frozendict({**key, "discount_date": deadline})] = {
                 **values,
                 "discount_date": deadline,
@@ -152,8 +159,10 @@ class AccountMove(models.Model):
             base_balance = sign * abs(self.amount_untaxed_signed) * abs(share_balance)
         else:
             base_currency, base_balance = amount_currency, balance
-        return (self.currency_id.round(amount_currency - base_currency * percent),
-                self.company_currency_id.round(balance - base_balance * percent))
+        return (
+            self.currency_id.round(amount_currency - base_currency * percent),
+            self.company_currency_id.round(balance - base_balance * percent),
+        )
 
     def _collection_open_terms(self):
         """The receivable lines still open, or an empty recordset once one is partly paid
@@ -172,8 +181,12 @@ class AccountMove(models.Model):
         :return: ``(tier, deadline, amount to pay, saving)``, or None without an offer that day.
         """
         self.ensure_one()
-        if self.state != "posted" or self.payment_state not in OPEN_PAYMENT_STATES \
-                or not self.invoice_date or not self._collection_uses_tiers():
+        if (
+            self.state != "posted"
+            or self.payment_state not in OPEN_PAYMENT_STATES
+            or not self.invoice_date
+            or not self._collection_uses_tiers()
+        ):
             return None
         tier = discounts.best_tier(self.collection_policy_id._get_discount_tiers(), self.invoice_date, on_date)
         open_terms = self._collection_open_terms()
@@ -182,14 +195,17 @@ class AccountMove(models.Model):
         terms = self.line_ids.filtered(lambda line: line.display_type == PAYMENT_TERM)
         total_currency, total_balance = sum(terms.mapped("amount_currency")), sum(terms.mapped("balance"))
         to_pay = sum(
-            self._collection_tier_amounts(tier, line.amount_currency, line.balance, total_currency,
-                                          total_balance)[0]
+            self._collection_tier_amounts(tier, line.amount_currency, line.balance, total_currency, total_balance)[0]
             for line in open_terms
         )
         due = sum(open_terms.mapped("amount_residual_currency"))
         sign = 1 if due >= 0 else -1
-        return (tier, discounts.tier_deadline(tier, self.invoice_date),
-                self.currency_id.round(sign * to_pay), self.currency_id.round(sign * (due - to_pay)))
+        return (
+            tier,
+            discounts.tier_deadline(tier, self.invoice_date),
+            self.currency_id.round(sign * to_pay),
+            self.currency_id.round(sign * (due - to_pay)),
+        )
 
     def _collection_advance_discount_tiers(self, today):
         """Move the receivable lines of each tiered invoice whose offer expired to the next tier.
@@ -198,11 +214,11 @@ class AccountMove(models.Model):
         :return: the invoices whose lines moved to another tier.
         """
         moved = self.browse()
-        for move in self.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES
-                                  and m._collection_uses_tiers()):
+        for move in self.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES and m._collection_uses_tiers()):
             terms = move.line_ids.filtered(lambda line: line.display_type == PAYMENT_TERM)
-            stale = terms.filtered(lambda line: not line.reconciled and line.discount_date
-                                   and line.discount_date < today)
+            stale = terms.filtered(
+                lambda line: not line.reconciled and line.discount_date and line.discount_date < today
+            )
             if not stale:
                 continue
             tier = discounts.best_tier(move.collection_policy_id._get_discount_tiers(), move.invoice_date, today)
@@ -212,14 +228,26 @@ class AccountMove(models.Model):
             total_currency, total_balance = sum(terms.mapped("amount_currency")), sum(terms.mapped("balance"))
             for line in stale:
                 discounted_currency, discounted_balance = move._collection_tier_amounts(
-                    tier, line.amount_currency, line.balance, total_currency, total_balance)
-                line.sudo().write({"discount_date": deadline, "discount_amount_currency": discounted_currency,
-                                   "discount_balance": discounted_balance})
+                    tier, line.amount_currency, line.balance, total_currency, total_balance
+                )
+                line.sudo().write(
+                    {
+                        "discount_date": deadline,
+                        "discount_amount_currency": discounted_currency,
+                        "discount_balance": discounted_balance,
+                    }
+                )
             offer = move._collection_offer(today)
-            move._message_log(body=self.env._(
-                "Early-payment offer now %(percent)s%% until %(date)s: %(amount)s to pay.",
-                percent=tier.percent, date=deadline,
-                amount=move.currency_id.format(offer[2] if offer else sum(stale.mapped("discount_amount_currency")))))
+            move._message_log(
+                body=self.env._(
+                    "Early-payment offer now %(percent)s%% until %(date)s: %(amount)s to pay.",
+                    percent=tier.percent,
+                    date=deadline,
+                    amount=move.currency_id.format(
+                        offer[2] if offer else sum(stale.mapped("discount_amount_currency"))
+                    ),
+                )
+            )
             moved |= move
         return moved
 

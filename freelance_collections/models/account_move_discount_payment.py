@@ -95,12 +95,13 @@ class AccountMove(models.Model):
 
         tax_amounts = {
             refund_repartition(line.tax_repartition_line_id).id: {
-                "amount_currency": line.amount_currency, "balance": line.balance}
+                "amount_currency": line.amount_currency,
+                "balance": line.balance,
+            }
             for line in self.line_ids.filtered(lambda line: line.display_type == "tax")
         }
         base_lines = [
-            {**self._prepare_product_base_line_for_taxes_computation(line), "is_refund": True}
-            for line in invoice_lines
+            {**self._prepare_product_base_line_for_taxes_computation(line), "is_refund": True} for line in invoice_lines
         ]
         for base_line in base_lines:
             base_line["tax_ids"] = base_line["tax_ids"].filtered(lambda tax: tax.amount_type != "fixed")
@@ -113,19 +114,23 @@ class AccountMove(models.Model):
         base_deltas = {}
         for base_line in base_lines:
             tax_details, invoice_line = base_line["tax_details"], base_line["record"]
-            grouping = frozendict({
-                "tax_ids": [Command.set(base_line["tax_ids"].ids)],
-                "tax_tag_ids": [Command.set(base_line["tax_tag_ids"].ids)],
-                "partner_id": base_line["partner_id"].id,
-                "currency_id": base_line["currency_id"].id,
-                "account_id": discount_account.id,
-                "analytic_distribution": base_line["analytic_distribution"],
-            })
+            grouping = frozendict(
+                {
+                    "tax_ids": [Command.set(base_line["tax_ids"].ids)],
+                    "tax_tag_ids": [Command.set(base_line["tax_tag_ids"].ids)],
+                    "partner_id": base_line["partner_id"].id,
+                    "currency_id": base_line["currency_id"].id,
+                    "account_id": discount_account.id,
+                    "analytic_distribution": base_line["analytic_distribution"],
+                }
+            )
             delta = base_deltas.setdefault(grouping, {"balance": 0.0, "amount_currency": 0.0})
             delta["amount_currency"] += self.currency_id.round(
-                self.direction_sign * tax_details["total_excluded_currency"] - invoice_line.amount_currency)
+                self.direction_sign * tax_details["total_excluded_currency"] - invoice_line.amount_currency
+            )
             delta["balance"] += self.company_currency_id.round(
-                self.direction_sign * tax_details["total_excluded"] - invoice_line.balance)
+                self.direction_sign * tax_details["total_excluded"] - invoice_line.balance
+            )
 
         tax_deltas = {}
         for tax_line_vals in account_tax._prepare_tax_lines(base_lines, company)["tax_lines_to_add"]:
@@ -141,16 +146,18 @@ class AccountMove(models.Model):
         share = abs(term_line.amount_residual_currency / self.amount_total)
         for tax_line_vals in tax_deltas.values():
             tax_rep = self.env["account.tax.repartition.line"].browse(tax_line_vals["tax_repartition_line_id"])
-            grouping = frozendict({
-                "account_id": tax_line_vals["account_id"],
-                "partner_id": tax_line_vals["partner_id"],
-                "currency_id": tax_line_vals["currency_id"],
-                "analytic_distribution": tax_line_vals["analytic_distribution"],
-                "tax_repartition_line_id": tax_rep.id,
-                "tax_ids": tax_line_vals["tax_ids"],
-                "tax_tag_ids": tax_line_vals["tax_tag_ids"],
-                "group_tax_id": tax_line_vals["group_tax_id"],
-            })
+            grouping = frozendict(
+                {
+                    "account_id": tax_line_vals["account_id"],
+                    "partner_id": tax_line_vals["partner_id"],
+                    "currency_id": tax_line_vals["currency_id"],
+                    "analytic_distribution": tax_line_vals["analytic_distribution"],
+                    "tax_repartition_line_id": tax_rep.id,
+                    "tax_ids": tax_line_vals["tax_ids"],
+                    "tax_tag_ids": tax_line_vals["tax_tag_ids"],
+                    "group_tax_id": tax_line_vals["group_tax_id"],
+                }
+            )
             result["tax_lines"][grouping] = {
                 "name": self.env._(_account_lt("Early Payment Discount (%s)", tax_rep.tax_id.name)),
                 "amount_currency": term_line.currency_id.round(tax_line_vals["amount_currency"] * share),
@@ -165,12 +172,16 @@ class AccountMove(models.Model):
 
         # The rounding difference goes on the biggest base item, as in Odoo (and summed as Odoo does).
         base_items, tax_items = result["base_lines"].values(), result["tax_lines"].values()
-        delta_amount_currency = term_amount_currency \
-            - sum(values["amount_currency"] for values in base_items) \
+        delta_amount_currency = (
+            term_amount_currency
+            - sum(values["amount_currency"] for values in base_items)
             - sum(values["amount_currency"] for values in tax_items)
-        delta_balance = term_balance \
-            - sum(values["balance"] for values in base_items) \
+        )
+        delta_balance = (
+            term_balance
+            - sum(values["balance"] for values in base_items)
             - sum(values["balance"] for values in tax_items)
+        )
         biggest_base = max(base_items, key=lambda values: values["amount_currency"])
         biggest_base["amount_currency"] += delta_amount_currency
         biggest_base["balance"] += delta_balance

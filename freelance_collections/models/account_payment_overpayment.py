@@ -23,13 +23,15 @@ from ..policy.money import to_decimal
 from ..policy.overpayment import Overpayment, decide_refund, overpayment_excess
 
 # Set by the guard itself (as superuser), never written by users.
-OVERPAYMENT_FIELDS = frozenset({
-    "collection_overpaid_amount",
-    "collection_overpaid_amount_company",
-    "collection_overpaid_approved_uid",
-    "collection_overpaid_approved_date",
-    "collection_overpaid_approval_reason",
-})
+OVERPAYMENT_FIELDS = frozenset(
+    {
+        "collection_overpaid_amount",
+        "collection_overpaid_amount_company",
+        "collection_overpaid_approved_uid",
+        "collection_overpaid_approved_date",
+        "collection_overpaid_approval_reason",
+    }
+)
 POSTED_PAYMENT_STATES = ("in_process", "paid")
 
 
@@ -37,25 +39,38 @@ class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     collection_overpaid_amount = fields.Monetary(
-        string="Received Above What Was Owed", currency_field="currency_id", readonly=True, copy=False,
+        string="Received Above What Was Owed",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
         help="The part of this customer payment above what the client owed when it was posted "
-        "(open invoices less credit notes and payments not yet matched, in this company).")
+        "(open invoices less credit notes and payments not yet matched, in this company).",
+    )
     collection_overpaid_amount_company = fields.Monetary(
-        string="Received Above What Was Owed (Company Currency)", currency_field="company_currency_id",
-        readonly=True, copy=False)
+        string="Received Above What Was Owed (Company Currency)",
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+    )
     collection_overpaid_approved_uid = fields.Many2one(
-        "res.users", string="Refund Approved By", readonly=True, copy=False)
+        "res.users", string="Refund Approved By", readonly=True, copy=False
+    )
     collection_overpaid_approved_date = fields.Datetime(string="Refund Approved On", readonly=True, copy=False)
     collection_overpaid_approval_reason = fields.Text(string="Approval Reason", readonly=True, copy=False)
     collection_overpaid_unverified = fields.Boolean(
-        string="Unverified Overpayment", compute="_compute_collection_overpaid_unverified", store=True,
+        string="Unverified Overpayment",
+        compute="_compute_collection_overpaid_unverified",
+        store=True,
         help="Received above what was owed, not yet matched with a bank statement line and no refund "
-        "approved by a collections manager: no refund to this client goes out.")
+        "approved by a collections manager: no refund to this client goes out.",
+    )
     collection_refund_blocked_amount = fields.Monetary(
-        string="Unverified Overpayments of the Client", currency_field="company_currency_id",
+        string="Unverified Overpayments of the Client",
+        currency_field="company_currency_id",
         compute="_compute_collection_refund_blocked_amount",
         help="On a refund not yet confirmed: what the client paid above what it owed and is not "
-        "yet verified; the refund will be refused until it is.")
+        "yet verified; the refund will be refused until it is.",
+    )
 
     # -------------------------------------------------------------------------
     # COMPUTE METHODS
@@ -75,7 +90,8 @@ class AccountPayment(models.Model):
     def _compute_collection_refund_blocked_amount(self):
         self.collection_refund_blocked_amount = 0.0
         refunds = self.filtered(
-            lambda payment: payment._collection_is_being_posted() and payment._collection_is_refund())
+            lambda payment: payment._collection_is_being_posted() and payment._collection_is_refund()
+        )
         for refund in refunds:
             blocking = refund._collection_blocking_overpayments()
             refund.collection_refund_blocked_amount = sum(blocking.mapped("collection_overpaid_amount_company"))
@@ -86,8 +102,12 @@ class AccountPayment(models.Model):
 
     def write(self, vals):
         if not self.env.su and OVERPAYMENT_FIELDS & vals.keys():
-            raise AccessError(_("The overpayment figures and the refund approval of a payment are set by "
-                                "Odoo; ask a collections manager to approve a refund."))
+            raise AccessError(
+                _(
+                    "The overpayment figures and the refund approval of a payment are set by "
+                    "Odoo; ask a collections manager to approve a refund."
+                )
+            )
         posting = self.browse()
         if vals.get("state") in POSTED_PAYMENT_STATES:
             # Posting: action_post, action_validate, the payment register all go through here.
@@ -105,9 +125,12 @@ class AccountPayment(models.Model):
         approved = self.filtered("collection_overpaid_approved_date")
         res = super().action_draft()
         for payment in approved:
-            payment.message_post(body=_(
-                "Reset to draft: the refund approval of %(user)s is withdrawn.",
-                user=payment.collection_overpaid_approved_uid.name))
+            payment.message_post(
+                body=_(
+                    "Reset to draft: the refund approval of %(user)s is withdrawn.",
+                    user=payment.collection_overpaid_approved_uid.name,
+                )
+            )
         flagged = self.filtered(lambda payment: payment.collection_overpaid_amount or payment in approved)
         flagged.sudo().write({field: False for field in OVERPAYMENT_FIELDS})
         return res
@@ -160,7 +183,8 @@ class AccountPayment(models.Model):
         """The client's overpayments in this refund's company that still hold refunds back."""
         self.ensure_one()
         flagged = self.sudo().search(
-            self._collection_overpayment_domain(self.partner_id, self.company_id), order="date, id")
+            self._collection_overpayment_domain(self.partner_id, self.company_id), order="date, id"
+        )
         decision = decide_refund([payment._collection_overpayment() for payment in flagged])
         blocking_ids = {int(overpayment.reference) for overpayment in decision.blocking}
         return flagged.filtered(lambda payment: payment.id in blocking_ids).sudo(False)
@@ -182,19 +206,22 @@ class AccountPayment(models.Model):
             if not blocking:
                 continue
             company_currency = refund.company_currency_id
-            raise UserError(_(
-                "The refund of %(amount)s to %(client)s is refused: %(excess)s was received from this "
-                "client above what it owed (%(payments)s) and that money is not verified yet. A cheque "
-                "or transfer can still bounce after you refund it.\n\n"
-                "Match the payment with its bank statement line once the money is on your bank account, "
-                "or ask a collections manager to approve the refund with a reason, then confirm the "
-                "refund again.",
-                amount=format_amount(self.env, refund.amount, refund.currency_id),
-                client=refund.partner_id.commercial_partner_id.display_name,
-                excess=format_amount(self.env, sum(blocking.mapped("collection_overpaid_amount_company")),
-                                     company_currency),
-                payments=", ".join(blocking.mapped("name")),
-            ))
+            raise UserError(
+                _(
+                    "The refund of %(amount)s to %(client)s is refused: %(excess)s was received from this "
+                    "client above what it owed (%(payments)s) and that money is not verified yet. A cheque "
+                    "or transfer can still bounce after you refund it.\n\n"
+                    "Match the payment with its bank statement line once the money is on your bank account, "
+                    "or ask a collections manager to approve the refund with a reason, then confirm the "
+                    "refund again.",
+                    amount=format_amount(self.env, refund.amount, refund.currency_id),
+                    client=refund.partner_id.commercial_partner_id.display_name,
+                    excess=format_amount(
+                        self.env, sum(blocking.mapped("collection_overpaid_amount_company")), company_currency
+                    ),
+                    payments=", ".join(blocking.mapped("name")),
+                )
+            )
 
     def _collection_flag_overpayments(self):
         """Flag the posted customer payments of SELF received above what their client owed.
@@ -203,22 +230,29 @@ class AccountPayment(models.Model):
         payments of SELF count for one another in the order of their date, as if posted one by one.
         """
         received = self.filtered(
-            lambda payment: payment.payment_type == "inbound" and payment.partner_type == "customer"
-            and payment.partner_id and payment.state in POSTED_PAYMENT_STATES and payment.move_id
+            lambda payment: payment.payment_type == "inbound"
+            and payment.partner_type == "customer"
+            and payment.partner_id
+            and payment.state in POSTED_PAYMENT_STATES
+            and payment.move_id
         ).sorted(lambda payment: (payment.date, payment.id))
         if not received:
             return
         clients = received.partner_id.commercial_partner_id
-        rows = self.env["account.move.line"].sudo()._read_group(
-            [
-                ("partner_id", "child_of", clients.ids),
-                ("company_id", "in", received.company_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-            ],
-            ["company_id", "partner_id", "currency_id", "move_id"],
-            ["amount_residual:sum", "amount_residual_currency:sum"],
+        rows = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "child_of", clients.ids),
+                    ("company_id", "in", received.company_id.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                ],
+                ["company_id", "partner_id", "currency_id", "move_id"],
+                ["amount_residual:sum", "amount_residual_currency:sum"],
+            )
         )
         own_moves = received.move_id
         others, own = {}, {}
@@ -252,34 +286,43 @@ class AccountPayment(models.Model):
         if not currency.is_zero(excess):
             total = abs(self.amount_company_currency_signed)
             company_amount = (
-                total if currency.compare_amounts(excess, self.amount) == 0
-                else self.company_currency_id.round(total * excess / self.amount))
-        if (currency.compare_amounts(excess, self.collection_overpaid_amount) == 0
-                and self.company_currency_id.compare_amounts(
-                    company_amount, self.collection_overpaid_amount_company) == 0):
+                total
+                if currency.compare_amounts(excess, self.amount) == 0
+                else self.company_currency_id.round(total * excess / self.amount)
+            )
+        if (
+            currency.compare_amounts(excess, self.collection_overpaid_amount) == 0
+            and self.company_currency_id.compare_amounts(company_amount, self.collection_overpaid_amount_company) == 0
+        ):
             return
-        self.sudo().write({
-            "collection_overpaid_amount": excess,
-            "collection_overpaid_amount_company": company_amount,
-        })
+        self.sudo().write(
+            {
+                "collection_overpaid_amount": excess,
+                "collection_overpaid_amount_company": company_amount,
+            }
+        )
         if not currency.is_zero(excess):
             message = _(
                 "%(excess)s received above what %(client)s owed: don't refund it before the money is on "
                 "your bank account (this payment matched with a bank statement line) or a collections "
                 "manager approved the refund.",
                 excess=format_amount(self.env, excess, currency),
-                client=self.partner_id.commercial_partner_id.display_name)
+                client=self.partner_id.commercial_partner_id.display_name,
+            )
             self.message_post(body=message)
 
     def _collection_log_approval(self):
         """Write the approval in the chatter of the payment and of its client."""
         self.ensure_one()
         body = Markup("%s<br/>%s") % (
-            _("Refund of %(excess)s received above what was owed approved by %(user)s.",
-              excess=format_amount(self.env, self.collection_overpaid_amount, self.currency_id),
-              user=self.collection_overpaid_approved_uid.name),
+            _(
+                "Refund of %(excess)s received above what was owed approved by %(user)s.",
+                excess=format_amount(self.env, self.collection_overpaid_amount, self.currency_id),
+                user=self.collection_overpaid_approved_uid.name,
+            ),
             _("Reason: %(reason)s", reason=self.collection_overpaid_approval_reason),
         )
         self.message_post(body=body)
-        self.partner_id.commercial_partner_id.sudo().message_post(body=Markup("%s %s") % (
-            _("Payment %(payment)s:", payment=self.name), body))
+        self.partner_id.commercial_partner_id.sudo().message_post(
+            body=Markup("%s %s") % (_("Payment %(payment)s:", payment=self.name), body)
+        )

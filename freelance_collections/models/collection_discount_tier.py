@@ -17,5 +17,7 @@ class CollectionDiscountTier(models.Model):
 
     def _collection_engine_tiers(self):
         """These tiers for the pure engine, by days (``discounts.DiscountTier``)."""
-        return [discounts.DiscountTier(days=tier.days, percent=to_decimal(tier.percent))
-                for tier in self.sorted(lambda t: (t.days, t.id))]
+        return [
+            discounts.DiscountTier(days=tier.days, percent=to_decimal(tier.percent))
+            for tier in self.sorted(lambda t: (t.days, t.id))
+        ]

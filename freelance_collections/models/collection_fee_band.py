@@ -18,8 +18,10 @@ class CollectionFeeBand(models.Model):
 
     def _collection_engine_bands(self):
         """These bands for the pure engine, by debt (``penalties.FeeBand``)."""
-        return tuple(penalties.FeeBand(min_debt=to_decimal(band.min_debt), amount=to_decimal(band.amount))
-                     for band in self.sorted(lambda b: (b.min_debt, b.id)))
+        return tuple(
+            penalties.FeeBand(min_debt=to_decimal(band.min_debt), amount=to_decimal(band.amount))
+            for band in self.sorted(lambda b: (b.min_debt, b.id))
+        )
 
     def unlink(self):
         """Deleting a band must leave bands that still start at a debt of 0."""

@@ -23,5 +23,7 @@ class CollectionPenaltyTier(models.Model):
 
     def _collection_engine_tiers(self):
         """These tiers for the pure engine, by days late (``penalties.PenaltyTier``)."""
-        return tuple(penalties.PenaltyTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
-                     for tier in self.sorted(lambda t: (t.days_late, t.id)))
+        return tuple(
+            penalties.PenaltyTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
+            for tier in self.sorted(lambda t: (t.days_late, t.id))
+        )

@@ -63,9 +63,7 @@ class CollectionPolicy(models.Model):
     )
 
     # Late penalties
-    penalty_tier_ids = fields.One2many(
-        "collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True
-    )
+    penalty_tier_ids = fields.One2many("collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True)
     fixed_fee = fields.Monetary(string="Fixed Fee", help="Fixed recovery fee (40 EUR in the EU).")
     fee_band_ids = fields.One2many(
         "collection.fee.band",
@@ -103,9 +101,7 @@ class CollectionPolicy(models.Model):
         required=True,
         string="Day Count",
     )
-    grace_days = fields.Integer(
-        help="No penalty at all while the invoice is at most this many days late."
-    )
+    grace_days = fields.Integer(help="No penalty at all while the invoice is at most this many days late.")
     cap_percent = fields.Float(
         digits=(5, 2),
         string="Cap (% of invoice)",
@@ -118,15 +114,12 @@ class CollectionPolicy(models.Model):
     )
     waiver_days = fields.Integer(
         string="Goodwill Waiver (days)",
-        help="Fees are waived when the invoice is paid within this many days of the late-fee notice. "
-        "0: no waiver.",
+        help="Fees are waived when the invoice is paid within this many days of the late-fee notice. " "0: no waiver.",
     )
     late_fee_product_id = fields.Many2one(
         "product.product",
         string="Late Fee Product",
-        default=lambda self: self.env.ref(
-            "freelance_collections.product_late_fee", raise_if_not_found=False
-        ),
+        default=lambda self: self.env.ref("freelance_collections.product_late_fee", raise_if_not_found=False),
         help="Product of late-fee invoice lines; its income account is used unless one is set here.",
     )
     late_fee_account_id = fields.Many2one(
@@ -158,8 +151,11 @@ class CollectionPolicy(models.Model):
         help="A client never gets two reminder emails closer than this.",
     )
     discount_computation = fields.Selection(
-        [("included", "On the total, taxes adjusted"), ("excluded", "On the untaxed amount, taxes kept"),
-         ("mixed", "On the untaxed amount, tax always on the discounted base")],
+        [
+            ("included", "On the total, taxes adjusted"),
+            ("excluded", "On the untaxed amount, taxes kept"),
+            ("mixed", "On the untaxed amount, tax always on the discounted base"),
+        ],
         string="Discount Computation",
         default="included",
         required=True,
@@ -194,12 +190,15 @@ class CollectionPolicy(models.Model):
         string="Stop Work From (Overdue)",
         help="Work stops at a work-stop stage only when the client owes at least this much overdue "
         "(all its overdue invoices in the company, in the policy currency, converted at the day's rate). "
-        "0: whatever the amount.")
+        "0: whatever the amount.",
+    )
     fee_invoice_interval_days = fields.Integer(
-        string="Invoice Late Fees Every (days)", default=30,
+        string="Invoice Late Fees Every (days)",
+        default=30,
         help="At most one late-fee invoice per overdue invoice in this many days (fees keep accruing "
         "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
-        "is paid. 0: at every run.")
+        "is paid. 0: at every run.",
+    )
 
     @api.depends("stage_ids")
     def _compute_stage_count(self):
@@ -244,44 +243,75 @@ class CollectionPolicy(models.Model):
             if policy.waiver_days < 0:
                 errors.append(_("The goodwill waiver period cannot be negative."))
             if policy.cap_amount > 0 and policy.minimum_charge > policy.cap_amount:
-                errors.append(_(
-                    "The cap (%(cap)s) is below the minimum worth charging (%(minimum)s), so nothing would "
-                    "ever be charged: lower the minimum or raise the cap.",
-                    cap=policy.currency_id.format(policy.cap_amount),
-                    minimum=policy.currency_id.format(policy.minimum_charge)))
+                errors.append(
+                    _(
+                        "The cap (%(cap)s) is below the minimum worth charging (%(minimum)s), so nothing would "
+                        "ever be charged: lower the minimum or raise the cap.",
+                        cap=policy.currency_id.format(policy.cap_amount),
+                        minimum=policy.currency_id.format(policy.minimum_charge),
+                    )
+                )
             if policy._has_penalties() and not policy.late_fee_product_id:
                 errors.append(_("Choose a late fee product: penalties are invoiced with it."))
             policy._raise_errors(errors)
 
-    @api.constrains("reminder_interval_days", "discount_nudge_days", "default_due_days",
-                    "contract_threshold_amount", "fee_invoice_interval_days")
+    @api.constrains(
+        "reminder_interval_days",
+        "discount_nudge_days",
+        "default_due_days",
+        "contract_threshold_amount",
+        "fee_invoice_interval_days",
+    )
     def _check_day_counts(self):
         for policy in self:
             if min(policy.reminder_interval_days, policy.discount_nudge_days, policy.default_due_days) < 0:
                 policy._raise_errors([_("Reminder intervals and due days must be zero or positive numbers of days.")])
             if policy.contract_threshold_amount < 0:
-                policy._raise_errors([_("The written-contract threshold cannot be negative: enter 0 for no threshold.")])
+                policy._raise_errors(
+                    [_("The written-contract threshold cannot be negative: enter 0 for no threshold.")]
+                )
             if policy.fee_invoice_interval_days < 0:
-                policy._raise_errors([_(
-                    "The late-fee invoice interval cannot be negative: enter the number of days between "
-                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
+                policy._raise_errors(
+                    [
+                        _(
+                            "The late-fee invoice interval cannot be negative: enter the number of days between "
+                            "two late-fee invoices (30: monthly), or 0 to invoice them at every run."
+                        )
+                    ]
+                )
 
     @api.constrains("work_stop_min_amount", "currency_id", "company_id")
     def _check_work_stop_min_amount(self):
         for policy in self:
             if policy.work_stop_min_amount < 0:
-                policy._raise_errors([_(
-                    "The work-stop threshold cannot be negative: enter 0 to stop work whatever the "
-                    "amount overdue.")])
+                policy._raise_errors(
+                    [
+                        _(
+                            "The work-stop threshold cannot be negative: enter 0 to stop work whatever the "
+                            "amount overdue."
+                        )
+                    ]
+                )
             company = policy.company_id
-            if (policy.work_stop_min_amount and company and policy.currency_id != company.currency_id
-                    and not policy.currency_id.with_company(company).rate_ids):
-                policy._raise_errors([_(
-                    "The work-stop threshold is in %(currency)s but %(company)s keeps its books in "
-                    "%(company_currency)s and has no %(currency)s exchange rate to convert it: add a "
-                    "rate (Accounting > Configuration > Currencies) or set the policy currency to "
-                    "%(company_currency)s.", currency=policy.currency_id.name, company=company.name,
-                    company_currency=company.currency_id.name)])
+            if (
+                policy.work_stop_min_amount
+                and company
+                and policy.currency_id != company.currency_id
+                and not policy.currency_id.with_company(company).rate_ids
+            ):
+                policy._raise_errors(
+                    [
+                        _(
+                            "The work-stop threshold is in %(currency)s but %(company)s keeps its books in "
+                            "%(company_currency)s and has no %(currency)s exchange rate to convert it: add a "
+                            "rate (Accounting > Configuration > Currencies) or set the policy currency to "
+                            "%(company_currency)s.",
+                            currency=policy.currency_id.name,
+                            company=company.name,
+                            company_currency=company.currency_id.name,
+                        )
+                    ]
+                )
 
     @api.constrains("stage_ids")
     def _check_stages(self):
@@ -346,11 +376,15 @@ class CollectionPolicy(models.Model):
         if not self.ids:
             return
         self.env["account.move"].flush_model(["collection_policy_id", "collection_next_run_date"])
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE account_move SET collection_next_run_date = NULL
              WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
-            """, self.ids))
+            """,
+                self.ids,
+            )
+        )
         self.env["account.move"].invalidate_model(["collection_next_run_date"])
 
     def action_open_stages(self):

@@ -21,9 +21,10 @@ import logging
 import time
 from collections import Counter
 
+from psycopg2 import errors
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_datetime
-from psycopg2 import errors
 
 from ..policy.actions import ACTIONS
 
@@ -49,39 +50,59 @@ class CollectionRun(models.Model):
     start = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     end = fields.Datetime(readonly=True)
     date = fields.Date(
-        string="Run Date", required=True, readonly=True, default=fields.Date.context_today,
-        help="The day the run worked for: stages, fees and reminders as of this day.")
+        string="Run Date",
+        required=True,
+        readonly=True,
+        default=fields.Date.context_today,
+        help="The day the run worked for: stages, fees and reminders as of this day.",
+    )
     state = fields.Selection(
-        [("running", "Running"), ("waiting", "Waiting"), ("done", "Done"), ("failed", "Failed"),
-         ("interrupted", "Interrupted")],
-        required=True, readonly=True, default="running",
+        [
+            ("running", "Running"),
+            ("waiting", "Waiting"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("interrupted", "Interrupted"),
+        ],
+        required=True,
+        readonly=True,
+        default="running",
         help="Waiting: the piece of the run that the server's time limit allowed is done; the scheduler "
         "calls the next piece at once, which goes on where it stopped.\n"
         "Interrupted: a run of an earlier day that did not finish (killed, time limit); the next day's run "
-        "looks at what it left, nothing done is done again.")
+        "looks at what it left, nothing done is done again.",
+    )
     invoice_count = fields.Integer(string="Invoices Looked At", readonly=True)
     stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
     action_counts = fields.Json(
-        readonly=True, default=dict, help="Actions done, by action code ('email': 3, 'penalty': 1, ...).")
+        readonly=True, default=dict, help="Actions done, by action code ('email': 3, 'penalty': 1, ...)."
+    )
     failed_count = fields.Integer(string="Failed Actions", compute="_compute_log_counts")
     summary = fields.Char(compute="_compute_summary")
     error = fields.Text(readonly=True)
     piece_count = fields.Integer(
-        string="Pieces", readonly=True,
+        string="Pieces",
+        readonly=True,
         help="The calls of the scheduler that worked on this run: more than one when the server's time "
-        "limit is shorter than the run.")
+        "limit is shorter than the run.",
+    )
     cut_count = fields.Integer(
-        string="Pieces Cut", readonly=True,
+        string="Pieces Cut",
+        readonly=True,
         help="Pieces that ended without finishing their work (the process was killed, by the server's time "
-        "limit or otherwise): their last batch was rolled back and done again by the next piece.")
+        "limit or otherwise): their last batch was rolled back and done again by the next piece.",
+    )
     remaining_count = fields.Integer(string="Invoices Left", readonly=True)
     work_seconds = fields.Float(
-        string="Work Time (s)", readonly=True, digits=(16, 1),
-        help="Seconds spent on the batches, all pieces together.")
+        string="Work Time (s)", readonly=True, digits=(16, 1), help="Seconds spent on the batches, all pieces together."
+    )
     pieces = fields.Json(
-        string="Piece History", readonly=True, default=list,
+        string="Piece History",
+        readonly=True,
+        default=list,
         help="Technical: one entry per piece: start and last commit (epoch seconds), process id, invoices, "
-        "how it ended (done, time, cut, failed).")
+        "how it ended (done, time, cut, failed).",
+    )
     log_ids = fields.One2many("collection.action.log", "run_id", string="Actions", readonly=True)
 
     @property
@@ -97,7 +118,8 @@ class CollectionRun(models.Model):
 
     def _compute_log_counts(self):
         groups = self.env["collection.action.log"]._read_group(
-            [("run_id", "in", self.ids), ("state", "=", "failed")], ["run_id"], ["__count"])
+            [("run_id", "in", self.ids), ("state", "=", "failed")], ["run_id"], ["__count"]
+        )
         failed = {run.id: count for run, count in groups}
         for run in self:
             run.failed_count = failed.get(run.id, 0)
@@ -111,10 +133,14 @@ class CollectionRun(models.Model):
             done = ", ".join(f"{counts[code]} {labels.get(code, code)}" for code in sorted(counts, key=_rank))
             run.summary = _(
                 "%(invoices)s invoices, %(changes)s stage changes: %(actions)s",
-                invoices=run.invoice_count, changes=run.stage_change_count, actions=done or _("no action"))
+                invoices=run.invoice_count,
+                changes=run.stage_change_count,
+                actions=done or _("no action"),
+            )
             if run.piece_count > 1:
                 run.summary += " " + _(
-                    "(in %(pieces)s pieces, %(cut)s cut short)", pieces=run.piece_count, cut=run.cut_count)
+                    "(in %(pieces)s pieces, %(cut)s cut short)", pieces=run.piece_count, cut=run.cut_count
+                )
 
     # ------------------------------------------------------------------
     # ENTRY POINT
@@ -186,8 +212,12 @@ class CollectionRun(models.Model):
             run._collection_end_piece("time")
             run.state = "waiting"
             run._collection_hand_over()
-            _logger.info("Collections run %s: piece %s stopped before the time limit, %s invoices left.",
-                         run.id, run.piece_count, run.remaining_count)
+            _logger.info(
+                "Collections run %s: piece %s stopped before the time limit, %s invoices left.",
+                run.id,
+                run.piece_count,
+                run.remaining_count,
+            )
         if run._collection_email_count() > emails:
             run._collection_wake_mail_queue()
         run._collection_commit()
@@ -203,7 +233,7 @@ class CollectionRun(models.Model):
         due = self._collection_due_counts(companies)
         self._collection_set_remaining(sum(due.values()))
         for index, company in enumerate(companies):
-            later = sum(due[other.id] for other in companies[index + 1:])
+            later = sum(due[other.id] for other in companies[index + 1 :])
             left = self.with_company(company)._collection_run_company(company, batch_size, budget, later)
             if left:
                 return False
@@ -262,8 +292,9 @@ class CollectionRun(models.Model):
             began = self._collection_clock()
             counts, changes = self._collection_run_batch_with_retry(batch)
             position = end
-            self._collection_add_counts(counts, invoices=len(batch), changes=changes,
-                                        seconds=self._collection_clock() - began)
+            self._collection_add_counts(
+                counts, invoices=len(batch), changes=changes, seconds=self._collection_clock() - began
+            )
             self._collection_set_remaining(len(ids) - position + later)
             self._collection_commit()
             budget.measured(len(batch), self._collection_clock() - began, self._collection_pace())
@@ -302,8 +333,11 @@ class CollectionRun(models.Model):
             counts["penalty"] += fees
         # what waited (quiet day, throttle, confirmation) or failed is tried again tomorrow; a paused
         # invoice comes back when its pause ends (a change of facts, or the client pause's end date)
-        retry = {item.move.id for item in plan if item.failed or (
-            item.blocked and not item.move._collection_is_paused(today))} | {move.id for move in failures}
+        retry = {
+            item.move.id
+            for item in plan
+            if item.failed or (item.blocked and not item.move._collection_is_paused(today))
+        } | {move.id for move in failures}
         batch._collection_store_next_run_dates(batch._collection_next_run_dates(today, retry))
         return counts, changes
 
@@ -320,19 +354,32 @@ class CollectionRun(models.Model):
         if settled:
             settled.collection_fee_settled = True
         Log = self.env["collection.action.log"]
-        Log._record([{
-            "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
-            "move_id": fee.collection_penalty_origin_id.id,
-            "partner_id": fee.commercial_partner_id.id,
-            "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
-            "action": "penalty",
-            "note": fee.name,
-        } for fee in fees] + [{
-            "key": f"{move.id}:penalty-error:{today}",  # one failure record a day per invoice
-            "move_id": move.id, "partner_id": move.commercial_partner_id.id,
-            "stage_id": move.collection_stage_id.id or False, "action": "penalty",
-            "state": "failed", "note": error[:250],
-        } for move, error in failures.items()], run=self)
+        Log._record(
+            [
+                {
+                    "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
+                    "move_id": fee.collection_penalty_origin_id.id,
+                    "partner_id": fee.commercial_partner_id.id,
+                    "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
+                    "action": "penalty",
+                    "note": fee.name,
+                }
+                for fee in fees
+            ]
+            + [
+                {
+                    "key": f"{move.id}:penalty-error:{today}",  # one failure record a day per invoice
+                    "move_id": move.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "stage_id": move.collection_stage_id.id or False,
+                    "action": "penalty",
+                    "state": "failed",
+                    "note": error[:250],
+                }
+                for move, error in failures.items()
+            ],
+            run=self,
+        )
         return len(fees), failures
 
     # ------------------------------------------------------------------
@@ -353,8 +400,9 @@ class CollectionRun(models.Model):
             vals["work_seconds"] = self.work_seconds + seconds
         if self.pieces:
             piece = self.pieces[-1]
-            vals["pieces"] = self.pieces[:-1] + [dict(
-                piece, end=round(self._collection_clock(), 3), invoices=piece.get("invoices", 0) + invoices)]
+            vals["pieces"] = self.pieces[:-1] + [
+                dict(piece, end=round(self._collection_clock(), 3), invoices=piece.get("invoices", 0) + invoices)
+            ]
         self.write(vals)
 
     def action_open_logs(self):

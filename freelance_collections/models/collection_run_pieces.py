@@ -29,9 +29,9 @@ _logger = logging.getLogger(__name__)
 # is sized to take at most BATCH_SHARE of the time left, by the pace of the batch before it.
 TIME_SHARE = 0.8
 BATCH_SHARE = 0.5
-MIN_BATCH = 10    # invoices (a client's invoices are never split, so a batch may hold more)
+MIN_BATCH = 10  # invoices (a client's invoices are never split, so a batch may hold more)
 FIRST_BATCH = 20  # the first batch when no pace is known yet (no earlier batch, no earlier run)
-GROWTH = 2        # a batch holds at most twice the invoices of the one before
+GROWTH = 2  # a batch holds at most twice the invoices of the one before
 # cursor of the job -> {"start": when the server's clock for it started}: Odoo's cron runner calls a
 # job that reports work left up to 10 times in a row on one cursor, within one watchdog period
 _WINDOWS = weakref.WeakKeyDictionary()
@@ -63,8 +63,11 @@ class CollectionRunPieces(models.AbstractModel):
         vals = {"pieces": pieces, "piece_count": self.piece_count + 1, "state": "running"}
         if cut:
             vals["cut_count"] = self.cut_count + 1
-            _logger.warning("Collections run %s: piece %s was cut short (the process was killed); going on.",
-                            self.id, self.piece_count)
+            _logger.warning(
+                "Collections run %s: piece %s was cut short (the process was killed); going on.",
+                self.id,
+                self.piece_count,
+            )
         self.write(vals)
         if self.invoice_count:
             # reported before any work: a piece killed before its first batch still shows progress
@@ -101,8 +104,9 @@ class CollectionRunPieces(models.AbstractModel):
         yet closed): when today's run is unfinished, the scheduler tries again in a minute."""
         if not (self.env.context.get("cron_id") and self._collection_auto_commit()):
             return
-        if self.sudo().search_count([("state", "in", ("running", "waiting")),
-                                     ("date", "=", fields.Date.context_today(self))]):
+        if self.sudo().search_count(
+            [("state", "in", ("running", "waiting")), ("date", "=", fields.Date.context_today(self))]
+        ):
             cron = self.env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)
             if cron:
                 cron.sudo()._trigger(fields.Datetime.now() + timedelta(minutes=1))

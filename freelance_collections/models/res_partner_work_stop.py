@@ -16,8 +16,7 @@ class ResPartner(models.Model):
         compute="_compute_collection_work_stop",
         store=True,
         tracking=True,
-        help="Set while an open invoice of the client is at or past a work-stop stage, "
-        "unless overridden by hand.",
+        help="Set while an open invoice of the client is at or past a work-stop stage, " "unless overridden by hand.",
     )
     collection_work_stop_override = fields.Selection(
         [("stop", "Always stop work"), ("release", "Never stop work")],
@@ -50,7 +49,6 @@ class ResPartner(models.Model):
                 for move in stopping
             )
 
-
     def _collection_check_work_stop(self, refusal, clients_may=True):
         """The work-stop check before new work for these partners goes ahead (an invoice posted, an
         order confirmed, time logged).
@@ -77,7 +75,8 @@ class ResPartner(models.Model):
 def _overdue(invoices, company, today):
     """What INVOICES of COMPANY owe past their due date, in its currency."""
     return sum(
-        move.amount_residual_signed for move in invoices
+        move.amount_residual_signed
+        for move in invoices
         if move.company_id == company and move.collection_due_date and move.collection_due_date < today
     )
 

@@ -64,8 +64,7 @@ def decide_refund(overpayments):
     :return: a ``RefundDecision``; ``blocking`` in the order given, ``unverified_excess`` their sum.
     """
     blocking = tuple(
-        overpayment for overpayment in overpayments
-        if to_decimal(overpayment.excess) > 0 and not overpayment.verified
+        overpayment for overpayment in overpayments if to_decimal(overpayment.excess) > 0 and not overpayment.verified
     )
     return RefundDecision(
         allowed=not blocking,

@@ -17,62 +17,115 @@ class TestOverpayment(CollectionsCommon):
         super().setUpClass()
         company = cls.env.company
         cls.billing = new_test_user(
-            cls.env, login="fc_scam_billing", groups="account.group_account_invoice", company_id=company.id)
+            cls.env, login="fc_scam_billing", groups="account.group_account_invoice", company_id=company.id
+        )
         cls.manager = new_test_user(
-            cls.env, login="fc_scam_manager",
+            cls.env,
+            login="fc_scam_manager",
             groups="account.group_account_invoice,freelance_collections.group_collections_manager",
-            company_id=company.id)
+            company_id=company.id,
+        )
         cls.bank = cls.company_data["default_journal_bank"]
 
     # ---- builders --------------------------------------------------------------------------
 
     def _register(self, moves, amount, user=None, date="2026-01-10", memo="Cheque 0042"):
-        wizard = self.env["account.payment.register"].with_user(user or self.billing).with_context(
-            active_model="account.move", active_ids=moves.ids,
-        ).create({"amount": amount, "payment_date": date, "journal_id": self.bank.id, "communication": memo,
-                  "group_payment": True})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(user or self.billing)
+            .with_context(
+                active_model="account.move",
+                active_ids=moves.ids,
+            )
+            .create(
+                {
+                    "amount": amount,
+                    "payment_date": date,
+                    "journal_id": self.bank.id,
+                    "communication": memo,
+                    "group_payment": True,
+                }
+            )
+        )
         return wizard._create_payments()
 
     def _receive(self, amount, partner=None, company=None, currency=None, date="2026-01-10"):
         """A customer payment on account (no invoice), posted."""
         company = company or self.env.company
-        journal = self.bank if company == self.env.company else self.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-        payment = self.env["account.payment"].with_company(company).create({
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": (partner or self.client).id,
-            "amount": amount, "date": date, "journal_id": journal.id,
-            **({"currency_id": currency.id} if currency else {}),
-        })
+        journal = (
+            self.bank
+            if company == self.env.company
+            else self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        )
+        payment = (
+            self.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": (partner or self.client).id,
+                    "amount": amount,
+                    "date": date,
+                    "journal_id": journal.id,
+                    **({"currency_id": currency.id} if currency else {}),
+                }
+            )
+        )
         payment.action_post()
         return payment
 
     def _refund(self, amount=500.0, user=None, company=None):
         """A draft outbound customer payment: money back to the client."""
         company = company or self.env.company
-        journal = self.bank if company == self.env.company else self.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-        return self.env["account.payment"].with_user(user or self.billing).with_company(company).create({
-            "payment_type": "outbound", "partner_type": "customer", "partner_id": self.client.id,
-            "amount": amount, "date": "2026-01-12", "journal_id": journal.id,
-        })
+        journal = (
+            self.bank
+            if company == self.env.company
+            else self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        )
+        return (
+            self.env["account.payment"]
+            .with_user(user or self.billing)
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "customer",
+                    "partner_id": self.client.id,
+                    "amount": amount,
+                    "date": "2026-01-12",
+                    "journal_id": journal.id,
+                }
+            )
+        )
 
     def _match_with_bank(self, payment, amount):
         """Match PAYMENT with a bank statement line of AMOUNT, as Odoo's own tests do without the
         (enterprise) reconciliation widget."""
-        statement_line = self.env["account.bank.statement.line"].create({
-            "payment_ref": payment.name, "journal_id": self.bank.id, "partner_id": self.client.id,
-            "amount": amount, "date": "2026-01-11",
-        })
+        statement_line = self.env["account.bank.statement.line"].create(
+            {
+                "payment_ref": payment.name,
+                "journal_id": self.bank.id,
+                "partner_id": self.client.id,
+                "amount": amount,
+                "date": "2026-01-11",
+            }
+        )
         _liquidity, suspense, _other = statement_line.with_context(
-            skip_account_move_synchronization=True)._seek_for_lines()
+            skip_account_move_synchronization=True
+        )._seek_for_lines()
         payment_liquidity, _counterpart, _writeoff = payment._seek_for_lines()
         suspense.account_id = payment_liquidity.account_id
         (suspense + payment_liquidity).reconcile()
         return statement_line
 
     def _approve(self, payment, reason, user=None):
-        wizard = self.env["collection.overpayment.approval"].with_user(user or self.manager).with_context(
-            default_payment_id=payment.id).create({"reason": reason})
+        wizard = (
+            self.env["collection.overpayment.approval"]
+            .with_user(user or self.manager)
+            .with_context(default_payment_id=payment.id)
+            .create({"reason": reason})
+        )
         return wizard.action_approve()
 
     def _scam(self):
@@ -82,19 +135,31 @@ class TestOverpayment(CollectionsCommon):
         return invoice, payment
 
     def _outbound_posted(self):
-        return self.env["account.payment"].search([
-            ("partner_id", "=", self.client.id), ("payment_type", "=", "outbound"),
-            ("state", "in", ("in_process", "paid"))])
+        return self.env["account.payment"].search(
+            [
+                ("partner_id", "=", self.client.id),
+                ("payment_type", "=", "outbound"),
+                ("state", "in", ("in_process", "paid")),
+            ]
+        )
 
     # ---- the scam --------------------------------------------------------------------------
 
     def test_overpaid_cheque_is_flagged(self):
         invoice, payment = self._scam()
         self.assertEqual(invoice.payment_state, "paid")
-        self.assertRecordValues(payment, [{
-            "amount": 1500.0, "collection_overpaid_amount": 500.0, "collection_overpaid_amount_company": 500.0,
-            "collection_overpaid_unverified": True, "is_matched": False,
-        }])
+        self.assertRecordValues(
+            payment,
+            [
+                {
+                    "amount": 1500.0,
+                    "collection_overpaid_amount": 500.0,
+                    "collection_overpaid_amount_company": 500.0,
+                    "collection_overpaid_unverified": True,
+                    "is_matched": False,
+                }
+            ],
+        )
         self.assertTrue(any("received above what" in body for body in payment.message_ids.mapped("body")))
         client = self.client.with_user(self.billing)
         self.assertEqual(client.collection_overpaid_unverified_amount, 500.0)
@@ -104,8 +169,9 @@ class TestOverpayment(CollectionsCommon):
         self.assertEqual(dashboard.overpayment_unverified_count, 1)
         action = dashboard.action_open_unverified_overpayments()
         self.assertEqual(action["res_id"], payment.id)
-        found = self.env["account.payment"].with_user(self.billing).search(
-            [("collection_overpaid_unverified", "=", True)])
+        found = (
+            self.env["account.payment"].with_user(self.billing).search([("collection_overpaid_unverified", "=", True)])
+        )
         self.assertEqual(found, payment)
 
     def test_refund_refused_for_billing_user_and_manager_until_matched_with_bank(self):
@@ -145,14 +211,14 @@ class TestOverpayment(CollectionsCommon):
 
     def test_credit_note_refund_through_the_register_is_refused(self):
         _invoice, payment = self._scam()
-        credit_note = self._invoice(500.0, invoice_date="2026-01-11", due_date="2026-01-11",
-                                    move_type="out_refund")
+        credit_note = self._invoice(500.0, invoice_date="2026-01-11", due_date="2026-01-11", move_type="out_refund")
         with self.assertRaises(UserError) as caught:
             self._register(credit_note, 500.0)
         self.assertIn(payment.name, str(caught.exception))
         self.assertEqual(credit_note.payment_state, "not_paid")
-        self.assertFalse(self.env["account.payment"].search(
-            [("partner_id", "=", self.client.id), ("payment_type", "=", "outbound")]))
+        self.assertFalse(
+            self.env["account.payment"].search([("partner_id", "=", self.client.id), ("payment_type", "=", "outbound")])
+        )
 
         self._approve(payment, "Bank confirmed the cheque cleared on 11 January.")
         refund = self._register(credit_note, 500.0)
@@ -163,18 +229,24 @@ class TestOverpayment(CollectionsCommon):
         _invoice, payment = self._scam()
         with freeze_time("2026-01-11 09:30:00"):
             self._approve(payment, "  Bank confirmed the cheque cleared.  ")
-        self.assertRecordValues(payment, [{
-            "collection_overpaid_unverified": False,
-            "collection_overpaid_approved_uid": self.manager.id,
-            "collection_overpaid_approval_reason": "Bank confirmed the cheque cleared.",
-            "collection_overpaid_amount": 500.0,
-        }])
+        self.assertRecordValues(
+            payment,
+            [
+                {
+                    "collection_overpaid_unverified": False,
+                    "collection_overpaid_approved_uid": self.manager.id,
+                    "collection_overpaid_approval_reason": "Bank confirmed the cheque cleared.",
+                    "collection_overpaid_amount": 500.0,
+                }
+            ],
+        )
         self.assertEqual(str(payment.collection_overpaid_approved_date), "2026-01-11 09:30:00")
         logged = payment.message_ids.filtered(lambda message: "Bank confirmed the cheque cleared." in message.body)
         self.assertEqual(len(logged), 1)
         self.assertEqual(logged.author_id, self.manager.partner_id)
         on_client = self.client.message_ids.filtered(
-            lambda message: "Bank confirmed the cheque cleared." in message.body)
+            lambda message: "Bank confirmed the cheque cleared." in message.body
+        )
         self.assertEqual(len(on_client), 1)
         self.assertIn(payment.name, on_client.body)
         self.assertEqual(self.client.collection_overpaid_unverified_count, 0)
@@ -204,10 +276,17 @@ class TestOverpayment(CollectionsCommon):
             with self.assertRaises(UserError) as caught:
                 self._approve(payment, reason)
             self.assertIn("Give the reason", str(caught.exception))
-        self.assertRecordValues(payment, [{
-            "collection_overpaid_unverified": True, "collection_overpaid_approved_uid": False,
-            "collection_overpaid_approved_date": False, "collection_overpaid_approval_reason": False,
-        }])
+        self.assertRecordValues(
+            payment,
+            [
+                {
+                    "collection_overpaid_unverified": True,
+                    "collection_overpaid_approved_uid": False,
+                    "collection_overpaid_approved_date": False,
+                    "collection_overpaid_approval_reason": False,
+                }
+            ],
+        )
         self.assertEqual(payment.message_ids, messages)
         with self.assertRaises(UserError):
             self._refund(500.0).action_post()
@@ -216,18 +295,22 @@ class TestOverpayment(CollectionsCommon):
         _invoice, payment = self._scam()
         with self.assertRaises(AccessError):
             self._approve(payment, "I say so", user=self.billing)
-        wizard = self.env["collection.overpayment.approval"].with_context(
-            default_payment_id=payment.id).create({"reason": "I say so"})
+        wizard = (
+            self.env["collection.overpayment.approval"]
+            .with_context(default_payment_id=payment.id)
+            .create({"reason": "I say so"})
+        )
         with self.assertRaises(AccessError):
             wizard.with_user(self.billing).action_approve()
-        for vals in ({"collection_overpaid_approved_date": "2026-01-10 10:00:00"},
-                     {"collection_overpaid_approval_reason": "x"},
-                     {"collection_overpaid_amount": 0.0}):
+        for vals in (
+            {"collection_overpaid_approved_date": "2026-01-10 10:00:00"},
+            {"collection_overpaid_approval_reason": "x"},
+            {"collection_overpaid_amount": 0.0},
+        ):
             with self.assertRaises(AccessError):
                 payment.with_user(self.billing).write(vals)
         self.assertTrue(payment.collection_overpaid_unverified)
-        self.assertFalse(self.env.ref("freelance_collections.group_collections_manager")
-                         in self.billing.groups_id)
+        self.assertFalse(self.env.ref("freelance_collections.group_collections_manager") in self.billing.groups_id)
 
     def test_nothing_to_approve(self):
         invoice = self._invoice(1000.0, invoice_date="2026-01-05", due_date="2026-02-04")
@@ -282,19 +365,33 @@ class TestOverpayment(CollectionsCommon):
 
     def test_payments_posted_together_count_for_one_another(self):
         self._invoice(1000.0, invoice_date="2026-01-05")
-        payments = self.env["account.payment"].create([{
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.client.id,
-            "amount": amount, "date": date, "journal_id": self.bank.id,
-        } for amount, date in ((700.0, "2026-01-09"), (700.0, "2026-01-10"))])
+        payments = self.env["account.payment"].create(
+            [
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": self.client.id,
+                    "amount": amount,
+                    "date": date,
+                    "journal_id": self.bank.id,
+                }
+                for amount, date in ((700.0, "2026-01-09"), (700.0, "2026-01-10"))
+            ]
+        )
         payments.action_post()
         self.assertEqual(payments.mapped("collection_overpaid_amount"), [0.0, 400.0])
 
     def test_vendor_payments_and_supplier_refunds_are_left_alone(self):
         self._scam()
-        vendor_payment = self.env["account.payment"].create({
-            "payment_type": "outbound", "partner_type": "supplier", "partner_id": self.client.id,
-            "amount": 200.0, "journal_id": self.bank.id,
-        })
+        vendor_payment = self.env["account.payment"].create(
+            {
+                "payment_type": "outbound",
+                "partner_type": "supplier",
+                "partner_id": self.client.id,
+                "amount": 200.0,
+                "journal_id": self.bank.id,
+            }
+        )
         vendor_payment.action_post()
         self.assertEqual(vendor_payment.state, "in_process")
 
@@ -326,9 +423,15 @@ class TestOverpayment(CollectionsCommon):
         # 1,200 EUR for a new invoice of 1,000 EUR: 200 EUR above, 50 USD at the payment's rate.
         self._invoice(1000.0, invoice_date="2026-01-06", currency=eur)
         over = self._receive(1200.0, currency=eur)
-        self.assertRecordValues(over, [{
-            "collection_overpaid_amount": 200.0, "collection_overpaid_amount_company": 50.0,
-        }])
+        self.assertRecordValues(
+            over,
+            [
+                {
+                    "collection_overpaid_amount": 200.0,
+                    "collection_overpaid_amount_company": 50.0,
+                }
+            ],
+        )
         self.assertEqual(self.client.collection_overpaid_unverified_amount, 50.0)
 
     def test_payment_in_company_currency_for_an_invoice_in_another(self):

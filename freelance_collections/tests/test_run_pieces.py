@@ -7,6 +7,7 @@ the server started counting are given in the context (in Odoo's tests the run ha
 from unittest.mock import patch
 
 from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import config
@@ -37,22 +38,37 @@ class TestRunPieces(RunCommon):
             test.now[0] += PACE * len(batch)
             return original(run, batch)
 
-        for patcher in (patch.object(self.RunClass, "_collection_clock", lambda run: self.now[0]),
-                        patch.object(self.RunClass, "_collection_run_batch", timed_batch)):
+        for patcher in (
+            patch.object(self.RunClass, "_collection_clock", lambda run: self.now[0]),
+            patch.object(self.RunClass, "_collection_run_batch", timed_batch),
+        ):
             patcher.start()
             self.addCleanup(patcher.stop)
         collection_run._WINDOWS.clear()
         self.addCleanup(collection_run._WINDOWS.clear)
 
     def _clients(self, count, invoices_each):
-        clients = self.env["res.partner"].create([
-            {"name": f"Piece client {index:02d}", "is_company": True, "email": f"piece{index:02d}@example.com"}
-            for index in range(count)])
-        moves = self.env["account.move"].create([{
-            "move_type": "out_invoice", "partner_id": client.id, "invoice_date": "2026-01-01",
-            "invoice_date_due": "2026-01-31",
-            "invoice_line_ids": [Command.create({"name": "Work", "quantity": 1, "price_unit": 100, "tax_ids": []})],
-        } for client in clients for _index in range(invoices_each)])
+        clients = self.env["res.partner"].create(
+            [
+                {"name": f"Piece client {index:02d}", "is_company": True, "email": f"piece{index:02d}@example.com"}
+                for index in range(count)
+            ]
+        )
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": client.id,
+                    "invoice_date": "2026-01-01",
+                    "invoice_date_due": "2026-01-31",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Work", "quantity": 1, "price_unit": 100, "tax_ids": []})
+                    ],
+                }
+                for client in clients
+                for _index in range(invoices_each)
+            ]
+        )
         moves.action_post()
         return clients, moves
 
@@ -79,18 +95,20 @@ class TestRunPieces(RunCommon):
         # starts only with twice its time left: after two batches (4 s) only 4 s are left
         run = self._piece(limit=10, batch_size=2, progress=progress)
         self.assertEqual(self.sizes, [2, 2])
-        self.assertEqual((run.state, run.piece_count, run.invoice_count, run.remaining_count),
-                         ("waiting", 1, 4, 8))
+        self.assertEqual((run.state, run.piece_count, run.invoice_count, run.remaining_count), ("waiting", 1, 4, 8))
         self.assertEqual((progress.done, progress.remaining), (4, 8), "Odoo calls a job with work left again")
-        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]),
-                        "the cron workers are woken for the next piece")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]),
+            "the cron workers are woken for the next piece",
+        )
         self.assertEqual(sum(self._emails_by_client(clients).values()), 2)
         self.assertEqual(run.pieces[0]["stop"], "time")
 
         again = self._piece(batch_size=2, progress=self._progress())
         self.assertEqual(again, run, "the next piece goes on with the same run")
-        self.assertEqual((run.state, run.piece_count, run.cut_count, run.invoice_count, run.remaining_count),
-                         ("done", 2, 0, 12, 0))
+        self.assertEqual(
+            (run.state, run.piece_count, run.cut_count, run.invoice_count, run.remaining_count), ("done", 2, 0, 12, 0)
+        )
         self.assertEqual(self._emails_by_client(clients), {client.name: 1 for client in clients})
         self.assertEqual(len(self._logs(moves, "email")), 12, "one log line per invoice, each once")
         self.assertEqual(run.actions["email"], 12)
@@ -149,8 +167,11 @@ class TestRunPieces(RunCommon):
         result = self.Run.with_context(**cron_context)._cron_run_collections(1000)
         self.assertEqual(result, run)
         self.assertEqual((run.state, run.piece_count, run.cut_count), ("waiting", 3, 1))
-        self.assertEqual((run.invoice_count, run.remaining_count), (12, 1),
-                         "the invoices are done; the delivery check did not fit and is left")
+        self.assertEqual(
+            (run.invoice_count, run.remaining_count),
+            (12, 1),
+            "the invoices are done; the delivery check did not fit and is left",
+        )
         collection_run._WINDOWS.clear()
         self.Run.with_context(**cron_context)._cron_run_collections(1000)
         self.assertEqual((run.state, run.piece_count, run.cut_count), ("done", 4, 1))
@@ -172,8 +193,10 @@ class TestRunPieces(RunCommon):
     @freeze_time("2026-02-10")
     def test_mail_requeue_once_per_run_and_delivery_check_once_at_its_end(self):
         self._clients(6, 2)
-        with patch.object(self.RunClass, "_collection_requeue_refused_mails", return_value=0) as requeue, \
-                patch.object(self.RunClass, "_collection_check_deliveries", return_value=0) as check:
+        with (
+            patch.object(self.RunClass, "_collection_requeue_refused_mails", return_value=0) as requeue,
+            patch.object(self.RunClass, "_collection_check_deliveries", return_value=0) as check,
+        ):
             self._piece(limit=10, batch_size=2)
             self._piece(limit=10, batch_size=2)
             self.assertEqual((requeue.call_count, check.call_count), (1, 0))
@@ -184,8 +207,10 @@ class TestRunPieces(RunCommon):
     def test_the_limit_is_read_as_odoo_reads_it(self):
         Run = self.Run.with_context(cron_id=self.cron.id)
         options = {"limit_time_real": 120, "limit_time_real_cron": -1, "workers": 2}
-        with patch.object(self.RunClass, "_collection_auto_commit", return_value=True), \
-                patch.dict(config.options, options):
+        with (
+            patch.object(self.RunClass, "_collection_auto_commit", return_value=True),
+            patch.dict(config.options, options),
+        ):
             self.assertEqual(Run._collection_time_limit(), 120, "-1: the HTTP limit")
             config.options["limit_time_real_cron"] = 20
             self.assertEqual(Run._collection_time_limit(), 20)

@@ -60,8 +60,7 @@ class SaleOrder(models.Model):
             if suggested is None:
                 continue  # no history: the policy's schedule stands
             if company not in candidates_by_company:
-                templates = self.env["collection.deposit.template"].search(
-                    [("company_id", "in", [False, company.id])])
+                templates = self.env["collection.deposit.template"].search([("company_id", "in", [False, company.id])])
                 candidates_by_company[company] = templates
             templates = candidates_by_company[company]
             # the policy's own schedule first: it wins a tie

@@ -70,9 +70,7 @@ class OdooRunner:
     def shell(self, script, timeout=600, errors_logged=False):
         """Run SCRIPT in `odoo shell` (``env`` is there) and return what it printed. A traceback in
         the log fails, unless ERRORS_LOGGED (Odoo logs an error it survives, a refused email say)."""
-        result = subprocess.run(
-            self._shell_command(), input=script, capture_output=True, text=True, timeout=timeout
-        )
+        result = subprocess.run(self._shell_command(), input=script, capture_output=True, text=True, timeout=timeout)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert errors_logged or "Traceback" not in result.stderr, result.stderr[-3000:]
         return result.stdout
@@ -91,7 +89,6 @@ class OdooRunner:
         process.stdin.close()
         return process
 
-
     def server(self, logfile, *args):
         """Start a real Odoo server (odoo-bin, so that --workers can spawn its gevent process) on this
         database alone, its log in LOGFILE; the caller stops it (terminate, then wait)."""
@@ -101,8 +98,19 @@ class OdooRunner:
         command = [sys.executable, odoo_bin] if os.path.exists(odoo_bin) else ["odoo"]
         log = open(logfile, "w")  # noqa: SIM115 - closed with the process by the caller's terminate
         return subprocess.Popen(
-            [*command, f"--addons-path={self.addons_path}", "-d", self.db, f"--db-filter=^{self.db}$",
-             "--log-level=info", *args], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                *command,
+                f"--addons-path={self.addons_path}",
+                "-d",
+                self.db,
+                f"--db-filter=^{self.db}$",
+                "--log-level=info",
+                *args,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def free_port():

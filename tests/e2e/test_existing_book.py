@@ -74,9 +74,7 @@ def test_install_on_an_existing_book_then_choose_the_default(odoo_db):
         ["not_paid", "Freelancer standard", "Friendly reminder"],
         ["not_paid", "Freelancer standard", "Work stop"],
     ]
-    assert by_client["Beta Agency"] == [
-        ["not_paid", "France B2B (Code de commerce L441-10, D441-5)", "Firm reminder"]
-    ]
+    assert by_client["Beta Agency"] == [["not_paid", "France B2B (Code de commerce L441-10, D441-5)", "Firm reminder"]]
     assert by_client["Gamma Ltd"] == [["paid", None, None]], "paid before: left alone"
     assert by_client["Delta SARL"] == [["not_paid", "Freelancer standard", None]]
     # each invoice acts at the stage it is in now, not at every stage it skipped

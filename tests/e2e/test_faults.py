@@ -165,9 +165,7 @@ def test_killed_at_a_random_point_then_run_again(template_db, full_run_seconds, 
         process.wait(timeout=30)
         killed = _counts(runner)
         assert killed["unbalanced"] == 0, killed
-        assert (
-            killed["email_logs"] == killed["email_keys"] and killed["mails"] == killed["mailed_clients"]
-        ), killed
+        assert killed["email_logs"] == killed["email_keys"] and killed["mails"] == killed["mailed_clients"], killed
         assert killed["fees"] == killed["fee_origins"] == killed["penalty_logs"], killed
         # run again, twice: everything exactly once
         for _ in range(2):

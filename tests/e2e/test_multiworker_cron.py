@@ -106,9 +106,18 @@ print(json.dumps(counts))
 """
 
 EXPECTED = {
-    "email_logs": 2 * CLIENTS, "email_keys": 2 * CLIENTS, "mails": CLIENTS, "mailed_clients": CLIENTS,
-    "activities": CLIENTS, "activity_moves": CLIENTS, "fees": 2 * CLIENTS, "fee_origins": 2 * CLIENTS,
-    "fee_total": 180.0 * CLIENTS, "penalty_logs": 2 * CLIENTS, "failed_logs": 0, "unhandled": 0,
+    "email_logs": 2 * CLIENTS,
+    "email_keys": 2 * CLIENTS,
+    "mails": CLIENTS,
+    "mailed_clients": CLIENTS,
+    "activities": CLIENTS,
+    "activity_moves": CLIENTS,
+    "fees": 2 * CLIENTS,
+    "fee_origins": 2 * CLIENTS,
+    "fee_total": 180.0 * CLIENTS,
+    "penalty_logs": 2 * CLIENTS,
+    "failed_logs": 0,
+    "unhandled": 0,
     "cron": {"active": True, "failure_count": 0, "nextcall_later": True},
 }
 
@@ -123,20 +132,29 @@ class Sink(Message):
 
 
 def _psql(db, query):
-    return subprocess.run(["psql", "-tA", "-d", db, "-c", query], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["psql", "-tA", "-d", db, "-c", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _runs(db):
-    rows = _psql(db, "SELECT coalesce(json_agg(json_build_object('id', id, 'state', state, 'pieces', pieces, "
-                     "'piece_count', piece_count, 'cut_count', cut_count, 'invoices', invoice_count) "
-                     "ORDER BY id), '[]') FROM collection_run")
+    rows = _psql(
+        db,
+        "SELECT coalesce(json_agg(json_build_object('id', id, 'state', state, 'pieces', pieces, "
+        "'piece_count', piece_count, 'cut_count', cut_count, 'invoices', invoice_count) "
+        "ORDER BY id), '[]') FROM collection_run",
+    )
     return json.loads(rows)
 
 
 def _sent(db):
-    return int(_psql(db, "SELECT count(*) FROM mail_mail mail JOIN mail_message msg ON msg.id = mail.mail_message_id "
-                         "WHERE msg.model = 'res.partner' AND mail.state = 'sent'"))
+    return int(
+        _psql(
+            db,
+            "SELECT count(*) FROM mail_mail mail JOIN mail_message msg ON msg.id = mail.mail_message_id "
+            "WHERE msg.model = 'res.partner' AND mail.state = 'sent'",
+        )
+    )
 
 
 def _alive(pid):
@@ -167,9 +185,17 @@ def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, 
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     logs = [tmp_path / "server_a.log", tmp_path / "server_b.log"]
-    servers = [runner.server(str(log), f"--http-port={free_port()}", f"--gevent-port={free_port()}",
-                             "--workers=2", "--max-cron-threads=1", f"--limit-time-real-cron={LIMIT}")
-               for log in logs]
+    servers = [
+        runner.server(
+            str(log),
+            f"--http-port={free_port()}",
+            f"--gevent-port={free_port()}",
+            "--workers=2",
+            "--max-cron-threads=1",
+            f"--limit-time-real-cron={LIMIT}",
+        )
+        for log in logs
+    ]
     began = time.time()
     killed_pid = None
     dead_since, woken = {}, set()
@@ -190,8 +216,14 @@ def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, 
                 done = True
                 break
             piece = run and run["pieces"] and run["pieces"][-1]
-            if (killed_pid is None and run and run["state"] == "running" and run["piece_count"] >= 2
-                    and piece["stop"] is None and piece["invoices"] > 0):
+            if (
+                killed_pid is None
+                and run
+                and run["state"] == "running"
+                and run["piece_count"] >= 2
+                and piece["stop"] is None
+                and piece["invoices"] > 0
+            ):
                 # a piece has committed a batch and works on the next: kill its cron worker there
                 killed_pid = piece["pid"]
                 os.kill(killed_pid, signal.SIGKILL)
@@ -233,8 +265,12 @@ def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, 
     assert all(piece["pid"] in worker_pids[0] | worker_pids[1] for piece in pieces), (pieces, worker_pids)
     # Odoo's watchdog kills idle cron workers under this limit, unless notifications keep them looping
     watchdog_kills = sum(len(re.findall(rf"WorkerCron \(\d+\) timeout after {LIMIT}s", text)) for text in texts)
-    assert not [line for text in texts for line in text.splitlines()
-                if " ERROR " in line and "timeout after" not in line and "freelance_collections" in line]
+    assert not [
+        line
+        for text in texts
+        for line in text.splitlines()
+        if " ERROR " in line and "timeout after" not in line and "freelance_collections" in line
+    ]
 
     counts = json.loads(runner.shell(COUNTS).strip().splitlines()[-1])
     assert counts == EXPECTED, counts
@@ -243,7 +279,9 @@ def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, 
     assert len(set(recipients)) == CLIENTS == len(recipients), recipients[:10]
 
     by_server = [sum(piece["pid"] in pids for piece in pieces) for pids in worker_pids]
-    print(f"\n{len(pieces)} pieces ({run['cut_count']} cut, {len(woken)} wake-ups after a dead worker; "
-          f"server A {by_server[0]}, server B {by_server[1]}), "
-          f"{watchdog_kills} watchdog kills of cron workers, done in {elapsed:.0f} s; "
-          f"pieces: {[(round(p['end'] - p['start'], 1), p['invoices'], p['stop']) for p in pieces]}")
+    print(
+        f"\n{len(pieces)} pieces ({run['cut_count']} cut, {len(woken)} wake-ups after a dead worker; "
+        f"server A {by_server[0]}, server B {by_server[1]}), "
+        f"{watchdog_kills} watchdog kills of cron workers, done in {elapsed:.0f} s; "
+        f"pieces: {[(round(p['end'] - p['start'], 1), p['invoices'], p['stop']) for p in pieces]}"
+    )

@@ -114,9 +114,7 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
     assert BATCH * 3 <= killed["email_logs"] < CLIENTS, killed
     assert killed["email_logs"] == killed["distinct"] == killed["mails"] == killed["mailed_partners"], killed
 
-    out = run_db.shell(
-        "print('RESUMED', bool(env['collection.run']._cron_run_collections()))\nenv.cr.commit()"
-    )
+    out = run_db.shell("print('RESUMED', bool(env['collection.run']._cron_run_collections()))\nenv.cr.commit()")
     assert "RESUMED True" in out
     resumed = _counts(run_db)
     assert resumed == {

@@ -37,11 +37,7 @@ def on_day(days):
 def valid_tiers(draw):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=90), min_size=1, max_size=5, unique=True)))
     percents = sorted(
-        draw(
-            st.lists(
-                st.integers(min_value=1, max_value=9999), min_size=len(days), max_size=len(days), unique=True
-            )
-        ),
+        draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=len(days), max_size=len(days), unique=True)),
         reverse=True,
     )
     tiers = [DiscountTier(days=d, percent=D(p).scaleb(-2)) for d, p in zip(days, percents, strict=False)]

@@ -76,12 +76,8 @@ def test_french_invoice_97_days_late_paid_on_day_98():
 
 def test_interest_stops_at_the_payment_date():
     balances = (BalanceChange(date=day(98), residual=D(0)),)
-    at_payment = compute_penalty(
-        FRANCE, original_amount=D(1000), due_date=DUE, on_date=day(98), balances=balances
-    )
-    later = compute_penalty(
-        FRANCE, original_amount=D(1000), due_date=DUE, on_date=day(200), balances=balances
-    )
+    at_payment = compute_penalty(FRANCE, original_amount=D(1000), due_date=DUE, on_date=day(98), balances=balances)
+    later = compute_penalty(FRANCE, original_amount=D(1000), due_date=DUE, on_date=day(200), balances=balances)
     assert at_payment.total == later.total
 
 
@@ -93,9 +89,7 @@ def test_interest_stops_at_the_payment_date():
     rate=st.decimals(min_value=0, max_value=25, places=2),
     fee=st.decimals(min_value=0, max_value=100, places=2),
 )
-def test_what_is_invoiced_over_time_equals_the_one_shot_amount(
-    amount, paid_day, stage_from, interval, rate, fee
-):
+def test_what_is_invoiced_over_time_equals_the_one_shot_amount(amount, paid_day, stage_from, interval, rate, fee):
     rules = replace(FRANCE, fixed_fee=fee, annual_rate=rate)
     bookings, one_shot = simulate(rules, amount, paid_day, stage_from, interval)
     assert sum((b[1] for b in bookings), D(0)) == one_shot
@@ -107,31 +101,14 @@ def test_what_is_invoiced_over_time_equals_the_one_shot_amount(
 
 
 def test_moments_and_next_dates():
-    assert not fee_invoice_due(
-        day(10), paid=False, stage_invoices_fees=False, last_fee_date=None, interval_days=30
-    )
-    assert fee_invoice_due(
-        day(10), paid=True, stage_invoices_fees=False, last_fee_date=day(9), interval_days=30
-    )
-    assert fee_invoice_due(
-        day(10), paid=False, stage_invoices_fees=True, last_fee_date=None, interval_days=30
-    )
-    assert not fee_invoice_due(
-        day(39), paid=False, stage_invoices_fees=True, last_fee_date=day(10), interval_days=30
-    )
-    assert fee_invoice_due(
-        day(40), paid=False, stage_invoices_fees=True, last_fee_date=day(10), interval_days=30
-    )
-    assert next_fee_invoice_date(
-        day(10), stage_invoices_fees=True, last_fee_date=day(10), interval_days=30
-    ) == day(40)
-    assert next_fee_invoice_date(
-        day(10), stage_invoices_fees=True, last_fee_date=None, interval_days=30
-    ) == day(11)
-    assert (
-        next_fee_invoice_date(day(10), stage_invoices_fees=False, last_fee_date=None, interval_days=30)
-        is None
-    )
+    assert not fee_invoice_due(day(10), paid=False, stage_invoices_fees=False, last_fee_date=None, interval_days=30)
+    assert fee_invoice_due(day(10), paid=True, stage_invoices_fees=False, last_fee_date=day(9), interval_days=30)
+    assert fee_invoice_due(day(10), paid=False, stage_invoices_fees=True, last_fee_date=None, interval_days=30)
+    assert not fee_invoice_due(day(39), paid=False, stage_invoices_fees=True, last_fee_date=day(10), interval_days=30)
+    assert fee_invoice_due(day(40), paid=False, stage_invoices_fees=True, last_fee_date=day(10), interval_days=30)
+    assert next_fee_invoice_date(day(10), stage_invoices_fees=True, last_fee_date=day(10), interval_days=30) == day(40)
+    assert next_fee_invoice_date(day(10), stage_invoices_fees=True, last_fee_date=None, interval_days=30) == day(11)
+    assert next_fee_invoice_date(day(10), stage_invoices_fees=False, last_fee_date=None, interval_days=30) is None
     with pytest.raises(ValueError, match="The late-fee invoice interval cannot be negative.") as caught:
         fee_invoice_due(day(1), paid=False, stage_invoices_fees=True, last_fee_date=None, interval_days=-1)
     assert caught.value.codes == ["fee_invoice.negative_interval"]

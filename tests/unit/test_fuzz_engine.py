@@ -44,9 +44,7 @@ TRILLION = 10**12
 digits_st = st.sampled_from([0, 2, 3])
 # Dates from 1999 to 2041: twelve leap years, 2000 (a leap century year) among them.
 dates = st.dates(min_value=date(1999, 1, 1), max_value=date(2041, 12, 31))
-leap_days = st.sampled_from([y for y in range(2000, 2041) if calendar.isleap(y)]).map(
-    lambda y: date(y, 2, 29)
-)
+leap_days = st.sampled_from([y for y in range(2000, 2041) if calendar.isleap(y)]).map(lambda y: date(y, 2, 29))
 any_date = st.one_of(
     dates,
     leap_days,
@@ -90,11 +88,7 @@ def test_floats_from_the_database_round_like_their_shortest_repr(value, digits):
 @st.composite
 def schedules(draw):
     count = draw(st.integers(min_value=1, max_value=8))
-    cuts = draw(
-        st.lists(
-            st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True
-        )
-    )
+    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True))
     bounds = [0, *sorted(cuts), 10000]
     lines = []
     for low, high in zip(bounds, bounds[1:], strict=False):
@@ -111,9 +105,7 @@ def schedules(draw):
 
 
 @given(total=amounts, lines=schedules(), issue=any_date, final_due=st.none() | any_date, digits=digits_st)
-def test_installments_add_up_are_never_negative_and_fall_on_their_dates(
-    total, lines, issue, final_due, digits
-):
+def test_installments_add_up_are_never_negative_and_fall_on_their_dates(total, lines, issue, final_due, digits):
     installments = split_installments(total, lines, issue, digits, final_due=final_due)
     assert sum((i.amount for i in installments), D(0)) == round_money(total, digits)
     for installment, line in zip(installments, lines, strict=False):
@@ -186,15 +178,12 @@ def test_offers_across_years_and_leap_days(invoice_date, tiers, offset, amount, 
 @st.composite
 def penalty_rules(draw, big=False):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=400), max_size=4, unique=True)))
-    percents = sorted(
-        draw(st.lists(st.integers(min_value=0, max_value=10000), min_size=len(days), max_size=len(days)))
-    )
+    percents = sorted(draw(st.lists(st.integers(min_value=0, max_value=10000), min_size=len(days), max_size=len(days))))
     fee_cap = TRILLION if big else 10**4
     starts = sorted(draw(st.lists(st.integers(min_value=1, max_value=TRILLION), max_size=3, unique=True)))
     bands = (
         tuple(
-            FeeBand(D(start), D(draw(st.integers(min_value=0, max_value=10**6))).scaleb(-2))
-            for start in [0, *starts]
+            FeeBand(D(start), D(draw(st.integers(min_value=0, max_value=10**6))).scaleb(-2)) for start in [0, *starts]
         )
         if draw(st.booleans())
         else ()
@@ -209,13 +198,9 @@ def penalty_rules(draw, big=False):
         annual_rate=D(draw(st.integers(min_value=0, max_value=10000))).scaleb(-2),
         day_count=draw(st.sampled_from([360, 365, 366])),
         grace_days=draw(st.integers(min_value=0, max_value=60)),
-        cap_percent=draw(
-            st.none() | st.integers(min_value=0, max_value=10000).map(lambda p: D(p).scaleb(-2))
-        ),
+        cap_percent=draw(st.none() | st.integers(min_value=0, max_value=10000).map(lambda p: D(p).scaleb(-2))),
         cap_amount=draw(st.none() | amounts),
-        minimum_charge=draw(
-            st.just(D(0)) | st.integers(min_value=0, max_value=5000).map(lambda p: D(p).scaleb(-2))
-        ),
+        minimum_charge=draw(st.just(D(0)) | st.integers(min_value=0, max_value=5000).map(lambda p: D(p).scaleb(-2))),
     )
     assert validate_rules(rules) == []
     return rules
@@ -225,8 +210,7 @@ def reference_rates(due):
     """Rates in force from well before DUE, changing every half-year (negative ones included)."""
     return st.lists(st.integers(min_value=-100, max_value=1500), min_size=1, max_size=30).map(
         lambda values: tuple(
-            RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2))
-            for i, v in enumerate(values)
+            RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2)) for i, v in enumerate(values)
         )
     )
 
@@ -240,9 +224,7 @@ def penalty_cases(draw, big=False):
         "rules": draw(penalty_rules(big=big)),
         "original_amount": amount,
         "due_date": due,
-        "balances": tuple(
-            BalanceChange(due + timedelta(days=offset), residual) for offset, residual in changes
-        ),
+        "balances": tuple(BalanceChange(due + timedelta(days=offset), residual) for offset, residual in changes),
         "reference_rates": draw(reference_rates(due)),
         "digits": draw(digits_st),
     }
@@ -280,9 +262,7 @@ def test_penalties_are_never_negative_never_above_the_cap_and_never_decrease(cas
         previous = result
 
 
-@given(
-    case=penalty_cases(), days=st.lists(st.integers(min_value=-30, max_value=1500), min_size=1, max_size=12)
-)
+@given(case=penalty_cases(), days=st.lists(st.integers(min_value=-30, max_value=1500), min_size=1, max_size=12))
 def test_a_daily_run_charges_only_what_is_new(case, days):
     """Charging to_charge on each run: the increments add up to the total due on the last run
     (less what is still below the minimum worth charging), and nothing is charged twice."""
@@ -309,9 +289,7 @@ def test_a_daily_run_charges_only_what_is_new(case, days):
     day=st.integers(min_value=1, max_value=1500),
     digits=digits_st,
 )
-def test_fixed_interest_counts_every_calendar_day_leap_days_included(
-    due, amount, rate, day_count, day, digits
-):
+def test_fixed_interest_counts_every_calendar_day_leap_days_included(due, amount, rate, day_count, day, digits):
     rules = PenaltyRules(interest_mode="fixed", annual_rate=rate, day_count=day_count)
     on_date = due + timedelta(days=day)
     exact = Fraction(amount) * Fraction(rate) / 100 * (on_date - due).days / day_count
@@ -331,8 +309,7 @@ def test_reference_interest_is_the_sum_over_the_rate_periods(due, day, amount, d
     """ECB rate + 10 points, the rate changing every half-year: interest is the exact sum of each
     day's rate (never below zero), rounded once."""
     periods = tuple(
-        RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2))
-        for i, v in enumerate(rates)
+        RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2)) for i, v in enumerate(rates)
     )
     rules = PenaltyRules(interest_mode="reference", annual_rate=D(10), day_count=365)
     on_date = due + timedelta(days=day)
@@ -423,9 +400,7 @@ def test_invoices_in_installments(case, days):
 
 @st.composite
 def ladders(draw):
-    days = sorted(
-        draw(st.lists(st.integers(min_value=-30, max_value=400), min_size=1, max_size=7, unique=True))
-    )
+    days = sorted(draw(st.lists(st.integers(min_value=-30, max_value=400), min_size=1, max_size=7, unique=True)))
     return [StageRule(key=i, sequence=i, days=d) for i, d in enumerate(days)]
 
 

@@ -24,11 +24,7 @@ def codes_used_in_the_engine():
                 continue
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            target = (
-                func.value.id
-                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                else name
-            )
+            target = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else name
             if target == "Message" and name in ("of", "Message"):
                 first = node.args[0]
                 assert isinstance(first, ast.Constant), f"{path.name}:{node.lineno}: a code must be a literal"
@@ -82,15 +78,11 @@ def test_policy_error_is_a_value_error_with_its_messages():
     assert isinstance(error, ValueError)
     assert error.messages == (first, second)
     assert error.codes == ["deposit.no_line", "payment_plan.no_installment"]
-    assert (
-        str(error) == "Add at least one deposit line. A payment plan needs at least one installment, not 0."
-    )
+    assert str(error) == "Add at least one deposit line. A payment plan needs at least one installment, not 0."
 
 
 def test_validations_return_numbers_as_numbers():
-    errors = fc_policy.validate_tiers(
-        [fc_policy.DiscountTier(5, Decimal("2.5")), fc_policy.DiscountTier(10, 3)]
-    )
+    errors = fc_policy.validate_tiers([fc_policy.DiscountTier(5, Decimal("2.5")), fc_policy.DiscountTier(10, 3)])
     [message] = errors
     assert message.code == "discount.not_decreasing"
     assert all(isinstance(value, int | Decimal) for value in message.params.values())

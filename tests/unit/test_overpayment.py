@@ -3,17 +3,15 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fc_policy import PolicyError
 from fc_policy.overpayment import Overpayment, decide_refund, overpayment_excess
+from hypothesis import given
+from hypothesis import strategies as st
 
 D = Decimal
 
 money = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
-signed_money = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False,
-                           allow_infinity=False)
+signed_money = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
 
 
 @pytest.mark.parametrize(
@@ -85,20 +83,24 @@ def test_refund_refused_while_an_overpayment_is_unverified():
     assert decision.unverified_excess == D("500")
 
 
-@pytest.mark.parametrize("overpayment", [
-    Overpayment("PAY/1", D("500"), matched=True),
-    Overpayment("PAY/1", D("500"), approved=True),
-    Overpayment("PAY/1", D("500"), matched=True, approved=True),
-    Overpayment("PAY/1", D("0")),
-])
+@pytest.mark.parametrize(
+    "overpayment",
+    [
+        Overpayment("PAY/1", D("500"), matched=True),
+        Overpayment("PAY/1", D("500"), approved=True),
+        Overpayment("PAY/1", D("500"), matched=True, approved=True),
+        Overpayment("PAY/1", D("0")),
+    ],
+)
 def test_refund_allowed_once_verified_or_nothing_in_excess(overpayment):
     assert decide_refund([overpayment]).allowed
 
 
 @given(st.lists(st.tuples(money, st.booleans(), st.booleans()), max_size=8))
 def test_decision_is_the_unverified_excesses(rows):
-    overpayments = [Overpayment(f"PAY/{i}", excess, matched, approved)
-                    for i, (excess, matched, approved) in enumerate(rows)]
+    overpayments = [
+        Overpayment(f"PAY/{i}", excess, matched, approved) for i, (excess, matched, approved) in enumerate(rows)
+    ]
     decision = decide_refund(overpayments)
     unverified = [o for o in overpayments if o.excess > 0 and not (o.matched or o.approved)]
     assert decision.allowed == (not unverified)

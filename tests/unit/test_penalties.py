@@ -62,9 +62,7 @@ balances = st.lists(
 def penalty_tiers(draw):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=120), max_size=4, unique=True)))
     percents = sorted(
-        draw(
-            st.lists(st.decimals(min_value=0, max_value=25, places=2), min_size=len(days), max_size=len(days))
-        )
+        draw(st.lists(st.decimals(min_value=0, max_value=25, places=2), min_size=len(days), max_size=len(days)))
     )
     return tuple(PenaltyTier(days_late=d, percent=p) for d, p in zip(days, percents, strict=False))
 
@@ -259,19 +257,12 @@ def test_france_b2b_reference_rate_plus_ten_points_and_forty_euros():
     rules = PenaltyRules(fixed_fee=D(40), interest_mode="reference", annual_rate=D(10), day_count=365)
     rates = (RatePeriod(date(2024, 7, 1), D("4.25")), RatePeriod(date(2024, 1, 1), D("4.50")))  # any order
 
-    exact = (
-        Fraction(12000) * Fraction("14.50") / 100 * 29 / 365
-        + Fraction(12000) * Fraction("14.25") / 100 * 44 / 365
-    )
+    exact = Fraction(12000) * Fraction("14.50") / 100 * 29 / 365 + Fraction(12000) * Fraction("14.25") / 100 * 44 / 365
     assert exact == Fraction(125700, 365)
-    expected_interest = (D(exact.numerator) / D(exact.denominator)).quantize(
-        D("0.01"), rounding=ROUND_HALF_UP
-    )
+    expected_interest = (D(exact.numerator) / D(exact.denominator)).quantize(D("0.01"), rounding=ROUND_HALF_UP)
     assert expected_interest == D("344.38")
 
-    result = compute_penalty(
-        rules, original_amount=D(12000), due_date=due, on_date=on_date, reference_rates=rates
-    )
+    result = compute_penalty(rules, original_amount=D(12000), due_date=due, on_date=on_date, reference_rates=rates)
     assert result.days_late == 73
     assert parts(result) == (D("0.00"), D("40.00"), D("344.38"), D("384.38"))
     assert result.to_charge == D("384.38")
@@ -385,9 +376,7 @@ def test_nothing_due_until_the_day_after_the_due_date(day):
 
 
 def test_zero_invoice_has_no_penalty():
-    rules = PenaltyRules(
-        penalty_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="fixed", annual_rate=D(8)
-    )
+    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="fixed", annual_rate=D(8))
     assert penalty(rules, amount="0", day=90).total == D(0)
 
 
@@ -544,9 +533,7 @@ def test_invalid_rules_say_what_to_fix(changes, code, values, english):
 # --- Properties --------------------------------------------------------------------------------
 
 
-@given(
-    case=cases, day=st.integers(min_value=-30, max_value=400), later=st.integers(min_value=0, max_value=200)
-)
+@given(case=cases, day=st.integers(min_value=-30, max_value=400), later=st.integers(min_value=0, max_value=200))
 def test_penalty_never_decreases_with_lateness(case, day, later):
     before, after = compute(case, day), compute(case, day + later)
     assert after.total >= before.total
@@ -652,9 +639,7 @@ def test_percent_part_is_each_step_on_what_was_owed_then(case, day):
 def test_fixed_interest_without_payments_is_simple_interest(amount, rate, day_count, day, digits):
     rules = PenaltyRules(interest_mode="fixed", annual_rate=rate, day_count=day_count)
     exact = Fraction(amount) * Fraction(rate) / 100 * day / day_count
-    expected = (D(exact.numerator) / D(exact.denominator)).quantize(
-        D(1).scaleb(-digits), rounding=ROUND_HALF_UP
-    )
+    expected = (D(exact.numerator) / D(exact.denominator)).quantize(D(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     result = compute_penalty(rules, original_amount=amount, due_date=DUE, on_date=on_day(day), digits=digits)
     assert result.interest == expected
 
@@ -673,9 +658,7 @@ def test_one_installment_is_the_plain_computation():
 
     rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8))
     paid = (BalanceChange(on_day(20), D(600)),)
-    single = compute_invoice_penalty(
-        rules, installments=[InstallmentDebt(D(1000), DUE, paid)], on_date=on_day(45)
-    )
+    single = compute_invoice_penalty(rules, installments=[InstallmentDebt(D(1000), DUE, paid)], on_date=on_day(45))
     assert single == penalty(rules, day=45, balances=paid)
 
 

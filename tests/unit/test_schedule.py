@@ -32,15 +32,9 @@ def amounts(installments):
 @st.composite
 def percent_lines(draw, max_lines=6):
     count = draw(st.integers(min_value=1, max_value=max_lines))
-    cuts = draw(
-        st.lists(
-            st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True
-        )
-    )
+    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True))
     bounds = [0, *sorted(cuts), 10000]
-    return [
-        DepositLine(percent=D(high - low).scaleb(-2)) for low, high in zip(bounds, bounds[1:], strict=False)
-    ]
+    return [DepositLine(percent=D(high - low).scaleb(-2)) for low, high in zip(bounds, bounds[1:], strict=False)]
 
 
 totals = st.decimals(min_value=0, max_value=10**8, places=4, allow_nan=False, allow_infinity=False)
@@ -212,9 +206,7 @@ def test_every_problem_is_reported():
 
 
 def test_split_refuses_an_invalid_schedule():
-    with pytest.raises(
-        ValueError, match=r"Deposit lines add up to 90%; they must add up to 100%\."
-    ) as caught:
+    with pytest.raises(ValueError, match=r"Deposit lines add up to 90%; they must add up to 100%\.") as caught:
         split_installments(D("1000"), lines_of(30, 30, 30), ISSUE, 2)
     assert isinstance(caught.value, PolicyError)
     assert [(message.code, message.params) for message in caught.value.messages] == [
@@ -288,9 +280,7 @@ def test_schedules_that_add_up_to_100_are_valid(lines):
 def test_schedules_that_do_not_add_up_to_100_are_refused(lines, extra):
     changed = [*lines[:-1], DepositLine(percent=lines[-1].percent + D(extra).scaleb(-2))]
     errors = validate_deposit_lines(changed)
-    assert any(
-        error.code == "deposit.total_not_100" and "they must add up to 100%" in str(error) for error in errors
-    )
+    assert any(error.code == "deposit.total_not_100" and "they must add up to 100%" in str(error) for error in errors)
     with pytest.raises(PolicyError):
         split_installments(D(1000), changed, ISSUE, 2)
 
@@ -315,9 +305,7 @@ def test_split_equal(total, count, digits, expected):
 
 @pytest.mark.parametrize("count", [0, -2])
 def test_split_equal_needs_at_least_one_installment(count):
-    with pytest.raises(
-        ValueError, match=f"A payment plan needs at least one installment, not {count}."
-    ) as caught:
+    with pytest.raises(ValueError, match=f"A payment plan needs at least one installment, not {count}.") as caught:
         split_equal(D(100), count, 2)
     [message] = caught.value.messages
     assert (message.code, message.params) == ("payment_plan.no_installment", {"count": count})

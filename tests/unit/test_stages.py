@@ -29,9 +29,7 @@ def on_day(days):
 # Valid ladders: distinct keys, each stage reached strictly later than the one before it.
 @st.composite
 def ladders(draw):
-    days = sorted(
-        draw(st.lists(st.integers(min_value=-30, max_value=200), min_size=1, max_size=6, unique=True))
-    )
+    days = sorted(draw(st.lists(st.integers(min_value=-30, max_value=200), min_size=1, max_size=6, unique=True)))
     stages = [StageRule(key=f"stage{i}", sequence=10 * i, days=d) for i, d in enumerate(days, start=1)]
     return draw(st.permutations(stages))
 
@@ -95,10 +93,7 @@ def test_negative_paused_days_are_ignored():
 
 
 def test_a_running_plan_holds_the_stage_whatever_the_paused_days():
-    assert (
-        decide_stage(LADDER, facts(paused=True, paused_stage_key="formal", paused_days=30), on_day(400))
-        == "formal"
-    )
+    assert decide_stage(LADDER, facts(paused=True, paused_stage_key="formal", paused_days=30), on_day(400)) == "formal"
 
 
 def test_a_paid_invoice_has_no_stage_even_when_paused():
@@ -212,9 +207,7 @@ def test_worst_stage_is_the_stage_of_the_latest_invoice(stages, days):
 )
 def test_paused_days_shift_the_ladder_by_exactly_that_many_days(stages, day, paused_days):
     shifted = facts(paused_days=paused_days)
-    assert decide_stage(stages, shifted, on_day(day + paused_days)) == decide_stage(
-        stages, facts(), on_day(day)
-    )
+    assert decide_stage(stages, shifted, on_day(day + paused_days)) == decide_stage(stages, facts(), on_day(day))
 
 
 @given(
