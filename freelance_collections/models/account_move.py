@@ -39,7 +39,6 @@ class AccountMove(models.Model):
         help="Defaults to the customer's policy, else the company's; can be changed per invoice.",
     )
     collection_due_date = fields.Date(
-        string="Collection Due Date",
         compute="_compute_collection_due_date",
         store=True,
         index=True,
@@ -103,7 +102,7 @@ class AccountMove(models.Model):
                 lambda line: line.account_type == "asset_receivable"
                 and line.date_maturity
                 and not (
-                    currency.is_zero(line.amount_residual_currency) if currency else not line.amount_residual_currency
+                    currency.is_zero(line.amount_residual_currency) if currency else not line.amount_residual_currency  # noqa: B023 - the lambda is called at once, within the loop
                 )
             )
             move.collection_due_date = min(open_terms.mapped("date_maturity")) if open_terms else move.invoice_date_due

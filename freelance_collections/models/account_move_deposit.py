@@ -17,9 +17,7 @@ from ..policy.money import to_decimal
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
-    # (models/__init__.py lists them), rather than one long file.
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     collection_deposit_template_id = fields.Many2one(
         "collection.deposit.template",

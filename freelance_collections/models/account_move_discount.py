@@ -37,9 +37,7 @@ PAYMENT_TERM = "payment_term"
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
-    # (models/__init__.py lists them), rather than one long file.
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     collection_discount_percent = fields.Float(
         string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2)

@@ -13,9 +13,7 @@ _account_lt = LazyTranslate("account")
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
-    # (models/__init__.py lists them), rather than one long file.
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     # -------------------------------------------------------------------------
     # EARLY PAYMENT DISCOUNT (Odoo's methods, for tiers)

@@ -131,7 +131,7 @@ class AccountMove(models.Model):
         for line_id, day, amount in self.env.cr.fetchall():
             paid[line_id].append((day, amount))
         debts = defaultdict(list)
-        for line in terms.sorted(lambda l: (l.date_maturity or l.date, l.id)):
+        for line in terms.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
             digits = line.move_id.currency_id.decimal_places
             residual = to_decimal(line.amount_currency)
             changes = []

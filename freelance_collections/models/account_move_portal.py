@@ -21,9 +21,7 @@ from .account_move_discount import PAYMENT_TERM
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move
-    # (models/__init__.py lists them), rather than one long file.
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     def _collection_discount_days_left(self):
         """Days left to take the early-payment offer (0 on its last day), or None without an offer."""

@@ -68,7 +68,7 @@ class AccountMove(models.Model):
             }
         )
         entry.action_post()
-        (receivables + entry.line_ids.filtered(lambda l: l.account_id == receivables[0].account_id)).reconcile()
+        (receivables + entry.line_ids.filtered(lambda ln: ln.account_id == receivables[0].account_id)).reconcile()
         self.collection_write_off_move_id = entry
         self._message_log(body=_("Written off as bad debt: %(entry)s.", entry=entry._get_html_link()))
         return entry

@@ -63,7 +63,6 @@ class CollectionAgingReport(models.Model):
     stage_id = fields.Many2one("collection.stage", string="Collection Stage", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(
-        string="Days Overdue",
         readonly=True,
         aggregator="max",
         help="Days since the due date, as of today (0 when not yet due).",

@@ -56,9 +56,8 @@ class CollectionOverduePartner(models.Model):
         help="What the client's posted invoices still owe past their due dates, in the company currency.",
     )
     invoice_count = fields.Integer(string="Overdue Invoices", readonly=True)
-    oldest_due_date = fields.Date(string="Oldest Due Date", readonly=True, aggregator="min")
+    oldest_due_date = fields.Date(readonly=True, aggregator="min")
     days_late = fields.Integer(
-        string="Days Late",
         readonly=True,
         aggregator="max",
         help="Days since the due date of the client's oldest unpaid installment.",

@@ -48,7 +48,6 @@ class CollectionPaymentPlan(models.Model):
     first_date = fields.Date(string="First Payment", default=lambda self: fields.Date.context_today(self))
     interval_months = fields.Integer(string="Every (months)", default=1)
     amount_covered = fields.Monetary(
-        string="Amount Covered",
         readonly=True,
         copy=False,
         help="What the invoices still owed when the plan was agreed.",
@@ -81,14 +80,14 @@ class CollectionPaymentPlan(models.Model):
         """(paid since agreed, due by the installments before TODAY, on track)."""
         self.ensure_one()
         paid = self.currency_id.round(self.amount_covered - sum(self.move_ids.mapped("amount_residual")))
-        expected = self.currency_id.round(sum(self.line_ids.filtered(lambda l: l.date < today).mapped("amount")))
+        expected = self.currency_id.round(sum(self.line_ids.filtered(lambda ln: ln.date < today).mapped("amount")))
         return paid, expected, float_compare(paid, expected, precision_rounding=self.currency_id.rounding) >= 0
 
     @api.constrains("move_ids", "partner_id", "currency_id", "company_id")
     def _check_invoices(self):
         for plan in self:
             strangers = plan.move_ids.filtered(
-                lambda m: m.commercial_partner_id != plan.partner_id.commercial_partner_id
+                lambda m: m.commercial_partner_id != plan.partner_id.commercial_partner_id  # noqa: B023 - the lambda is called at once, within the loop
             )
             if strangers:
                 raise ValidationError(
@@ -99,7 +98,7 @@ class CollectionPaymentPlan(models.Model):
                     )
                 )
             others = plan.move_ids.filtered(
-                lambda m: m.currency_id != plan.currency_id or m.company_id != plan.company_id
+                lambda m: m.currency_id != plan.currency_id or m.company_id != plan.company_id  # noqa: B023 - the lambda is called at once, within the loop
             )
             if others:
                 raise ValidationError(
@@ -212,7 +211,7 @@ class CollectionPaymentPlan(models.Model):
     def _collection_end(self, state, today):
         """End running plans: a broken or cancelled plan resumes the ladder at the stage it left."""
         for plan in self:
-            moves = plan.move_ids.filtered(lambda m: m.collection_plan_id == plan)
+            moves = plan.move_ids.filtered(lambda m: m.collection_plan_id == plan)  # noqa: B023 - the lambda is called at once, within the loop
             if state != "done":
                 for move in moves:
                     move.collection_pause_days += max((today - plan.date_start).days, 0)

@@ -12,7 +12,7 @@ class CollectionPenaltyTier(models.Model):
     _order = "policy_id, days_late, id"
     _inherit = ["collection.policy.line"]
 
-    days_late = fields.Integer(required=True, string="Days Late")
+    days_late = fields.Integer(required=True)
     percent = fields.Float(
         required=True,
         digits=(5, 2),

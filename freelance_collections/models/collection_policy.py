@@ -48,7 +48,6 @@ class CollectionPolicy(models.Model):
         "its Deposit Schedule field.",
     )
     default_due_days = fields.Integer(
-        string="Default Due Days",
         help="Days after the invoice date (or completion) when no due date was agreed "
         "(30 under the NYC Freelance Isn't Free Act). 0: use the payment terms.",
     )
@@ -64,7 +63,7 @@ class CollectionPolicy(models.Model):
 
     # Late penalties
     penalty_tier_ids = fields.One2many("collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True)
-    fixed_fee = fields.Monetary(string="Fixed Fee", help="Fixed recovery fee (40 EUR in the EU).")
+    fixed_fee = fields.Monetary(help="Fixed recovery fee (40 EUR in the EU).")
     fee_band_ids = fields.One2many(
         "collection.fee.band",
         "policy_id",
@@ -99,7 +98,6 @@ class CollectionPolicy(models.Model):
         [("365", "Actual/365"), ("360", "Actual/360"), ("366", "Actual/366")],
         default="365",
         required=True,
-        string="Day Count",
     )
     grace_days = fields.Integer(help="No penalty at all while the invoice is at most this many days late.")
     cap_percent = fields.Float(
@@ -156,7 +154,6 @@ class CollectionPolicy(models.Model):
             ("excluded", "On the untaxed amount, taxes kept"),
             ("mixed", "On the untaxed amount, tax always on the discounted base"),
         ],
-        string="Discount Computation",
         default="included",
         required=True,
         help="As Odoo's early-payment discount: 'included' takes the percentage of the total and lowers "
@@ -182,7 +179,6 @@ class CollectionPolicy(models.Model):
         ],
         default="sat_sun",
         required=True,
-        string="Quiet Days",
         help="Reminders are only sent on business days.",
     )
 

@@ -127,6 +127,47 @@ class CollectionRunActions(models.AbstractModel):
     # ------------------------------------------------------------------
     # HANDLERS (one per action of policy/actions.py, named there)
     # ------------------------------------------------------------------
+    def _collection_run_penalties(self, moves, today):
+        """Book the penalties newly due on MOVES (a batch of the run).
+
+        :return: (number of fee invoices, {move: error}); a missing reference rate is recorded on the
+            invoice's log and the run goes on.
+        """
+        moves._collection_goodwill_waivers()
+        fees, failures = moves._collection_book_penalties(today)
+        # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
+        settled = moves.filtered(lambda m: m._collection_is_settling() and m not in failures)
+        if settled:
+            settled.collection_fee_settled = True
+        Log = self.env["collection.action.log"]
+        Log._record(
+            [
+                {
+                    "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
+                    "move_id": fee.collection_penalty_origin_id.id,
+                    "partner_id": fee.commercial_partner_id.id,
+                    "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
+                    "action": "penalty",
+                    "note": fee.name,
+                }
+                for fee in fees
+            ]
+            + [
+                {
+                    "key": f"{move.id}:penalty-error:{today}",  # one failure record a day per invoice
+                    "move_id": move.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "stage_id": move.collection_stage_id.id or False,
+                    "action": "penalty",
+                    "state": "failed",
+                    "note": error[:250],
+                }
+                for move, error in failures.items()
+            ],
+            run=self,
+        )
+        return len(fees), failures
+
     def _collection_do_manual(self, items):
         for move, stage in {(i.move, i.stage) for i in items}:
             move.activity_schedule(

@@ -189,13 +189,16 @@ class CollectionRunPieces(models.AbstractModel):
             self.env.cr.commit()  # pylint: disable=invalid-commit - each batch is kept: see the module docstring
 
 
-def _process_started(_cache={}):  # noqa: B006 - one value per process
+_STARTED = {}  # pid -> when that process started: one value per (forked) process
+
+
+def _process_started():
     """When this process started (epoch seconds): a forked worker's own start."""
     pid = os.getpid()
-    if pid not in _cache:
-        _cache.clear()
-        _cache[pid] = psutil.Process(pid).create_time()
-    return _cache[pid]
+    if pid not in _STARTED:
+        _STARTED.clear()
+        _STARTED[pid] = psutil.Process(pid).create_time()
+    return _STARTED[pid]
 
 
 class _CollectionBudget:

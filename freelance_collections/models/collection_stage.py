@@ -44,7 +44,7 @@ class CollectionStage(models.Model):
     )
     action_activity = fields.Boolean(string="Schedule Activity")
     activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
-    activity_note = fields.Html(translate=True, string="Activity Note")
+    activity_note = fields.Html(translate=True)
     action_work_stop = fields.Boolean(string="Stop Work", help="From this stage on, the client is flagged work-stop.")
     action_formal_notice = fields.Boolean(
         string="Formal Notice", help="Print the demand letter, attach it to the invoice and send it."

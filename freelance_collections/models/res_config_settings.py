@@ -22,10 +22,11 @@ class ResConfigSettings(models.TransientModel):
             settings.collection_policy_id = settings.company_id.collection_policy_id
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         for settings in self:
             if settings.company_id.collection_policy_id != settings.collection_policy_id:
                 settings.company_id.collection_policy_id = settings.collection_policy_id
+        return result
 
     collection_policy_move_count = fields.Integer(
         string="Open Invoices Moved",

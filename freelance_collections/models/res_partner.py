@@ -101,7 +101,7 @@ class ResPartner(models.Model):
     def _compute_collection_reminder_invoice_ids(self):
         chosen = self.env["account.move"].browse(self.env.context.get("collection_invoice_ids") or [])
         for partner in self:
-            mine = chosen.filtered(lambda m: m.commercial_partner_id == partner.commercial_partner_id)
+            mine = chosen.filtered(lambda m: m.commercial_partner_id == partner.commercial_partner_id)  # noqa: B023 - the lambda is called at once, within the loop
             partner.collection_reminder_invoice_ids = mine or partner.collection_open_invoice_ids
 
     @api.depends(

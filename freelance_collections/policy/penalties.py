@@ -85,7 +85,7 @@ class PenaltyBreakdown:
     days_late: int
 
 
-def validate_rules(rules):
+def validate_rules(rules):  # noqa: C901 - one check per rule, read top to bottom
     """Return what is wrong with penalty rules, as Messages that say what to fix."""
     errors = []
     tiers = list(rules.penalty_tiers)

@@ -199,7 +199,7 @@ class TestCollectionRun(RunCommon):
             self.assertTrue(entry)
             self.assertEqual(entry.state, "posted")
             self.assertEqual(invoice.payment_state, "paid")
-            bad_line = entry.line_ids.filtered(lambda l: l.account_id == bad_debt)
+            bad_line = entry.line_ids.filtered(lambda ln: ln.account_id == bad_debt)
             self.assertAlmostEqual(bad_line.debit, 750.0)
             self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), sum(entry.line_ids.mapped("credit")))
             self.assertFalse(invoice.collection_stage_id)
@@ -355,7 +355,7 @@ class TestCollectionRun(RunCommon):
         with freeze_time("2026-03-05"):
             action = self.env["collection.dry.run"].action_open()
             wizard = self.env["collection.dry.run"].browse(action["res_id"])
-            lines = wizard.line_ids.filtered(lambda l: l.move_id == invoice)
+            lines = wizard.line_ids.filtered(lambda ln: ln.move_id == invoice)
             self.assertEqual(lines.stage_id, self.stage_stop)
             self.assertEqual(lines.current_stage_id, self.stage_firm)
             self.assertEqual(lines.action, "work_stop")

@@ -29,7 +29,7 @@ class TestDiscountTiers(CollectionsCommon):
         cls.loss_account = cls.env.company.account_journal_early_pay_discount_loss_account_id
 
     def _term(self, invoice):
-        return invoice.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        return invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
 
     def _register(self, invoice, day):
         wizard = (
@@ -132,7 +132,7 @@ class TestDiscountTiers(CollectionsCommon):
         return amount, payment
 
     def _booked(self, account, payment):
-        return sum(payment.move_id.line_ids.filtered(lambda l: l.account_id == account).mapped("balance"))
+        return sum(payment.move_id.line_ids.filtered(lambda ln: ln.account_id == account).mapped("balance"))
 
     def test_mixed_mode_taxes_the_discounted_base_upon_invoice(self):
         """Belgian 'mixed' mode: 21% VAT on 1,000 less the best tier (3%): 203.70, whatever is paid."""
@@ -145,7 +145,7 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertEqual(invoice.amount_total, 1203.7)
             self.assertEqual(self._term(invoice).discount_amount_currency, 1173.7, "less 3% of the untaxed")
             self.assertTrue(
-                invoice.line_ids.filtered(lambda l: l.display_type == "epd"),
+                invoice.line_ids.filtered(lambda ln: ln.display_type == "epd"),
                 "Odoo's own 'upon invoice' discount lines carry the tax reduction",
             )
         for day in range(2, 10):
@@ -194,7 +194,7 @@ class TestDiscountTiers(CollectionsCommon):
         self.assertEqual(amount, 582.0)
         self.assertAlmostEqual(self._booked(self.loss_account, payment), 15.0, msg="3% of 500 untaxed")
         self.assertAlmostEqual(
-            sum(payment.move_id.line_ids.filtered(lambda l: l.tax_line_id == tax).mapped("balance")),
+            sum(payment.move_id.line_ids.filtered(lambda ln: ln.tax_line_id == tax).mapped("balance")),
             3.0,
             msg="3% of the installment's 100 VAT",
         )
@@ -307,7 +307,7 @@ class TestDiscountTiers(CollectionsCommon):
             payment = wizard._create_payments()
         self.assertEqual(invoice.payment_state, "paid")
         loss = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == company.account_journal_early_pay_discount_loss_account_id
+            lambda ln: ln.account_id == company.account_journal_early_pay_discount_loss_account_id
         )
         self.assertEqual((loss.amount_currency, loss.balance), (30.0, 24.0))
         self.assertTrue(eur.is_zero(sum(payment.move_id.line_ids.mapped("balance"))))

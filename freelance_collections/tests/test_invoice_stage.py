@@ -173,7 +173,7 @@ class TestDepositSchedule(CollectionsCommon):
                 collection_deposit_template_id=template.id,
             )
             invoice.action_post()
-            terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            terms = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted("date_maturity")
             self.assertEqual(terms.mapped("debit"), [300.0, 300.0, 400.01])
             self.assertEqual(sum(terms.mapped("debit")), invoice.amount_total)
             self.assertEqual(
@@ -205,10 +205,10 @@ class TestDepositSchedule(CollectionsCommon):
             )
             invoice.collection_deposit_template_id = template
             invoice.action_post()
-            terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            terms = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted("date_maturity")
             self.assertEqual(terms.mapped("amount_currency"), [500.0, 499.99])
             self.assertAlmostEqual(sum(terms.mapped("balance")), invoice.amount_total_signed)
             plain = self._invoice(amount=100, invoice_date="2026-03-01", due_date="2026-04-30", post=False)
             plain.collection_deposit_template_id = False
             plain.action_post()
-            self.assertEqual(len(plain.line_ids.filtered(lambda l: l.display_type == "payment_term")), 1)
+            self.assertEqual(len(plain.line_ids.filtered(lambda ln: ln.display_type == "payment_term")), 1)

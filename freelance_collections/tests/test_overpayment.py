@@ -323,7 +323,7 @@ class TestOverpayment(CollectionsCommon):
     def test_approval_form_requires_the_reason(self):
         _invoice, payment = self._scam()
         action = payment.with_user(self.manager).action_collection_approve_overpayment()
-        form = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
+        form = Form(self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"]))
         self.assertEqual(form.payment_id, payment)
         self.assertEqual(form.overpaid_amount, 500.0)
         with self.assertRaises(AssertionError):  # required in the view

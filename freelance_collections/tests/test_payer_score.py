@@ -166,7 +166,7 @@ class TestPayerScore(CollectionsCommon):
             invoice = self._invoice(
                 amount=1000, invoice_date="2026-03-01", due_date=False, invoice_payment_term_id=term.id
             )
-            first, second = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted(
+            first, second = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted(
                 "date_maturity"
             )
             self.assertEqual(str(second.date_maturity), "2026-03-31")

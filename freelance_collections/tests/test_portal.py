@@ -125,7 +125,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
         return _panel(self.env, invoice)
 
     def _discount_booked(self, payment):
-        return sum(payment.move_id.line_ids.filtered(lambda l: l.account_id == self.loss_account).mapped("balance"))
+        return sum(payment.move_id.line_ids.filtered(lambda ln: ln.account_id == self.loss_account).mapped("balance"))
 
     def test_a_single_due_date_inside_the_window_proposes_the_discounted_total(self):
         invoice = self._single()
@@ -141,7 +141,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
 
     def test_b_deposit_schedule_inside_the_window(self):
         invoice = self._deposit()
-        terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+        terms = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted("date_maturity")
         with freeze_time("2026-03-01"):
             values = invoice._get_invoice_next_payment_values()
             self.assertEqual(values["installment_state"], "next")
@@ -178,7 +178,9 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
             payment = self._pay_online(invoice, 980.0)
         self.assertEqual(self._discount_booked(payment), 20.0)
         self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
-        self.assertTrue(all(invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").mapped("reconciled")))
+        self.assertTrue(
+            all(invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").mapped("reconciled"))
+        )
 
     def test_b_a_link_for_the_whole_balance_proposes_it_discounted(self):
         invoice = self._deposit()

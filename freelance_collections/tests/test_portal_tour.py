@@ -225,7 +225,7 @@ class TestPortalPayTour(PortalClientsCommon, HttpCase):
 
     def test_portal_client_pays_the_installment_offer(self):
         self.assertTrue(self.demo_provider.journal_id, "the demo provider books into a bank journal")
-        terms = self.invoice_a.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        terms = self.invoice_a.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
         self.assertEqual(len(terms), 2)
         self.assertEqual(self.invoice_a.collection_discount_amount_to_pay, 980.0)
 
@@ -242,7 +242,7 @@ class TestPortalPayTour(PortalClientsCommon, HttpCase):
         self.assertIn(self.invoice_a.payment_state, ("paid", "in_payment"))
         self.assertTrue(all(terms.mapped("reconciled")), "both installments are reconciled")
         loss_account = self.env.company.account_journal_early_pay_discount_loss_account_id
-        discount = tx.payment_id.move_id.line_ids.filtered(lambda l: l.account_id == loss_account)
+        discount = tx.payment_id.move_id.line_ids.filtered(lambda ln: ln.account_id == loss_account)
         self.assertAlmostEqual(
             sum(discount.mapped("balance")), 20.0, msg="the 2% is booked on the early-payment discount account"
         )

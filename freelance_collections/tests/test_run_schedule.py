@@ -176,7 +176,7 @@ class TestRunSchedule(CollectionsCommon):
                     refund.invoice_line_ids.price_unit = move.currency_id.round(move.amount_residual / 4)
                     refund.action_post()
                     (refund + move).line_ids.filtered(
-                        lambda l: l.account_type == "asset_receivable" and not l.reconciled
+                        lambda ln: ln.account_type == "asset_receivable" and not ln.reconciled
                     ).reconcile()
                 self._run()
                 self._assert_nothing_left_behind(today)

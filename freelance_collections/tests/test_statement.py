@@ -57,7 +57,7 @@ class TestStatement(CollectionsCommon):
     def _credit_note(self, amount, on_date, invoice=None):
         credit = self._invoice(amount=amount, invoice_date=on_date, due_date=on_date, move_type="out_refund")
         if invoice:
-            (credit | invoice).line_ids.filtered(lambda l: l.account_type == "asset_receivable").reconcile()
+            (credit | invoice).line_ids.filtered(lambda ln: ln.account_type == "asset_receivable").reconcile()
         return credit
 
     @freeze_time(TODAY)

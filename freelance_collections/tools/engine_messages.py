@@ -87,7 +87,7 @@ TERMS = {
 
 def format_value(env, value):
     """VALUE of an engine message as text in ENV's language."""
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple | list):
         return ", ".join(format_value(env, item) for item in value)
     if isinstance(value, float):
         value = Decimal(repr(value))

@@ -272,7 +272,7 @@ class CollectionEvidencePack(models.AbstractModel):
                 "Open invoices: %(count)s, still due: %(due)s",
                 count=len(invoices),
                 due=", ".join(
-                    f"{sum(invoices.filtered(lambda i, c=currency: i.currency_id == c).mapped('amount_residual')):.{currency.decimal_places}f} {currency.name}"
+                    _amount_text(invoices.filtered(lambda i, c=currency: i.currency_id == c), currency)
                     for currency in invoices.currency_id
                 ),
             ),
@@ -281,3 +281,8 @@ class CollectionEvidencePack(models.AbstractModel):
         ]
         lines += [f"{hashlib.sha256(content).hexdigest()}  {name}" for name, content in files]
         return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _amount_text(invoices, currency):
+    """What INVOICES (all in CURRENCY) still owe, as "1234.50 EUR"."""
+    return f"{sum(invoices.mapped('amount_residual')):.{currency.decimal_places}f} {currency.name}"

@@ -19,7 +19,6 @@ class CollectionOverpaymentApproval(models.TransientModel):
         related="payment_id.collection_overpaid_amount", string="Received Above What Was Owed"
     )
     reason = fields.Text(
-        string="Reason",
         help="Why the refund may go out before the money is matched with a bank statement line "
         "(for example: the bank confirmed the cheque cleared).",
     )

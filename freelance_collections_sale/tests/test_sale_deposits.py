@@ -164,7 +164,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         deposits.action_post()
         self.assertEqual(deposits.mapped("invoice_date_due"), [today, today + timedelta(days=30)])
         self.assertEqual(deposits.mapped("amount_residual"), [300.00, 300.00])
-        dp_lines = order.order_line.filtered(lambda l: l.is_downpayment and not l.display_type)
+        dp_lines = order.order_line.filtered(lambda ln: ln.is_downpayment and not ln.display_type)
         self.assertEqual(dp_lines.mapped("price_unit"), [300.00, 300.00])
         self.assertFalse(order.collection_can_create_deposits)
 
@@ -198,7 +198,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         self.assertIn("already created", str(refused.exception))
         self.assertIn(order.name, str(refused.exception))
         self.assertEqual(order.collection_deposit_invoice_ids, deposits, "nothing created twice")
-        self.assertEqual(len(order.order_line.filtered(lambda l: l.is_downpayment and not l.display_type)), 2)
+        self.assertEqual(len(order.order_line.filtered(lambda ln: ln.is_downpayment and not ln.display_type)), 2)
         deposits.action_post()
         with self.assertRaises(UserError):
             order.with_user(self.manager).action_collection_create_deposit_invoices()
@@ -284,7 +284,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         final = self._final_invoice(order, self.salesman)
         self.assertEqual(len(final), 1)
         self.assertEqual(final.amount_total, 400.01, "1,000.01 less the two 300.00 deposits")
-        product_lines = final.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        product_lines = final.invoice_line_ids.filtered(lambda ln: ln.display_type == "product")
         self.assertEqual(sorted(product_lines.mapped("price_subtotal")), [-300.00, -300.00, 1000.01])
         self.assertFalse(final.collection_sale_deposit)
         self.assertFalse(self._final_messages(order))

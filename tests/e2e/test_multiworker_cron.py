@@ -279,7 +279,7 @@ def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, 
     assert len(set(recipients)) == CLIENTS == len(recipients), recipients[:10]
 
     by_server = [sum(piece["pid"] in pids for piece in pieces) for pids in worker_pids]
-    print(
+    print(  # pylint: disable=print-used - the test reports the pieces it measured (pytest -s)
         f"\n{len(pieces)} pieces ({run['cut_count']} cut, {len(woken)} wake-ups after a dead worker; "
         f"server A {by_server[0]}, server B {by_server[1]}), "
         f"{watchdog_kills} watchdog kills of cron workers, done in {elapsed:.0f} s; "

@@ -25,8 +25,8 @@ def migrate(cr, version):
         cr.execute(SQL("UPDATE ir_model_fields SET name = %s WHERE model = 'res.partner' AND name = %s", new, old))
         cr.execute(
             SQL(
-                "UPDATE ir_model_data SET name = %s WHERE module = 'freelance_collections' AND model = 'ir.model.fields'"
-                " AND name = %s",
+                "UPDATE ir_model_data SET name = %s"
+                " WHERE module = 'freelance_collections' AND model = 'ir.model.fields' AND name = %s",
                 f"field_res_partner__{new}",
                 f"field_res_partner__{old}",
             )
