@@ -33,8 +33,10 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from datetime import date, timedelta
 
+PROFILE_TOP = 0  # --profile N: the N busiest query sources of each phase
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -161,12 +163,7 @@ def populate(env, partners, invoices, today):
                     "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
                     "invoice_line_ids": [
                         Command.create(
-                            {
-                                "name": "Work",
-                                "quantity": 1,
-                                "price_unit": rng.randint(100, 5000),
-                                "tax_ids": [],
-                            }
+                            {"name": "Work", "quantity": 1, "price_unit": rng.randint(100, 5000), "tax_ids": []}
                         )
                     ],
                 }
@@ -234,6 +231,17 @@ def clone_book(env, target):
             "partner_id": "coalesce(pmap.new, src.partner_id)",
             "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
         }
+        cr.execute(
+            "CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
+            "WHERE bench_src IS NOT NULL"
+        )
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
+        pick = {
+            "name": f"src.name || '{tag}'",
+            "ref": f"src.ref || '{tag}'",
+            "partner_id": "coalesce(pmap.new, src.partner_id)",
+            "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
+        }
         cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move ({', '.join(move_cols)}, bench_src) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in move_cols)}, src.id "
@@ -241,6 +249,15 @@ def clone_book(env, target):
             [sources],
         )
         added += cr.rowcount
+        cr.execute(
+            "CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
+            "FROM account_move WHERE bench_src IS NOT NULL"
+        )
+        cr.execute(
+            "UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
+            "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old"
+        )
+        pick = {"move_id": "mmap.new", "move_name": "mmap.name", "partner_id": "coalesce(pmap.new, src.partner_id)"}
         cr.execute(
             "CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
             "FROM account_move WHERE bench_src IS NOT NULL"
@@ -266,7 +283,7 @@ def clone_book(env, target):
             "key": "regexp_replace(src.key, '^[0-9]+', mmap.new::text)",
             "mail_message_id": "NULL",
         }
-        cr.execute(  # pylint: disable=sql-injection
+        cr.execute(
             f"INSERT INTO collection_action_log ({', '.join(log_cols)}) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in log_cols)} "
             "FROM collection_action_log src JOIN mmap ON mmap.old = src.move_id "
@@ -282,23 +299,132 @@ def clone_book(env, target):
     return added
 
 
+class QueryProfile:
+    """Counts the queries of a phase by where they come from: the innermost frame of the addons
+    (freelance_collections first, else Odoo's addons), with the query's first words."""
+
+    def __init__(self):
+        self.counts = Counter()
+        self.seconds = Counter()
+        self.active = False
+
+    def install(self):
+        from odoo import sql_db  # noqa: PLC0415
+
+        profile, execute = self, sql_db.Cursor.execute
+
+        def counting_execute(cursor, query, params=None, log_exceptions=True):
+            if not profile.active:
+                return execute(cursor, query, params, log_exceptions)
+            where = profile.origin(str(query))
+            profile.counts[where] += 1
+            start = time.perf_counter()
+            try:
+                return execute(cursor, query, params, log_exceptions)
+            finally:
+                profile.seconds[where] += time.perf_counter() - start
+
+        sql_db.Cursor.execute = counting_execute
+
+    @staticmethod
+    def origin(query):
+        import traceback  # noqa: PLC0415
+
+        ours = odoo_frame = None
+        for frame in reversed(traceback.extract_stack(limit=40)[:-2]):
+            if "freelance_collections" in frame.filename and "bench_run" not in frame.filename:
+                ours = frame
+                break
+            if odoo_frame is None and "/addons/" in frame.filename and "/odoo/models.py" not in frame.filename:
+                odoo_frame = frame
+        frame = ours or odoo_frame
+        where = f"{os.path.basename(frame.filename)}:{frame.lineno} {frame.name}" if frame else "?"
+        words = " ".join(query.split()[:4])[:60]
+        return f"{where:70} {words}"
+
+    def report(self, label, top):
+        print(f"\n-- {label}: top {top} query sources")
+        for where, count in self.counts.most_common(top):
+            print(f"{count:8d} {self.seconds[where]:8.2f}s  {where}")
+        print(f"-- {label}: top {top} query sources by time in PostgreSQL")
+        for where, seconds in self.seconds.most_common(top):
+            print(f"{self.counts[where]:8d} {seconds:8.2f}s  {where}")
+        self.counts.clear()
+        self.seconds.clear()
+
+
+PROFILE = QueryProfile()
+
+
+class FeeQueries:
+    """Counts the queries of Odoo's own creation and posting of the late-fee invoices (``create`` and
+    ``action_post`` of account.move under the ``collection_fee_booking`` context), so that a phase's
+    queries can be told apart: Odoo's bookkeeping, and the run's own work."""
+
+    count = 0
+
+    @classmethod
+    def install(cls, env):
+        from odoo import api  # noqa: PLC0415
+
+        model_class = type(env["account.move"])
+
+        def wrap(original):
+            def counting(self, *args, **kwargs):
+                if not self.env.context.get("collection_fee_booking") or getattr(cls, "inside", False):
+                    return original(self, *args, **kwargs)
+                cls.inside = True
+                before = self.env.cr.sql_log_count
+                try:
+                    return original(self, *args, **kwargs)
+                finally:
+                    cls.count += self.env.cr.sql_log_count - before
+                    cls.inside = False
+
+            return counting
+
+        for name in ("create", "action_post"):
+            counting = wrap(getattr(model_class, name))
+            if name == "create":
+                counting = api.model_create_multi(counting)
+            setattr(model_class, name, counting)
+
+
 def measure(env, label, func):
     cr = env.cr
     env.invalidate_all()
+    PROFILE.active = PROFILE_TOP > 0
+    fee_start = FeeQueries.count
     start_count = cr.sql_log_count
     tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = func()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {
+    PROFILE.active = False
+    if PROFILE_TOP:
+        PROFILE.report(label, PROFILE_TOP)
+    actions = ""
+    if hasattr(result, "actions"):  # read now: the run's cursor is closed once the phase is over
+        actions = ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())) or "none"
+    row = {
         "phase": label,
         "seconds": elapsed,
+        "cpu": cpu,
         "queries": cr.sql_log_count - start_count,
+        "fee_queries": FeeQueries.count - fee_start,
         "peak_mb": peak / 1e6,
-        "result": result,
+        "actions": actions,
+        "changes": getattr(result, "stage_change_count", 0) if hasattr(result, "actions") else 0,
+        "invoices": getattr(result, "invoice_count", 0) if hasattr(result, "actions") else 0,
     }
+    print(
+        f"  {label}: {elapsed:.2f} s ({cpu:.2f} s of Python CPU), {row['queries']} queries ({row['fee_queries']} in Odoo's creation "
+        f"and posting of fee invoices), {row['invoices']} invoices looked at, {row['changes']} stage changes, {row['peak_mb']:.1f} MB; {actions}",
+        flush=True,
+    )
+    return row
 
 
 FLOOR_SQL = """
@@ -323,7 +449,33 @@ def main():
         help="after the first runs, copy the settled book in SQL up to this many invoices "
         "(e.g. 100000) and time the other phases on it",
     )
+    parser.add_argument(
+        "--populate-only",
+        action="store_true",
+        help="create and fill the database, then stop (copy it with createdb -T to time "
+        "several versions on the same book)",
+    )
+    parser.add_argument(
+        "--copy-settled",
+        metavar="DB",
+        help="after the first two runs, copy the settled database to DB (then time the "
+        "other phases on DB with --settled, e.g. at the size before --grow-to)",
+    )
+    parser.add_argument(
+        "--settled", action="store_true", help="the database is settled already: skip the first two runs"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N busiest sources of queries of each phase (slows the run)",
+    )
     args = parser.parse_args()
+    global PROFILE_TOP  # noqa: PLW0603
+    PROFILE_TOP = args.profile
+    if PROFILE_TOP:
+        PROFILE.install()
 
     import odoo  # noqa: PLC0415
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
@@ -332,6 +484,8 @@ def main():
     ensure_database(args.db, path)
     odoo.tools.config.parse_config(["-d", args.db, f"--addons-path={path}", "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        FeeQueries.install(api.Environment(cr, SUPERUSER_ID, {}))
     today = date.today()
 
     with registry.cursor() as cr:
@@ -341,6 +495,8 @@ def main():
         if created:
             print(f"Populated {created} invoices in {time.perf_counter() - started:.0f} s")
         cr.commit()
+    if args.populate_only:
+        return
 
     Policy = "collection.run"
     results = []
@@ -354,15 +510,26 @@ def main():
                 lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall()),
             )
         )
-        # the first run: everybody enters a stage; committed so the next phases start from a steady state
-        first = measure(env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
-        results.append(first)
-        cr.commit()
-        # the late-fee invoices of the first run enter the ladder the next day: settle them too
-        results.append(
-            measure(env, "second run (fees enter)", lambda: env[Policy]._cron_run_collections(args.batch_size))
-        )
-        cr.commit()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if args.settled:
+            args.grow_to = 0
+            open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
+        else:
+            # the first run: everybody enters a stage; committed so the next phases start from a steady state
+            results.append(
+                measure(env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
+            )
+            cr.commit()
+            # the late-fee invoices of the first run enter the ladder the next day: settle them too
+            results.append(
+                measure(env, "second run (fees enter)", lambda: env[Policy]._cron_run_collections(args.batch_size))
+            )
+            cr.commit()
+    if args.copy_settled:
+        odoo.sql_db.close_db(args.db)
+        subprocess.run(["createdb", "-T", args.db, args.copy_settled], check=True)
+        print(f"Settled database copied to {args.copy_settled}", flush=True)
     if args.grow_to:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -413,15 +580,23 @@ def main():
 
     floor = results[0]["seconds"] or 1e-9
     print(f"\n{open_count} open invoices, batch size {args.batch_size}")
-    print(f"{'phase':30} {'seconds':>9} {'x floor':>9} {'queries':>9} {'peak MB':>9}  actions")
+    print(
+        "cpu s: Python CPU of the bench process; fee q: queries of Odoo's creation and posting of the "
+        "late-fee invoices; q/inv, q/change: the other queries per invoice looked at, per invoice that "
+        "changed stage"
+    )
+    print(
+        f"{'phase':30} {'seconds':>9} {'cpu s':>8} {'x floor':>9} {'queries':>9} {'fee q':>8} {'invoices':>8} "
+        f"{'q/inv':>6} {'changes':>8} {'q/change':>8} {'peak MB':>9}  actions"
+    )
     for row in results:
-        actions = ""
-        result = row["result"]
-        if hasattr(result, "actions"):
-            actions = ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())) or "none"
+        own = row["queries"] - row["fee_queries"]
+        per_invoice = f"{own / row['invoices']:6.1f}" if row["invoices"] else f"{'-':>6}"
+        per_change = f"{own / row['changes']:8.1f}" if row["changes"] else f"{'-':>8}"
         print(
-            f"{row['phase']:30} {row['seconds']:9.2f} {row['seconds'] / floor:9.0f} {row['queries']:9d} "
-            f"{row['peak_mb']:9.1f}  {actions}"
+            f"{row['phase']:30} {row['seconds']:9.2f} {row['cpu']:8.2f} {row['seconds'] / floor:9.0f} "
+            f"{row['queries']:9d} {row['fee_queries']:8d} {row['invoices']:8d} {per_invoice} {row['changes']:8d} "
+            f"{per_change} {row['peak_mb']:9.1f}  {row['actions']}"
         )
 
 

@@ -77,7 +77,7 @@ class AccountMove(models.Model):
         for move in self:
             breakdown = accrued.get(move.id)
             move.collection_fee_accrued = (
-                float(max(breakdown.total - to_decimal(move.collection_penalty_charged), 0)) if breakdown else 0.0
+                float(max(breakdown.total - to_decimal((move.collection_penalty_charged)), 0)) if breakdown else 0.0
             )
 
     # ------------------------------------------------------------------
@@ -88,14 +88,16 @@ class AccountMove(models.Model):
         payment still to invoice (not settled yet); never waived ones or late-fee invoices."""
         today = fields.Date.context_today(self)
         return self.filtered(
-            lambda m: (m._is_collection_open() or m._collection_is_settling())
-            and m.collection_policy_id
-            and m.collection_policy_id._has_penalties()
-            and not m.collection_penalty_origin_id
-            and not m.collection_penalties_waived
-            and not m._collection_is_paused(today)
-            and m.invoice_date_due
-            and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            lambda m: (
+                (m._is_collection_open() or m._collection_is_settling())
+                and m.collection_policy_id
+                and m.collection_policy_id._has_penalties()
+                and not m.collection_penalty_origin_id
+                and not m.collection_penalties_waived
+                and not m._collection_is_paused(today)
+                and m.invoice_date_due
+                and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            )
         )
 
     def _collection_is_settling(self):
@@ -140,7 +142,7 @@ class AccountMove(models.Model):
                 changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
             debts[line.move_id.id].append(
                 penalties.InstallmentDebt(
-                    amount=round_money(to_decimal(line.amount_currency), digits),
+                    amount=round_money(to_decimal((line.amount_currency)), digits),
                     due_date=line.date_maturity or line.move_id.invoice_date_due,
                     balances=tuple(changes),
                 )
@@ -187,7 +189,7 @@ class AccountMove(models.Model):
         def convert(amount):
             if amount is None:
                 return None
-            return to_decimal(currency._convert(float(amount), self.currency_id, self.company_id, today))
+            return to_decimal((currency._convert(float(amount), self.currency_id, self.company_id, today)))
 
         return dataclasses.replace(
             rules,
@@ -264,15 +266,15 @@ class AccountMove(models.Model):
             .create(vals_list)
         )
         fees.with_context(collection_fee_booking=True).action_post()
-        for fee in fees:
-            origin = fee.collection_penalty_origin_id
-            origin._message_log(
-                body=_(
-                    "Late fees of %(amount)s invoiced: %(fee)s.",
-                    amount=fee.currency_id.format(fee.amount_untaxed),
-                    fee=fee._get_html_link(),
-                )
+        # one batch of chatter notes on the overdue invoices (one fee each: DUE is keyed by invoice)
+        bodies = {}
+        for fee in fees:  # not in a comprehension: _() finds the language in this frame
+            bodies[fee.collection_penalty_origin_id.id] = _(
+                "Late fees of %(amount)s invoiced: %(fee)s.",
+                amount=fee.currency_id.format(fee.amount_untaxed),
+                fee=fee._get_html_link(),
             )
+        fees.collection_penalty_origin_id._message_log_batch(bodies=bodies)
         return fees, errors
 
     def action_collection_waive_penalties(self, reason):
@@ -312,9 +314,11 @@ class AccountMove(models.Model):
         policy's goodwill period after the first late-fee notice. Returns the invoices waived."""
         fees = self.filtered(lambda m: m.collection_penalty_origin_id and m.payment_state == "not_paid")
         origins = fees.collection_penalty_origin_id.filtered(
-            lambda o: o.payment_state in ("paid", "in_payment")
-            and o.collection_policy_id.waiver_days
-            and not o.collection_penalties_waived
+            lambda o: (
+                o.payment_state in ("paid", "in_payment")
+                and o.collection_policy_id.waiver_days
+                and not o.collection_penalties_waived
+            )
         )
         paid_on_by_move = origins._collection_paid_on()
         waived = self.browse()

@@ -10,6 +10,7 @@ import logging
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 from ..policy import actions
 
@@ -83,12 +84,13 @@ class CollectionRunActions(models.AbstractModel):
         clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
         unreachable = self._collection_unreachable_clients(clients)
         states = {}
+        self._collection_prefetch_reminders(items)
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             if partner.id in unreachable:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    message = send(partner, group)
+                    message = send(partner.with_context(collection_reachable_checked=True), group)
                 for item in group:
                     item.message_id = message.id
             except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
@@ -102,21 +104,45 @@ class CollectionRunActions(models.AbstractModel):
             )
         return states
 
+    def _collection_prefetch_reminders(self, items):
+        """Read at once, for all the invoices of ITEMS, what the reminders list of each (the late fees
+        accrued, the late-fee invoices to pay), instead of client by client while rendering."""
+        moves = self.env["account.move"].union(*(item.move for item in items))
+        if not moves:
+            return
+        moves.fetch(["name", "currency_id", "collection_due_date", "amount_residual", "access_token"])
+        moves.mapped("collection_fee_accrued")
+        fees = moves.collection_open_fee_ids
+        fees.fetch(["name", "invoice_date_due", "currency_id", "amount_residual", "access_token"])
+        # the pay links need the portal access tokens: those missing in one query (as
+        # _portal_ensure_token would, without a full invoice write for each invoice of each email)
+        tokenless = (moves | fees).filtered(lambda move: not move.access_token)
+        if tokenless:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                    "WHERE id = ANY(%s) AND access_token IS NULL",
+                    tokenless.ids,
+                )
+            )
+            tokenless.invalidate_recordset(["access_token"])
+
     def _collection_post_on_partners(self, items, action, states):
         """One chatter note per client on what ACTION did for its invoices (the failed ones left out)."""
         label = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))[action]
+        bodies = {}
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             done = [i for i in group if (states or {}).get(i.key, "done") != "failed"]
             if not done:
                 continue
-            partner._message_log(
-                body=_(
-                    "Collections: %(action)s for %(invoices)s (stage %(stage)s).",
-                    action=label,
-                    invoices=", ".join(i.move.name for i in done),
-                    stage=", ".join(sorted({i.stage.name for i in done})),
-                )
+            bodies[partner.id] = _(
+                "Collections: %(action)s for %(invoices)s (stage %(stage)s).",
+                action=label,
+                invoices=", ".join(i.move.name for i in done),
+                stage=", ".join(sorted({i.stage.name for i in done})),
             )
+        if bodies:  # one batch of messages for all the clients
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies=bodies)
 
     def _collection_post_on_invoices(self, items, body):
         """Log BODY in the chatter of the items' invoices, in one batch of messages."""
@@ -187,19 +213,24 @@ class CollectionRunActions(models.AbstractModel):
 
     def _collection_do_agency(self, items):
         today = fields.Date.context_today(self)
-        for item in items:
-            item.move.write(
+        # one write and one batch of chatter notes per stage (its agency and commission)
+        for stage, group in _group(items, lambda i: i.stage).items():
+            moves = self.env["account.move"].union(*(item.move for item in group))
+            moves.write(
                 {
-                    "collection_agency_id": item.stage.agency_partner_id.id,
-                    "collection_agency_commission": item.stage.agency_commission,
+                    "collection_agency_id": stage.agency_partner_id.id,
+                    "collection_agency_commission": stage.agency_commission,
                     "collection_agency_date": today,
                 }
             )
-            item.move._message_log(
-                body=_(
-                    "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
-                    agency=item.stage.agency_partner_id.display_name or _("(to be chosen)"),
-                    rate=item.stage.agency_commission,
+            moves._message_log_batch(
+                bodies=dict.fromkeys(
+                    moves.ids,
+                    _(
+                        "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
+                        agency=stage.agency_partner_id.display_name or _("(to be chosen)"),
+                        rate=stage.agency_commission,
+                    ),
                 )
             )
 

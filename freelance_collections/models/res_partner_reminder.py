@@ -20,7 +20,10 @@ class ResPartner(models.Model):
             blacklisted): nothing is sent
         """
         self.ensure_one()
-        problem = self.env["collection.run"]._collection_unreachable_clients(self).get(self.id)
+        # the run checks all the clients of a batch at once before sending (see _collection_per_client)
+        problem = not self.env.context.get("collection_reachable_checked") and self.env[
+            "collection.run"
+        ]._collection_unreachable_clients(self).get(self.id)
         if problem:
             raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name, why=problem[1]))
         if attachments is None and moves[:1].collection_policy_id.attach_statement:

@@ -16,7 +16,7 @@ class ResPartner(models.Model):
         compute="_compute_collection_work_stop",
         store=True,
         tracking=True,
-        help="Set while an open invoice of the client is at or past a work-stop stage, " "unless overridden by hand.",
+        help="Set while an open invoice of the client is at or past a work-stop stage, unless overridden by hand.",
     )
     collection_work_stop_override = fields.Selection(
         [("stop", "Always stop work"), ("release", "Never stop work")],
@@ -34,20 +34,61 @@ class ResPartner(models.Model):
         "commercial_partner_id.collection_invoice_ids.collection_policy_id.work_stop_min_amount",
     )
     def _compute_collection_work_stop(self):
-        today = fields.Date.context_today(self)
+        stops = self.commercial_partner_id._collection_work_stops()
         for partner in self:
-            commercial = partner.commercial_partner_id
-            override = commercial.collection_work_stop_override
-            if override:
-                partner.collection_work_stop = override == "stop"
-                continue
-            open_invoices = commercial.collection_invoice_ids.filtered_domain(OPEN_INVOICE_DOMAIN)
-            stopping = open_invoices.filtered(lambda move: move.collection_stage_id.stops_work)
-            partner.collection_work_stop = any(
-                _overdue(open_invoices, move.company_id, today)
-                >= _threshold(move.collection_policy_id, move.company_id, today)
-                for move in stopping
+            partner.collection_work_stop = stops[partner.commercial_partner_id.id]
+
+    def _collection_work_stops(self):
+        """{client id: whether its work stops} for these commercial partners, set-based: the open
+        invoices of all the saved clients in one query, the cache for new ones (a form being edited)."""
+        today = fields.Date.context_today(self)
+        saved = self.filtered("id")
+        open_by_client = {partner.id: [] for partner in self}
+        if saved:
+            invoices = (
+                self.env["account.move"]
+                .sudo()
+                .search_fetch(
+                    [("commercial_partner_id", "in", saved.ids), *OPEN_INVOICE_DOMAIN],
+                    [
+                        "commercial_partner_id",
+                        "company_id",
+                        "collection_stage_id",
+                        "collection_policy_id",
+                        "amount_residual_signed",
+                        "collection_due_date",
+                    ],
+                )
             )
+            for move in invoices:
+                open_by_client[move.commercial_partner_id.id].append(move)
+        for partner in self - saved:
+            open_by_client[partner.id] = list(partner.collection_invoice_ids.filtered_domain(OPEN_INVOICE_DOMAIN))
+        thresholds = {}
+
+        def threshold(move):
+            key = (move.collection_policy_id.id, move.company_id.id)
+            if key not in thresholds:
+                thresholds[key] = _threshold(move.collection_policy_id, move.company_id, today)
+            return thresholds[key]
+
+        result = {}
+        for partner in self:
+            override = partner.collection_work_stop_override
+            if override:
+                result[partner.id] = override == "stop"
+                continue
+            open_invoices = open_by_client[partner.id]
+            overdue = {}
+            for move in open_invoices:
+                if move.collection_stage_id.stops_work and move.company_id not in overdue:
+                    overdue[move.company_id] = _overdue(open_invoices, move.company_id, today)
+            result[partner.id] = any(
+                overdue[move.company_id] >= threshold(move)
+                for move in open_invoices
+                if move.collection_stage_id.stops_work
+            )
+        return result
 
     def _collection_check_work_stop(self, refusal, clients_may=True):
         """The work-stop check before new work for these partners goes ahead (an invoice posted, an
