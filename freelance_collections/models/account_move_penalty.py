@@ -77,7 +77,7 @@ class AccountMove(models.Model):
         for move in self:
             breakdown = accrued.get(move.id)
             move.collection_fee_accrued = (
-                float(max(breakdown.total - to_decimal((move.collection_penalty_charged)), 0)) if breakdown else 0.0
+                float(max(breakdown.total - to_decimal(move.collection_penalty_charged), 0)) if breakdown else 0.0
             )
 
     # ------------------------------------------------------------------
@@ -142,7 +142,7 @@ class AccountMove(models.Model):
                 changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
             debts[line.move_id.id].append(
                 penalties.InstallmentDebt(
-                    amount=round_money(to_decimal((line.amount_currency)), digits),
+                    amount=round_money(to_decimal(line.amount_currency), digits),
                     due_date=line.date_maturity or line.move_id.invoice_date_due,
                     balances=tuple(changes),
                 )
@@ -189,7 +189,7 @@ class AccountMove(models.Model):
         def convert(amount):
             if amount is None:
                 return None
-            return to_decimal((currency._convert(float(amount), self.currency_id, self.company_id, today)))
+            return to_decimal(currency._convert(float(amount), self.currency_id, self.company_id, today))
 
         return dataclasses.replace(
             rules,
