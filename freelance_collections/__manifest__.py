@@ -4,8 +4,11 @@
     "category": "Accounting/Accounting",
     "summary": "Get paid on time: deposit schedules, early-payment discounts, "
     "late penalties, work-stop and an escalation ladder for freelancers",
-    "author": "freelance_collections",
+    "author": "Freelance Collections Contributors",
+    "website": "https://github.com/freelance-collections/freelance_collections",
+    "maintainers": ["freelance-collections"],
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": ["account", "account_payment", "mail"],
     "external_dependencies": {"python": []},
     "data": [
@@ -38,6 +41,8 @@
         "report/report_balance_link.xml",
         "wizards/collection_statement_wizard_views.xml",
         "views/balance_templates.xml",
+        "wizards/collection_overpayment_approval_views.xml",
+        "views/account_payment_overpayment_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

@@ -5,8 +5,11 @@
     "summary": "Work-stop on quotations: banner, filter, and manager-only confirmation "
     "for clients whose overdue invoices stopped work; deposit schedules invoiced as down payments, "
     "final invoice once they are paid",
-    "author": "freelance_collections",
+    "author": "Freelance Collections Contributors",
+    "website": "https://github.com/freelance-collections/freelance_collections",
+    "maintainers": ["freelance-collections"],
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": ["freelance_collections", "sale"],
     "data": [
         "security/ir.model.access.csv",

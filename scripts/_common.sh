@@ -1,14 +1,140 @@
 # Shared set-up for scripts/serve.sh and scripts/test.sh (sourced, not run).
+#
+# Python: the interpreter named by PYTHON if set (it must already import Odoo 18.0, as CI's does), else
+# the repository's own virtual environment VENV (default .venv/), created when missing. When that
+# environment cannot import Odoo 18.0, Odoo is set up from ODOO_SRC into ODOO_DIR (default .odoo/):
+#   ODOO_SRC   a local Odoo 18.0 source tree (linked, not copied) or a git URL (cloned shallow, branch
+#              ODOO_BRANCH, default 18.0); default: Odoo's official repository
+#   then Odoo's requirements.txt with the pins it marks for Python 3.12 (they install on 3.11; python-ldap,
+#   only for auth_ldap, is left out), and a .pth file in the environment naming the tree.
+# Both folders are git-ignored; delete them to start again.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-python3}"
+ODOO_DIR="${ODOO_DIR:-$REPO/.odoo}"
+ODOO_BRANCH="${ODOO_BRANCH:-18.0}"
 
 die() { echo "ERROR: $*" >&2; exit 2; }
+note() { echo "-- $*"; }
 
-if ! "$PYTHON" -c "import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)" 2>/dev/null; then
-    die "'$PYTHON' cannot import Odoo 18.0. Put an Odoo 18.0 source tree on its path (for example a
-       .pth file in site-packages naming the folder that holds 'odoo/' and 'addons/'), install Odoo's
-       requirements, and try again. See README.md, 'Prerequisites'."
+imports_odoo18() { "$1" -c "import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)" 2>/dev/null; }
+
+base_python() {
+    # an interpreter Odoo 18.0 supports (3.10 to 3.12) to create the virtual environment with
+    local candidate
+    for candidate in ${BASE_PYTHON:-python3.12 python3.11 python3.10 python3}; do
+        command -v "$candidate" >/dev/null 2>&1 || continue
+        if "$candidate" -c "import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))" 2>/dev/null; then
+            echo "$candidate"
+            return
+        fi
+    done
+    die "no Python 3.10, 3.11 or 3.12 found to create $VENV with (Odoo 18.0 runs on those). Install one
+       (Debian 12: apt-get install python3 python3-venv) or name it with BASE_PYTHON=/path/to/python3.11."
+}
+
+create_venv() {
+    local base
+    base="$(base_python)"
+    note "Creating the virtual environment $VENV with $base ($("$base" --version 2>&1))"
+    "$base" -m venv "$VENV" || { rm -rf "$VENV"; die "'$base -m venv $VENV' failed. On Debian and Ubuntu the
+       venv module is a package of its own: apt-get install python3-venv (or python3.X-venv), then run this again."; }
+    "$VENV/bin/python" -m pip --version >/dev/null 2>&1 \
+        || die "the virtual environment $VENV has no pip (python3-venv without ensurepip?). Delete $VENV,
+       install python3-venv and run this again."
+}
+
+odoo_series_of() {  # the major version of the Odoo source tree $1 (reads odoo/release.py)
+    "$VENV/bin/python" - "$1/odoo/release.py" <<'PY' 2>/dev/null
+import sys
+scope = {}
+exec(open(sys.argv[1]).read(), scope)
+print(scope["version_info"][0])
+PY
+}
+
+fetch_odoo() {  # the Odoo source tree in $ODOO_DIR/odoo, from ODOO_SRC
+    local src="${ODOO_SRC:-https://github.com/odoo/odoo.git}" tree="$ODOO_DIR/odoo"
+    mkdir -p "$ODOO_DIR" || die "cannot create $ODOO_DIR (set ODOO_DIR to a folder you can write)."
+    ODOO_DIR="$(cd "$ODOO_DIR" && pwd)" && tree="$ODOO_DIR/odoo"
+    if [ -d "$src" ]; then
+        src="$(cd "$src" && pwd)"
+        [ -f "$src/odoo/release.py" ] || die "ODOO_SRC=$src is not an Odoo source tree (no odoo/release.py in it).
+       Point ODOO_SRC at the folder that holds odoo/, addons/ and odoo-bin."
+        note "Using the local Odoo tree $src (linked from $tree)"
+        rm -rf "$tree" && ln -s "$src" "$tree"
+    elif [ -f "$tree/odoo/release.py" ] && [ ! -L "$tree" ]; then
+        note "Using the Odoo tree cloned before in $tree"
+    else
+        command -v git >/dev/null || die "git is needed to clone $src (apt-get install git), or set ODOO_SRC to a
+       local Odoo 18.0 source tree."
+        note "Cloning Odoo $ODOO_BRANCH from $src into $tree (shallow: a few minutes)"
+        rm -rf "$tree" "$tree.partial"
+        git clone --quiet --depth 1 --branch "$ODOO_BRANCH" "$src" "$tree.partial" || { rm -rf "$tree.partial"
+            die "could not clone branch $ODOO_BRANCH of $src (see git's message above). Check the URL and the
+       network, or set ODOO_SRC to a local Odoo 18.0 source tree (a folder holding odoo/ and addons/)."; }
+        mv "$tree.partial" "$tree"
+    fi
+    local series
+    series="$(odoo_series_of "$tree" || true)"
+    [ "$series" = 18 ] || die "ODOO_SRC ($src) holds Odoo ${series:-of an unknown version}, not 18.0.
+       Give ODOO_SRC an Odoo 18.0 tree (or ODOO_BRANCH=18.0 for a git URL); delete $tree first if it was cloned."
+}
+
+install_odoo_requirements() {
+    local tree="$ODOO_DIR/odoo" req="$ODOO_DIR/requirements-py312.txt"
+    [ -f "$tree/requirements.txt" ] || die "$tree has no requirements.txt: is it a whole Odoo 18.0 source tree?"
+    # Odoo pins per Python version; the pins for 3.12 (the current Debian/Ubuntu ones) install on 3.11 too
+    "$VENV/bin/python" - "$tree/requirements.txt" "$req" <<'PY' || die "could not read $tree/requirements.txt."
+import sys
+try:
+    from packaging.markers import Marker
+except ImportError:
+    from pip._vendor.packaging.markers import Marker
+env = {"python_version": "3.12", "python_full_version": "3.12.0", "sys_platform": "linux",
+       "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64",
+       "platform_python_implementation": "CPython", "implementation_name": "cpython"}
+out = []
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if not line:
+        continue
+    if ";" in line:
+        requirement, marker = line.split(";", 1)
+        if not Marker(marker.strip()).evaluate(env):
+            continue
+        line = requirement.strip()
+    if not line.lower().startswith("python-ldap"):  # only auth_ldap needs it, and it needs libldap to build
+        out.append(line)
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+    note "Installing Odoo's requirements into $VENV (from $req)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" \
+        || die "pip could not install Odoo's requirements (its message is above). psycopg2 and a few others
+       build from source when no wheel fits: they need a C compiler and headers (Debian: apt-get install
+       build-essential python3-dev libpq-dev libxml2-dev libxslt1-dev libldap2-dev libsasl2-dev). Then run
+       this again: what is installed already stays."
+}
+
+setup_odoo() {
+    fetch_odoo
+    install_odoo_requirements
+    local site
+    site="$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")"
+    echo "$ODOO_DIR/odoo" > "$site/odoo-src.pth"
+    imports_odoo18 "$VENV/bin/python" || die "Odoo was set up in $ODOO_DIR/odoo, but '$VENV/bin/python' still
+       cannot import it: $("$VENV/bin/python" -c 'import odoo.release' 2>&1 | tail -1)"
+    note "Odoo $("$VENV/bin/python" -c 'import odoo.release as r; print(r.version)') is set up in $VENV"
+}
+
+if [ -n "${PYTHON:-}" ]; then
+    command -v "$PYTHON" >/dev/null 2>&1 || die "PYTHON=$PYTHON: no such interpreter."
+    imports_odoo18 "$PYTHON" || die "'$PYTHON' (PYTHON) cannot import Odoo 18.0. Unset PYTHON to let the scripts set up
+       their own environment (.venv/, Odoo from ODOO_SRC), or name an interpreter that imports Odoo 18.0."
+else
+    VENV="${VENV:-$REPO/.venv}"
+    [ -x "$VENV/bin/python" ] || create_venv
+    PYTHON="$VENV/bin/python"
+    imports_odoo18 "$PYTHON" || setup_odoo
 fi
 if ! pg_isready -q 2>/dev/null; then
     die "PostgreSQL is not answering. Start it (for example 'pg_ctlcluster 15 main start') and make
@@ -26,5 +152,8 @@ export ODOO_ADDONS_PATH PYTHON REPO
 odoo() { "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"; }
 
 install_requirements() {
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO/requirements.txt"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO/test-requirements.txt" \
+        || die "pip could not install the test tooling of test-requirements.txt into '$PYTHON' (its message is
+       above). A system Python that refuses pip ('externally managed'): unset PYTHON and let the scripts use
+       their own environment (.venv/)."
 }

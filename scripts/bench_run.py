@@ -23,6 +23,9 @@ action log) up to 100,000 invoices and 20,000 clients, and times the steady stat
 the dry run on it.
 """
 
+# pylint: disable=print-used  # a command-line tool: what it prints is its report
+# pylint: disable=invalid-commit  # it builds and settles its own benchmark database between phases
+
 import argparse
 import os
 import random
@@ -41,20 +44,39 @@ def addons_path():
     import odoo  # noqa: PLC0415
 
     root = os.path.dirname(os.path.dirname(odoo.__file__))
-    paths = [REPO] + [p for p in (os.path.join(root, "addons"), os.path.join(root, "odoo", "addons"))
-                      if os.path.isdir(p)]
+    paths = [REPO] + [
+        p for p in (os.path.join(root, "addons"), os.path.join(root, "odoo", "addons")) if os.path.isdir(p)
+    ]
     return ",".join(paths)
 
 
 def ensure_database(db, path):
-    exists = subprocess.run(["psql", "-tA", "-d", "postgres", "-c",
-                             f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
-                            capture_output=True, text=True).stdout.strip() == "1"
+    exists = (
+        subprocess.run(
+            ["psql", "-tA", "-d", "postgres", "-c", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        == "1"
+    )
     if not exists:
         print(f"Creating database {db} with the addon (no demo data)...", flush=True)
-        subprocess.run([sys.executable, "-m", "odoo", f"--addons-path={path}", "-d", db, "-i",
-                        "freelance_collections", "--without-demo=all", "--stop-after-init",
-                        "--log-level=warn"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                f"--addons-path={path}",
+                "-d",
+                db,
+                "-i",
+                "freelance_collections",
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
 
 
 def populate(env, partners, invoices, today):
@@ -66,30 +88,62 @@ def populate(env, partners, invoices, today):
         return 0
     rng = random.Random(42)
     ref = env.ref
-    policy = env["collection.policy"].create({
-        "name": "Benchmark policy", "quiet_days": "none", "reminder_interval_days": 7,
-        "attach_statement": False,
-        "penalty_tier_ids": [Command.create({"days_late": 15, "percent": 5}),
-                             Command.create({"days_late": 45, "percent": 10})],
-        "stage_ids": [
-            Command.create({"name": "Courtesy", "days": -3, "action_email": True,
-                            "mail_template_id": ref("freelance_collections.mail_template_courtesy").id}),
-            Command.create({"name": "Friendly", "days": 1, "action_email": True,
-                            "mail_template_id": ref("freelance_collections.mail_template_friendly").id}),
-            Command.create({"name": "Firm", "days": 15, "action_email": True,
-                            "mail_template_id": ref("freelance_collections.mail_template_firm").id}),
-            Command.create({"name": "Call", "days": 30, "action_activity": True,
-                            "activity_type_id": ref("freelance_collections.mail_activity_collection_call").id}),
-            Command.create({"name": "Work stop", "days": 45, "action_work_stop": True}),
-            Command.create({"name": "Agency", "days": 90, "action_agency": True, "agency_commission": 20}),
-        ],
-    })
+    policy = env["collection.policy"].create(
+        {
+            "name": "Benchmark policy",
+            "quiet_days": "none",
+            "reminder_interval_days": 7,
+            "attach_statement": False,
+            "penalty_tier_ids": [
+                Command.create({"days_late": 15, "percent": 5}),
+                Command.create({"days_late": 45, "percent": 10}),
+            ],
+            "stage_ids": [
+                Command.create(
+                    {
+                        "name": "Courtesy",
+                        "days": -3,
+                        "action_email": True,
+                        "mail_template_id": ref("freelance_collections.mail_template_courtesy").id,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Friendly",
+                        "days": 1,
+                        "action_email": True,
+                        "mail_template_id": ref("freelance_collections.mail_template_friendly").id,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Firm",
+                        "days": 15,
+                        "action_email": True,
+                        "mail_template_id": ref("freelance_collections.mail_template_firm").id,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Call",
+                        "days": 30,
+                        "action_activity": True,
+                        "activity_type_id": ref("freelance_collections.mail_activity_collection_call").id,
+                    }
+                ),
+                Command.create({"name": "Work stop", "days": 45, "action_work_stop": True}),
+                Command.create({"name": "Agency", "days": 90, "action_agency": True, "agency_commission": 20}),
+            ],
+        }
+    )
     env.company.collection_policy_id = policy
     deposit = ref("freelance_collections.deposit_template_30_30_40")
-    clients = env["res.partner"].create([
-        {"name": f"Bench client {i:05d}", "is_company": True, "email": f"bench{i:05d}@example.com"}
-        for i in range(partners)
-    ])
+    clients = env["res.partner"].create(
+        [
+            {"name": f"Bench client {i:05d}", "is_company": True, "email": f"bench{i:05d}@example.com"}
+            for i in range(partners)
+        ]
+    )
     created = 0
     batch = 500
     while created < invoices:
@@ -97,14 +151,23 @@ def populate(env, partners, invoices, today):
         for i in range(created, min(created + batch, invoices)):
             late = rng.choice([-10, -2, 3, 10, 20, 35, 50, 100])  # days after the due date, every stage
             due = today - timedelta(days=late)
-            vals.append({
-                "move_type": "out_invoice", "partner_id": clients[i % partners].id, "ref": f"BENCH-{i}",
-                "invoice_date": due - timedelta(days=30), "invoice_date_due": due,
-                "collection_deposit_template_id": deposit.id if i % 10 == 0 else False,
-                "collection_dispute": i % 20 == 1, "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
-                "invoice_line_ids": [Command.create({"name": "Work", "quantity": 1,
-                                                     "price_unit": rng.randint(100, 5000), "tax_ids": []})],
-            })
+            vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": clients[i % partners].id,
+                    "ref": f"BENCH-{i}",
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "collection_deposit_template_id": deposit.id if i % 10 == 0 else False,
+                    "collection_dispute": i % 20 == 1,
+                    "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Work", "quantity": 1, "price_unit": rng.randint(100, 5000), "tax_ids": []}
+                        )
+                    ],
+                }
+            )
         moves = Move.create(vals)
         moves.action_post()
         created += len(moves)
@@ -131,13 +194,21 @@ def clone_book(env, target):
     clients = [row[0] for row in cr.fetchall()]
 
     def columns(table):
-        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                   "AND column_name NOT IN ('id', 'bench_src') ORDER BY ordinal_position", [table])
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND column_name NOT IN ('id', 'bench_src') ORDER BY ordinal_position",
+            [table],
+        )
         return [row[0] for row in cr.fetchall()]
 
+    # the SQL below is composed from constants and information_schema's column names, never from input
     for table in ("res_partner", "account_move"):
-        cr.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS bench_src integer")
-    partner_cols, move_cols, line_cols = columns("res_partner"), columns("account_move"), columns("account_move_line")
+        cr.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS bench_src integer")  # pylint: disable=sql-injection
+    partner_cols, move_cols, line_cols = (
+        columns("res_partner"),
+        columns("account_move"),
+        columns("account_move_line"),
+    )
     log_cols = columns("collection_action_log")
     added = 0
     for copy in range(1, copies + 1):
@@ -146,40 +217,83 @@ def clone_book(env, target):
         cr.execute(
             f"INSERT INTO res_partner ({', '.join(partner_cols)}, bench_src) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in partner_cols)}, src.id "
-            "FROM res_partner src WHERE src.id = ANY(%s)", [clients])
-        cr.execute("CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
-                   "WHERE bench_src IS NOT NULL")
-        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
-        pick = {"name": f"src.name || '{tag}'", "ref": f"src.ref || '{tag}'",
-                "partner_id": "coalesce(pmap.new, src.partner_id)",
-                "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)"}
+            "FROM res_partner src WHERE src.id = ANY(%s)",
+            [clients],
+        )
         cr.execute(
+            "CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
+            "WHERE bench_src IS NOT NULL"
+        )
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
+        pick = {
+            "name": f"src.name || '{tag}'",
+            "ref": f"src.ref || '{tag}'",
+            "partner_id": "coalesce(pmap.new, src.partner_id)",
+            "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
+        }
+        cr.execute(
+            "CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
+            "WHERE bench_src IS NOT NULL"
+        )
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
+        pick = {
+            "name": f"src.name || '{tag}'",
+            "ref": f"src.ref || '{tag}'",
+            "partner_id": "coalesce(pmap.new, src.partner_id)",
+            "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
+        }
+        cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move ({', '.join(move_cols)}, bench_src) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in move_cols)}, src.id "
-            "FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id WHERE src.id = ANY(%s)", [sources])
+            "FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id WHERE src.id = ANY(%s)",
+            [sources],
+        )
         added += cr.rowcount
-        cr.execute("CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
-                   "FROM account_move WHERE bench_src IS NOT NULL")
-        cr.execute("UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
-                   "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old")
+        cr.execute(
+            "CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
+            "FROM account_move WHERE bench_src IS NOT NULL"
+        )
+        cr.execute(
+            "UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
+            "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old"
+        )
         pick = {"move_id": "mmap.new", "move_name": "mmap.name", "partner_id": "coalesce(pmap.new, src.partner_id)"}
         cr.execute(
+            "CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
+            "FROM account_move WHERE bench_src IS NOT NULL"
+        )
+        cr.execute(
+            "UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
+            "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old"
+        )
+        pick = {
+            "move_id": "mmap.new",
+            "move_name": "mmap.name",
+            "partner_id": "coalesce(pmap.new, src.partner_id)",
+        }
+        cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move_line ({', '.join(line_cols)}) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in line_cols)} "
             "FROM account_move_line src JOIN mmap ON mmap.old = src.move_id "
-            "LEFT JOIN pmap ON pmap.old = src.partner_id")
-        pick = {"move_id": "mmap.new", "partner_id": "coalesce(pmap.new, src.partner_id)",
-                "key": "regexp_replace(src.key, '^[0-9]+', mmap.new::text)", "mail_message_id": "NULL"}
-        cr.execute(
+            "LEFT JOIN pmap ON pmap.old = src.partner_id"
+        )
+        pick = {
+            "move_id": "mmap.new",
+            "partner_id": "coalesce(pmap.new, src.partner_id)",
+            "key": "regexp_replace(src.key, '^[0-9]+', mmap.new::text)",
+            "mail_message_id": "NULL",
+        }
+        cr.execute(  # pylint: disable=sql-injection - the benchmark's own column names, no user input
             f"INSERT INTO collection_action_log ({', '.join(log_cols)}) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in log_cols)} "
             "FROM collection_action_log src JOIN mmap ON mmap.old = src.move_id "
-            "LEFT JOIN pmap ON pmap.old = src.partner_id")
+            "LEFT JOIN pmap ON pmap.old = src.partner_id"
+        )
         cr.execute("UPDATE account_move SET bench_src = NULL WHERE bench_src IS NOT NULL")
         cr.execute("DROP TABLE pmap; DROP TABLE mmap")
         print(f"  copy {copy}/{copies}: {added} invoices added", flush=True)
     for table in ("res_partner", "account_move"):
-        cr.execute(f"ALTER TABLE {table} DROP COLUMN bench_src")
+        cr.execute(f"ALTER TABLE {table} DROP COLUMN bench_src")  # pylint: disable=sql-injection
     cr.execute("ANALYZE")
     env.invalidate_all()
     return added
@@ -209,6 +323,7 @@ class QueryProfile:
                 return execute(cursor, query, params, log_exceptions)
             finally:
                 profile.seconds[where] += time.perf_counter() - start
+
         sql_db.Cursor.execute = counting_execute
 
     @staticmethod
@@ -265,6 +380,7 @@ class FeeQueries:
                 finally:
                     cls.count += self.env.cr.sql_log_count - before
                     cls.inside = False
+
             return counting
 
         for name in ("create", "action_post"):
@@ -292,13 +408,23 @@ def measure(env, label, func):
     actions = ""
     if hasattr(result, "actions"):  # read now: the run's cursor is closed once the phase is over
         actions = ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())) or "none"
-    row = {"phase": label, "seconds": elapsed, "cpu": cpu, "queries": cr.sql_log_count - start_count,
-           "fee_queries": FeeQueries.count - fee_start, "peak_mb": peak / 1e6, "actions": actions,
-           "changes": getattr(result, "stage_change_count", 0) if hasattr(result, "actions") else 0,
-           "invoices": getattr(result, "invoice_count", 0) if hasattr(result, "actions") else 0}
-    print(f"  {label}: {elapsed:.2f} s ({cpu:.2f} s of Python CPU), {row['queries']} queries ({row['fee_queries']} in Odoo's creation "
-          f"and posting of fee invoices), {row['invoices']} invoices looked at, {row['changes']} stage changes, {row['peak_mb']:.1f} MB; {actions}",
-          flush=True)
+    row = {
+        "phase": label,
+        "seconds": elapsed,
+        "cpu": cpu,
+        "queries": cr.sql_log_count - start_count,
+        "fee_queries": FeeQueries.count - fee_start,
+        "peak_mb": peak / 1e6,
+        "actions": actions,
+        "changes": getattr(result, "stage_change_count", 0) if hasattr(result, "actions") else 0,
+        "invoices": getattr(result, "invoice_count", 0) if hasattr(result, "actions") else 0,
+    }
+    print(
+        f"  {label}: {elapsed:.2f} s ({cpu:.2f} s of Python CPU), {row['queries']} queries "
+        f"({row['fee_queries']} in Odoo's creation and posting of fee invoices), {row['invoices']} invoices looked at, "
+        f"{row['changes']} stage changes, {row['peak_mb']:.1f} MB; {actions}",
+        flush=True,
+    )
     return row
 
 
@@ -317,19 +443,35 @@ def main():
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=10000)
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--grow-to", type=int, default=0,
-                        help="after the first runs, copy the settled book in SQL up to this many invoices "
-                        "(e.g. 100000) and time the other phases on it")
-    parser.add_argument("--populate-only", action="store_true",
-                        help="create and fill the database, then stop (copy it with createdb -T to time "
-                        "several versions on the same book)")
-    parser.add_argument("--copy-settled", metavar="DB",
-                        help="after the first two runs, copy the settled database to DB (then time the "
-                        "other phases on DB with --settled, e.g. at the size before --grow-to)")
-    parser.add_argument("--settled", action="store_true",
-                        help="the database is settled already: skip the first two runs")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="print the N busiest sources of queries of each phase (slows the run)")
+    parser.add_argument(
+        "--grow-to",
+        type=int,
+        default=0,
+        help="after the first runs, copy the settled book in SQL up to this many invoices "
+        "(e.g. 100000) and time the other phases on it",
+    )
+    parser.add_argument(
+        "--populate-only",
+        action="store_true",
+        help="create and fill the database, then stop (copy it with createdb -T to time "
+        "several versions on the same book)",
+    )
+    parser.add_argument(
+        "--copy-settled",
+        metavar="DB",
+        help="after the first two runs, copy the settled database to DB (then time the "
+        "other phases on DB with --settled, e.g. at the size before --grow-to)",
+    )
+    parser.add_argument(
+        "--settled", action="store_true", help="the database is settled already: skip the first two runs"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N busiest sources of queries of each phase (slows the run)",
+    )
     args = parser.parse_args()
     global PROFILE_TOP  # noqa: PLW0603
     PROFILE_TOP = args.profile
@@ -362,8 +504,13 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
-        results.append(measure(env, "floor (SQL overdue lines)",
-                               lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall())))
+        results.append(
+            measure(
+                env,
+                "floor (SQL overdue lines)",
+                lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall()),
+            )
+        )
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if args.settled:
@@ -371,12 +518,14 @@ def main():
             open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
         else:
             # the first run: everybody enters a stage; committed so the next phases start from a steady state
-            results.append(measure(env, "first run (all new)",
-                                   lambda: env[Policy]._cron_run_collections(args.batch_size)))
+            results.append(
+                measure(env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
+            )
             cr.commit()
             # the late-fee invoices of the first run enter the ladder the next day: settle them too
-            results.append(measure(env, "second run (fees enter)",
-                                   lambda: env[Policy]._cron_run_collections(args.batch_size)))
+            results.append(
+                measure(env, "second run (fees enter)", lambda: env[Policy]._cron_run_collections(args.batch_size))
+            )
             cr.commit()
     if args.copy_settled:
         odoo.sql_db.close_db(args.db)
@@ -391,25 +540,37 @@ def main():
             cr.commit()
             print(f"  {added} invoices added in {time.perf_counter() - started:.0f} s", flush=True)
             open_count = len(env["account.move"]._collection_open_invoice_ids(env.company))
-            results.append(measure(env, "floor at the new size",
-                                   lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall())))
+            results.append(
+                measure(
+                    env,
+                    "floor at the new size",
+                    lambda: len(env.cr.execute(FLOOR_SQL, {"today": today}) or env.cr.fetchall()),
+                )
+            )
             results.insert(0, results.pop())  # the ratios are to the floor at the size measured
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        results.append(measure(env, "steady state (nothing new)",
-                               lambda: env[Policy]._cron_run_collections(args.batch_size)))
+        results.append(
+            measure(env, "steady state (nothing new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
+        )
         cr.rollback()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         ids = env["account.move"]._collection_open_invoice_ids(env.company)
-        moved = ids[:: 10]
+        moved = ids[::10]
         # 10% of the invoices 15 days later in their life: most reach their next stage
         # (facts changed behind the ORM's back: the run must look at these invoices again)
-        cr.execute("UPDATE account_move SET invoice_date_due = invoice_date_due - 15, "
-                   "collection_due_date = collection_due_date - 15, collection_next_run_date = NULL "
-                   "WHERE id = ANY(%s)", [moved])
-        cr.execute("UPDATE account_move_line SET date_maturity = date_maturity - 15 "
-                   "WHERE move_id = ANY(%s) AND display_type = 'payment_term'", [moved])
+        cr.execute(
+            "UPDATE account_move SET invoice_date_due = invoice_date_due - 15, "
+            "collection_due_date = collection_due_date - 15, collection_next_run_date = NULL "
+            "WHERE id = ANY(%s)",
+            [moved],
+        )
+        cr.execute(
+            "UPDATE account_move_line SET date_maturity = date_maturity - 15 "
+            "WHERE move_id = ANY(%s) AND display_type = 'payment_term'",
+            [moved],
+        )
         env.invalidate_all()
         results.append(measure(env, "10% change stage", lambda: env[Policy]._cron_run_collections(args.batch_size)))
         cr.rollback()
@@ -420,18 +581,24 @@ def main():
 
     floor = results[0]["seconds"] or 1e-9
     print(f"\n{open_count} open invoices, batch size {args.batch_size}")
-    print("cpu s: Python CPU of the bench process; fee q: queries of Odoo's creation and posting of the "
-          "late-fee invoices; q/inv, q/change: the other queries per invoice looked at, per invoice that "
-          "changed stage")
-    print(f"{'phase':30} {'seconds':>9} {'cpu s':>8} {'x floor':>9} {'queries':>9} {'fee q':>8} {'invoices':>8} "
-          f"{'q/inv':>6} {'changes':>8} {'q/change':>8} {'peak MB':>9}  actions")
+    print(
+        "cpu s: Python CPU of the bench process; fee q: queries of Odoo's creation and posting of the "
+        "late-fee invoices; q/inv, q/change: the other queries per invoice looked at, per invoice that "
+        "changed stage"
+    )
+    print(
+        f"{'phase':30} {'seconds':>9} {'cpu s':>8} {'x floor':>9} {'queries':>9} {'fee q':>8} {'invoices':>8} "
+        f"{'q/inv':>6} {'changes':>8} {'q/change':>8} {'peak MB':>9}  actions"
+    )
     for row in results:
         own = row["queries"] - row["fee_queries"]
         per_invoice = f"{own / row['invoices']:6.1f}" if row["invoices"] else f"{'-':>6}"
         per_change = f"{own / row['changes']:8.1f}" if row["changes"] else f"{'-':>8}"
-        print(f"{row['phase']:30} {row['seconds']:9.2f} {row['cpu']:8.2f} {row['seconds'] / floor:9.0f} "
-              f"{row['queries']:9d} {row['fee_queries']:8d} {row['invoices']:8d} {per_invoice} {row['changes']:8d} "
-              f"{per_change} {row['peak_mb']:9.1f}  {row['actions']}")
+        print(
+            f"{row['phase']:30} {row['seconds']:9.2f} {row['cpu']:8.2f} {row['seconds'] / floor:9.0f} "
+            f"{row['queries']:9d} {row['fee_queries']:8d} {row['invoices']:8d} {per_invoice} {row['changes']:8d} "
+            f"{per_change} {row['peak_mb']:9.1f}  {row['actions']}"
+        )
 
 
 if __name__ == "__main__":

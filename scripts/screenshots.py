@@ -17,7 +17,9 @@ What it does, each time the same way:
    and `portal.he@example.com` (Forty Days Late SARL, reads Hebrew);
 2. back office, as admin/admin: clients by stage, the policies, a preset's form, invoices in
    collection, an invoice of a stopped client, the dry run, the Collections dashboard, the
-   Receivables Aging pivot and the Overdue Clients by Stage kanban;
+   Receivables Aging pivot and the Overdue Clients by Stage kanban; the overpayment scam (an invoice
+   of 1,000 of Overpaid Cheque Ltd, a cheque of 1,500 registered on it, a draft refund of 500, made
+   once): the client's banner and the refund refused;
 3. customer portal, as the portal users: the invoice page of Forty Days Late SARL (stage message,
    late-fee invoice, penalty clause), the same in Hebrew (right to left), and of Deposit Client BV
    (installments, one paid);
@@ -35,7 +37,10 @@ the `/web/assets/%.rtl.%` attachments to rebuild them).
 `--only NAME[,NAME]` takes only some shots (names of the PNGs, without .png).
 """
 
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
+
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -54,6 +59,7 @@ PORTAL_USERS = [
     ("portal.he@example.com", "Noa Levi", "Forty Days Late SARL (demo)", "he_IL"),
 ]
 DEMAND_LETTER_CLIENT = "Seventy Days Late GmbH (demo)"
+OVERPAID_CLIENT = "Overpaid Cheque Ltd (demo)"
 
 
 def addons_path():
@@ -90,41 +96,116 @@ def prepare(registry):
                 sys.exit(f"Demo client {client_name!r} not found: create the database with the demo data.")
             user = env["res.users"].with_context(active_test=False).search([("login", "=", login)])
             if not user:
-                contact = env["res.partner"].create({
-                    "name": contact_name, "parent_id": client.id, "email": login, "type": "invoice", "lang": lang})
-                user = env["res.users"].with_context(no_reset_password=True).create({
-                    "name": contact_name, "login": login, "partner_id": contact.id,
-                    "groups_id": [Command.set(env.ref("base.group_portal").ids)],
-                })
+                contact = env["res.partner"].create(
+                    {
+                        "name": contact_name,
+                        "parent_id": client.id,
+                        "email": login,
+                        "type": "invoice",
+                        "lang": lang,
+                    }
+                )
+                user = (
+                    env["res.users"]
+                    .with_context(no_reset_password=True)
+                    .create(
+                        {
+                            "name": contact_name,
+                            "login": login,
+                            "partner_id": contact.id,
+                            "groups_id": [Command.set(env.ref("base.group_portal").ids)],
+                        }
+                    )
+                )
             user.write({"password": PORTAL_PASSWORD, "active": True, "lang": lang})
-            invoice = env["account.move"].search([
-                ("partner_id", "child_of", client.id), ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"), ("collection_penalty_origin_id", "=", False),
-            ], order="id", limit=1)
+            invoice = env["account.move"].search(
+                [
+                    ("partner_id", "child_of", client.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("collection_penalty_origin_id", "=", False),
+                ],
+                order="id",
+                limit=1,
+            )
             invoices[client_name] = invoice.id
         return invoices
 
 
+def prepare_overpayment(registry):
+    """The overpayment scam (committed, idempotent): an invoice of 1,000, a cheque of 1,500 registered
+    on it and a draft refund of the 500; returns (client id, refund id)."""
+    from odoo import SUPERUSER_ID, Command, api, fields
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        client = env["res.partner"].search([("name", "=", OVERPAID_CLIENT)], limit=1)
+        if not client:
+            client = env["res.partner"].create(
+                {"name": OVERPAID_CLIENT, "is_company": True, "email": "accounts@overpaid.example.com"}
+            )
+        Payment = env["account.payment"]
+        if not Payment.search_count([("partner_id", "=", client.id), ("collection_overpaid_amount", ">", 0)]):
+            today = fields.Date.context_today(client)
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": client.id,
+                    "invoice_date": today,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Website redesign", "quantity": 1, "price_unit": 1000.0, "tax_ids": []})
+                    ],
+                }
+            )
+            invoice.action_post()
+            env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+                {"amount": 1500.0, "payment_date": today, "communication": "Cheque 0042"}
+            )._create_payments()
+        refund = Payment.search(
+            [("partner_id", "=", client.id), ("payment_type", "=", "outbound"), ("state", "=", "draft")], limit=1
+        )
+        if not refund:
+            refund = Payment.create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "customer",
+                    "partner_id": client.id,
+                    "amount": 500.0,
+                    "memo": "Refund of the overpayment",
+                }
+            )
+        return client.id, refund.id
+
+
 def start_server(db, port):
-    cmd = [sys.executable, "-m", "odoo", "-d", db, f"--addons-path={addons_path()}", f"--http-port={port}",
-           "--http-interface=127.0.0.1", f"--db-filter=^{db}$", "--max-cron-threads=0", "--log-level=warn"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-d",
+        db,
+        f"--addons-path={addons_path()}",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        f"--db-filter=^{db}$",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+    ]
     server = subprocess.Popen(cmd)
     url = f"http://127.0.0.1:{port}"
     for _attempt in range(180):
         if server.poll() is not None:
             sys.exit(f"The Odoo server stopped (exit code {server.returncode}); is port {port} free?")
-        try:
+        with contextlib.suppress(OSError):  # not listening yet
             with urllib.request.urlopen(f"{url}/web/login", timeout=5) as response:
                 if response.status == 200:
                     return server, url
-        except OSError:
-            pass
         time.sleep(1)
     server.terminate()
     sys.exit(f"The Odoo server did not answer on {url} within 3 minutes.")
 
 
-def browser_shots(url, db, invoices, wanted):
+def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -156,23 +237,53 @@ def browser_shots(url, db, invoices, wanted):
             save(page, name)
             return True
 
-        shot("clients_by_stage", "/odoo/action-freelance_collections.res_partner_action_collections",
-             ".o_kanban_renderer")
-        if shot("policy_ladder", "/odoo/action-freelance_collections.collection_policy_action",
-                ".o_list_renderer, .o_kanban_renderer") and "policy_form" in wanted:
+        shot(
+            "clients_by_stage",
+            "/odoo/action-freelance_collections.res_partner_action_collections",
+            ".o_kanban_renderer",
+        )
+        if (
+            shot(
+                "policy_ladder",
+                "/odoo/action-freelance_collections.collection_policy_action",
+                ".o_list_renderer, .o_kanban_renderer",
+            )
+            and "policy_form" in wanted
+        ):
             page.get_by_text("Freelancer standard", exact=True).click()
             page.wait_for_selector(".o_form_view", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "policy_form")
-        if shot("invoices_in_collection", "/odoo/action-freelance_collections.account_move_action_collections",
-                ".o_list_renderer") and "invoice_work_stop" in wanted:
+        if (
+            shot(
+                "invoices_in_collection",
+                "/odoo/action-freelance_collections.account_move_action_collections",
+                ".o_list_renderer",
+            )
+            and "invoice_work_stop" in wanted
+        ):
             page.locator(".o_group_name", has_text="Work stop").first.click()
             page.locator(".o_data_row", has_text="Forty Days Late").first.locator("td.o_data_cell").nth(1).click()
             page.wait_for_selector(".o_form_view .alert-danger", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "invoice_work_stop")
-        shot("dry_run", "/odoo/action-freelance_collections.action_collection_dry_run",
-             ".o_form_view, .o_list_renderer")
+        shot(
+            "dry_run",
+            "/odoo/action-freelance_collections.action_collection_dry_run",
+            ".o_form_view, .o_list_renderer",
+        )
+        if (
+            shot(
+                "collection_runs",
+                "/odoo/action-freelance_collections.collection_run_action",
+                ".o_list_renderer",
+            )
+            and "collection_run" in wanted
+        ):
+            page.locator(".o_data_row td.o_data_cell").first.click()
+            page.wait_for_selector(".o_form_view .o_field_one2many", timeout=60000)
+            page.wait_for_timeout(1500)
+            save(page, "collection_run")
         if "dashboard" in wanted:  # through the menu: a server action's URL alone shows another app's menu
             page.goto(f"{url}/odoo/action-freelance_collections.account_move_action_collections")
             page.wait_for_selector(".o_list_renderer", timeout=60000)
@@ -181,11 +292,26 @@ def browser_shots(url, db, invoices, wanted):
             page.wait_for_selector(".o_form_view .o_field_monetary", timeout=60000)
             page.wait_for_timeout(1500)
             save(page, "dashboard")
-        shot("receivables_aging", "/odoo/action-freelance_collections.collection_aging_report_action",
-             ".o_pivot table tbody tr")
+        client_id, refund_id = overpayment
+        shot("overpayment_client_banner", f"/odoo/res.partner/{client_id}", ".o_form_view .alert-warning")
+        if shot(
+            "overpayment_refund_refused", f"/odoo/account.payment/{refund_id}", ".o_form_view .alert-danger", wait=500
+        ):
+            page.locator(".o_form_view button[name=action_post]").first.click()
+            page.wait_for_selector(".modal .modal-body", timeout=60000)
+            page.wait_for_timeout(1000)
+            save(page, "overpayment_refund_refused")
+        shot(
+            "receivables_aging",
+            "/odoo/action-freelance_collections.collection_aging_report_action",
+            ".o_pivot table tbody tr",
+        )
         page.set_viewport_size({"width": 1800, "height": 700})  # every stage column
-        shot("overdue_clients_by_stage", "/odoo/action-freelance_collections.collection_overdue_partner_action",
-             ".o_kanban_renderer .o_kanban_record")
+        shot(
+            "overdue_clients_by_stage",
+            "/odoo/action-freelance_collections.collection_overdue_partner_action",
+            ".o_kanban_renderer .o_kanban_record",
+        )
         context.close()
 
         portal_shots = [
@@ -213,8 +339,7 @@ def pdf_shots(registry, url, wanted):
     """Page 1 of the demand letter, in English and in Hebrew, as PNGs (nothing is committed)."""
     from odoo import SUPERUSER_ID, api
 
-    jobs = [(name, lang) for name, lang in [("demand_letter", None), ("demand_letter_he", "he_IL")]
-            if name in wanted]
+    jobs = [(name, lang) for name, lang in [("demand_letter", None), ("demand_letter_he", "he_IL")] if name in wanted]
     if not jobs:
         return
     if not shutil.which("pdftoppm"):
@@ -227,13 +352,28 @@ def pdf_shots(registry, url, wanted):
         for name, lang in jobs:
             client.lang = lang or "en_US"
             pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
-                "freelance_collections.action_report_demand_letter", client.ids)
+                "freelance_collections.action_report_demand_letter", client.ids
+            )
             with tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, f"{name}.pdf")
                 with open(path, "wb") as handle:
                     handle.write(pdf)
-                subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", path,
-                                os.path.join(OUT, name)], check=True)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "80",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        path,
+                        os.path.join(OUT, name),
+                    ],
+                    check=True,
+                )
             print("wrote", name)
     finally:
         cr.rollback()
@@ -241,9 +381,23 @@ def pdf_shots(registry, url, wanted):
 
 
 ALL_SHOTS = [
-    "clients_by_stage", "policy_ladder", "policy_form", "invoices_in_collection", "invoice_work_stop", "dry_run",
-    "dashboard", "receivables_aging", "overdue_clients_by_stage",
-    "portal_invoice_late_fees", "portal_invoice_installments", "portal_invoice_he", "demand_letter",
+    "clients_by_stage",
+    "policy_ladder",
+    "policy_form",
+    "invoices_in_collection",
+    "invoice_work_stop",
+    "dry_run",
+    "collection_runs",
+    "collection_run",
+    "dashboard",
+    "receivables_aging",
+    "overdue_clients_by_stage",
+    "overpayment_client_banner",
+    "overpayment_refund_refused",
+    "portal_invoice_late_fees",
+    "portal_invoice_installments",
+    "portal_invoice_he",
+    "demand_letter",
     "demand_letter_he",
 ]
 
@@ -261,12 +415,13 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     registry = odoo_registry(args.db)
     invoices = prepare(registry)
+    overpayment = prepare_overpayment(registry)
     server = None
     url = args.url
     if not url:
         server, url = start_server(args.db, args.port)
     try:
-        browser_shots(url, args.db, invoices, wanted)
+        browser_shots(url, args.db, invoices, wanted, overpayment)
         pdf_shots(registry, url, wanted)
     finally:
         if server:

@@ -28,24 +28,38 @@ from ..models.account_move import OPEN_INVOICE_DOMAIN
 
 
 class CollectionsBalancePortal(PortalAccount, PaymentPortal):
-
     # ------------------------------------------------------------------
     # ROUTES
     # ------------------------------------------------------------------
-    @http.route("/collections/balance/<int:partner_id>", type="http", auth="public", methods=["GET"],
-                website=True, sitemap=False)
+    @http.route(
+        "/collections/balance/<int:partner_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
     def collection_balance_page(self, partner_id, access_token=None, **kwargs):
         partner_sudo = self._collection_balance_partner(partner_id, access_token)
         groups = self._collection_balance_groups(partner_sudo)
-        return request.render("freelance_collections.collection_balance_page", {
-            "partner": partner_sudo,
-            "groups": groups,
-            "multi_company": len({group["company"] for group in groups}) > 1,
-            "access_token": access_token,
-        })
+        return request.render(
+            "freelance_collections.collection_balance_page",
+            {
+                "partner": partner_sudo,
+                "groups": groups,
+                "multi_company": len({group["company"] for group in groups}) > 1,
+                "access_token": access_token,
+            },
+        )
 
-    @http.route("/collections/balance/<int:partner_id>/pay/<int:company_id>/<int:currency_id>", type="http",
-                auth="public", methods=["GET"], website=True, sitemap=False)
+    @http.route(
+        "/collections/balance/<int:partner_id>/pay/<int:company_id>/<int:currency_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
     def collection_balance_pay(self, partner_id, company_id, currency_id, access_token=None, **kwargs):
         partner_sudo = self._collection_balance_partner(partner_id, access_token)
         group = self._collection_balance_group(partner_sudo, company_id, currency_id)
@@ -60,25 +74,31 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
                 "amount_residual": group["payable_total"],
                 "landing_route": self._collection_balance_path(partner_sudo, access_token),
                 "transaction_route": f"/collections/balance/{partner_sudo.id}/transaction/"
-                                     f"{group['company'].id}/{group['currency'].id}",
+                f"{group['company'].id}/{group['currency'].id}",
             },
             access_token=access_token,
             **kwargs,
         )
         if request.env.user._is_public():
             values["tokens_sudo"] = request.env["payment.token"].sudo()
-        values.update({
-            "partner": partner_sudo,
-            "group": group,
-            "amount": group["payable_total"],
-            "balance_url": self._collection_balance_path(partner_sudo, access_token),
-        })
+        values.update(
+            {
+                "partner": partner_sudo,
+                "group": group,
+                "amount": group["payable_total"],
+                "balance_url": self._collection_balance_path(partner_sudo, access_token),
+            }
+        )
         return request.render("freelance_collections.collection_balance_pay_page", values)
 
-    @http.route("/collections/balance/<int:partner_id>/transaction/<int:company_id>/<int:currency_id>",
-                type="json", auth="public")
-    def collection_balance_transaction(self, partner_id, company_id, currency_id, access_token=None,
-                                       payment_reference=None, **kwargs):
+    @http.route(
+        "/collections/balance/<int:partner_id>/transaction/<int:company_id>/<int:currency_id>",
+        type="json",
+        auth="public",
+    )
+    def collection_balance_transaction(
+        self, partner_id, company_id, currency_id, access_token=None, payment_reference=None, **kwargs
+    ):
         """Create one draft transaction for the payable invoices of the group and return its
         processing values (the browser's payment reference is ignored: the server names it)."""
         partner_sudo = self._collection_balance_partner(partner_id, access_token)
@@ -89,18 +109,19 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
         currency = group["currency"]
         amount = self._cast_as_float(kwargs.get("amount"))
         if amount is None or float_compare(amount, group["payable_total"], precision_rounding=currency.rounding):
-            raise ValidationError(request.env._(
-                "The amount to pay must be %(due)s, what is left to pay on these invoices.",
-                due=currency.format(group["payable_total"]),
-            ))
+            raise ValidationError(
+                request.env._(
+                    "The amount to pay must be %(due)s, what is left to pay on these invoices.",
+                    due=currency.format(group["payable_total"]),
+                )
+            )
         if kwargs.get("is_validation"):
             raise ValidationError(request.env._("The provided parameters are invalid."))
         logged_in = not request.env.user._is_public()
         if not logged_in and kwargs.get("flow") == "token":
             raise ValidationError(request.env._("Log in to pay with a saved payment method."))
         invoices = group["payable"]
-        reference = group["company"].get_next_batch_payment_communication() if len(invoices) > 1 \
-            else invoices.name
+        reference = group["company"].get_next_batch_payment_communication() if len(invoices) > 1 else invoices.name
         partner_id = request.env.user.partner_id.id if logged_in else partner_sudo.id
         return self._process_transaction(partner_id, currency.id, invoices.ids, reference, **kwargs)
 
@@ -110,11 +131,17 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
     def _collection_balance_partner(self, partner_id, access_token):
         """The commercial partner PARTNER_ID opened by ACCESS_TOKEN, in sudo; else a 404."""
         partner_sudo = request.env["res.partner"].sudo().browse(partner_id).exists()
-        if not partner_sudo or partner_sudo.commercial_partner_id != partner_sudo \
-                or not partner_sudo._collection_check_balance_token(access_token):
+        if (
+            not partner_sudo
+            or partner_sudo.commercial_partner_id != partner_sudo
+            or not partner_sudo._collection_check_balance_token(access_token)
+        ):
             raise request.not_found()
-        if request.env.user._is_public() and partner_sudo.lang \
-                and partner_sudo.lang in dict(request.env["res.lang"].get_installed()):
+        if (
+            request.env.user._is_public()
+            and partner_sudo.lang
+            and partner_sudo.lang in dict(request.env["res.lang"].get_installed())
+        ):
             request.update_context(lang=partner_sudo.lang)  # the client's language, as its emails
         return partner_sudo
 
@@ -125,10 +152,16 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
     def _collection_balance_invoices(self, partner_sudo):
         """The open customer invoices of PARTNER_SUDO (a commercial partner), in sudo, earliest due
         first: late-fee invoices included (they are due too)."""
-        invoices = request.env["account.move"].sudo().search([
-            ("commercial_partner_id", "=", partner_sudo.id),
-            *OPEN_INVOICE_DOMAIN,
-        ])
+        invoices = (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", partner_sudo.id),
+                    *OPEN_INVOICE_DOMAIN,
+                ]
+            )
+        )
         return invoices.sorted(lambda m: (m.collection_due_date or m.invoice_date_due or m.date, m.id))
 
     def _collection_balance_groups(self, partner_sudo):
@@ -142,17 +175,20 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
         for (company, currency), ids in groups.items():
             invoices = request.env["account.move"].sudo().browse(ids)
             payable = invoices.filtered(lambda m: m._has_to_be_paid())
-            result.append({
-                "company": company,
-                "currency": currency,
-                "invoices": invoices,
-                "total": currency.round(sum(invoices.mapped("amount_residual"))),
-                "payable": payable,
-                "payable_total": currency.round(sum(payable.mapped("amount_residual"))),
-                "pay_path": f"/collections/balance/{partner_sudo.id}/pay/{company.id}/{currency.id}",
-            })
-        return sorted(result, key=lambda group: (group["company"].sequence, group["company"].id,
-                                                 group["currency"].name))
+            result.append(
+                {
+                    "company": company,
+                    "currency": currency,
+                    "invoices": invoices,
+                    "total": currency.round(sum(invoices.mapped("amount_residual"))),
+                    "payable": payable,
+                    "payable_total": currency.round(sum(payable.mapped("amount_residual"))),
+                    "pay_path": f"/collections/balance/{partner_sudo.id}/pay/{company.id}/{currency.id}",
+                }
+            )
+        return sorted(
+            result, key=lambda group: (group["company"].sequence, group["company"].id, group["currency"].name)
+        )
 
     def _collection_balance_group(self, partner_sudo, company_id, currency_id):
         """The group of PARTNER_SUDO's open invoices in COMPANY_ID and CURRENCY_ID, or None."""

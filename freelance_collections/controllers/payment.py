@@ -17,7 +17,6 @@ from odoo.addons.account_payment.controllers.payment import PaymentPortal
 
 
 class CollectionsPaymentPortal(PaymentPortal):
-
     @route()
     def invoice_transaction(self, invoice_id, access_token, **kwargs):
         try:
@@ -44,10 +43,15 @@ class CollectionsPaymentPortal(PaymentPortal):
         currency = invoices_sudo.currency_id
         due = sum(invoices_sudo.mapped("amount_residual"))
         value = self._cast_as_float(amount)
-        if value is None or not math.isfinite(value) \
-                or float_compare(value, 0.0, precision_rounding=currency.rounding) <= 0 \
-                or float_compare(value, due, precision_rounding=currency.rounding) > 0:
-            raise ValidationError(request.env._(
-                "The amount to pay online must be more than zero and at most %(due)s, what is left to pay.",
-                due=currency.format(due),
-            ))
+        if (
+            value is None
+            or not math.isfinite(value)
+            or float_compare(value, 0.0, precision_rounding=currency.rounding) <= 0
+            or float_compare(value, due, precision_rounding=currency.rounding) > 0
+        ):
+            raise ValidationError(
+                request.env._(
+                    "The amount to pay online must be more than zero and at most %(due)s, what is left to pay.",
+                    due=currency.format(due),
+                )
+            )

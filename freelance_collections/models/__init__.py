@@ -2,6 +2,7 @@
 from . import collection_policy_line
 from . import collection_run_actions
 from . import collection_run_delivery
+from . import collection_run_pieces
 
 # The addon's own models, one file each.
 from . import collection_rate_index
@@ -28,11 +29,13 @@ from . import res_partner_reminder
 from . import res_partner_delivery
 from . import res_partner_pay_link
 from . import res_partner_statement
+from . import res_partner_overpayment
 from . import account_move
 from . import account_move_policy
 from . import account_move_work_stop
 from . import account_move_deposit
 from . import account_move_discount
+from . import account_move_discount_payment
 from . import account_move_line_discount
 from . import account_move_portal
 from . import account_move_pay_link
@@ -43,6 +46,7 @@ from . import account_move_actions
 from . import account_move_write_off
 from . import account_move_next_run
 from . import payment_transaction
+from . import account_payment_overpayment
 
 # Reports read from SQL views over the columns above: created last.
 from . import collection_aging_report

@@ -39,15 +39,12 @@ class AccountMove(models.Model):
         help="Defaults to the customer's policy, else the company's; can be changed per invoice.",
     )
     collection_due_date = fields.Date(
-        string="Collection Due Date",
         compute="_compute_collection_due_date",
         store=True,
         index=True,
         help="Due date of the earliest installment still unpaid: lateness counts from it.",
     )
-    collection_days_late = fields.Integer(
-        string="Days Late", compute="_compute_collection_days_late"
-    )
+    collection_days_late = fields.Integer(string="Days Late", compute="_compute_collection_days_late")
     collection_stage_id = fields.Many2one(
         "collection.stage",
         string="Collection Stage",
@@ -70,34 +67,32 @@ class AccountMove(models.Model):
         readonly=True,
         help="The stage the invoice keeps while escalation is paused.",
     )
-    collection_agency_id = fields.Many2one(
-        "res.partner", string="Collection Agency", copy=False, tracking=True)
-    collection_agency_commission = fields.Float(
-        string="Agency Commission (%)", digits=(5, 2), copy=False)
+    collection_agency_id = fields.Many2one("res.partner", string="Collection Agency", copy=False, tracking=True)
+    collection_agency_commission = fields.Float(string="Agency Commission (%)", digits=(5, 2), copy=False)
     collection_agency_date = fields.Date(string="Handed Over On", copy=False)
-    collection_log_ids = fields.One2many(
-        "collection.action.log", "move_id", string="Collection Actions")
-    collection_discount_percent = fields.Float(
-        string="Early-Payment Discount (%)", compute="_compute_collection_discount", digits=(5, 2))
-    collection_discount_deadline = fields.Date(
-        string="Discount Deadline", compute="_compute_collection_discount")
-    collection_discount_amount_to_pay = fields.Monetary(
-        string="Amount With Discount", compute="_compute_collection_discount")
-    collection_discount_saving = fields.Monetary(
-        string="Discount Saving", compute="_compute_collection_discount")
+    collection_log_ids = fields.One2many("collection.action.log", "move_id", string="Collection Actions")
     collection_plan_id = fields.Many2one(
-        "collection.payment.plan", string="Payment Plan", copy=False, readonly=True, index="btree_not_null",
-        help="The running payment plan: escalation stands still while its installments are paid on time.")
-    collection_pause_days = fields.Integer(
-        string="Days on a Payment Plan", copy=False, readonly=True,
-        help="Days the invoice spent on a payment plan that was later broken or cancelled: "
-        "they do not count towards the collection stage.")
-    collection_paused = fields.Boolean(
-        string="Escalation Paused", compute="_compute_collection_paused"
+        "collection.payment.plan",
+        string="Payment Plan",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The running payment plan: escalation stands still while its installments are paid on time.",
     )
+    collection_pause_days = fields.Integer(
+        string="Days on a Payment Plan",
+        copy=False,
+        readonly=True,
+        help="Days the invoice spent on a payment plan that was later broken or cancelled: "
+        "they do not count towards the collection stage.",
+    )
+    collection_paused = fields.Boolean(string="Escalation Paused", compute="_compute_collection_paused")
 
     @api.depends(
-        "move_type", "invoice_date_due", "line_ids.date_maturity", "line_ids.amount_residual",
+        "move_type",
+        "invoice_date_due",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
         "line_ids.account_type",
     )
     def _compute_collection_due_date(self):
@@ -106,12 +101,11 @@ class AccountMove(models.Model):
             open_terms = move.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
                 and line.date_maturity
-                and not (currency.is_zero(line.amount_residual_currency) if currency
-                         else not line.amount_residual_currency)
+                and not (
+                    currency.is_zero(line.amount_residual_currency) if currency else not line.amount_residual_currency  # noqa: B023 - the lambda is called at once, within the loop
+                )
             )
-            move.collection_due_date = (
-                min(open_terms.mapped("date_maturity")) if open_terms else move.invoice_date_due
-            )
+            move.collection_due_date = min(open_terms.mapped("date_maturity")) if open_terms else move.invoice_date_due
 
     def _compute_collection_days_late(self):
         today = fields.Date.context_today(self)
@@ -122,11 +116,7 @@ class AccountMove(models.Model):
 
     def _is_collection_open(self):
         self.ensure_one()
-        return (
-            self.move_type == "out_invoice"
-            and self.state == "posted"
-            and self.payment_state in OPEN_PAYMENT_STATES
-        )
+        return self.move_type == "out_invoice" and self.state == "posted" and self.payment_state in OPEN_PAYMENT_STATES
 
     @api.depends("collection_dispute", "collection_plan_id", "commercial_partner_id.collection_pause_until")
     def _compute_collection_paused(self):
@@ -140,10 +130,18 @@ class AccountMove(models.Model):
         return bool(self.collection_dispute or self.collection_plan_id or (until and until >= today))
 
     @api.depends(
-        "state", "payment_state", "amount_residual", "collection_due_date", "collection_policy_id",
-        "collection_policy_id.stage_ids.days", "collection_dispute", "collection_paused_stage_id",
-        "collection_plan_id", "collection_pause_days",
-        "commercial_partner_id.collection_pause_until", "collection_penalty_origin_id.payment_state",
+        "state",
+        "payment_state",
+        "amount_residual",
+        "collection_due_date",
+        "collection_policy_id",
+        "collection_policy_id.stage_ids.days",
+        "collection_dispute",
+        "collection_paused_stage_id",
+        "collection_plan_id",
+        "collection_pause_days",
+        "commercial_partner_id.collection_pause_until",
+        "collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_stage_id(self):
         targets = self._collection_target_stages(fields.Date.context_today(self))
@@ -158,8 +156,12 @@ class AccountMove(models.Model):
         for move in self:
             policy = move.collection_policy_id
             origin = move.collection_penalty_origin_id
-            if not policy or not move._is_collection_open() or not move.collection_due_date or (
-                    origin and origin._is_collection_open()):  # late fees are reminded with their invoice
+            if (
+                not policy
+                or not move._is_collection_open()
+                or not move.collection_due_date
+                or (origin and origin._is_collection_open())
+            ):  # late fees are reminded with their invoice
                 result[move.id] = Stage
                 continue
             if policy.id not in ladders:
@@ -188,15 +190,20 @@ class AccountMove(models.Model):
 
     def _collection_hold_stage(self):
         """Remember the current stage of the invoices that are about to be paused."""
-        for stage, moves in self.filtered(lambda m: not m.collection_paused).grouped(
-            "collection_stage_id"
-        ).items():
+        for stage, moves in self.filtered(lambda m: not m.collection_paused).grouped("collection_stage_id").items():
             moves.collection_paused_stage_id = stage
 
     def _collection_refresh_stages(self):
         """Recompute the stage of these invoices as of today (the daily run calls this)."""
-        self.invalidate_recordset(["collection_paused", "collection_days_late", "collection_discount_percent",
-                                   "collection_discount_deadline", "collection_discount_amount_to_pay"])
+        self.invalidate_recordset(
+            [
+                "collection_paused",
+                "collection_days_late",
+                "collection_discount_percent",
+                "collection_discount_deadline",
+                "collection_discount_amount_to_pay",
+            ]
+        )
         # mark the stage and everything that depends on it (the client's stage and work stop)
         self.modified(["collection_pause_days"])
         self._recompute_recordset(["collection_stage_id"])

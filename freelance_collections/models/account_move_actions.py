@@ -22,12 +22,21 @@ class AccountMove(models.Model):
         for partner, group in moves.grouped("commercial_partner_id").items():
             template = group.collection_stage_id._collection_template("email") or default
             message = partner._collection_send_reminder(template, group)
-            self.env["collection.action.log"]._record([{
-                "mail_message_id": message.id,
-                "key": f"{move.id}:now:{uuid.uuid4().hex}", "move_id": move.id, "partner_id": partner.id,
-                "stage_id": move.collection_stage_id.id, "action": "email", "note": _("sent by hand"),
-                "user_id": self.env.user.id,
-            } for move in group])
+            self.env["collection.action.log"]._record(
+                [
+                    {
+                        "mail_message_id": message.id,
+                        "key": f"{move.id}:now:{uuid.uuid4().hex}",
+                        "move_id": move.id,
+                        "partner_id": partner.id,
+                        "stage_id": move.collection_stage_id.id,
+                        "action": "email",
+                        "note": _("sent by hand"),
+                        "user_id": self.env.user.id,
+                    }
+                    for move in group
+                ]
+            )
             for move in group:
                 move._message_log(body=_("Reminder sent by hand to the client."))
         return True
@@ -37,19 +46,29 @@ class AccountMove(models.Model):
         moves = self._collection_open_selection()
         if not moves:
             raise UserError(_("Choose posted customer invoices that are still to be paid."))
-        self.env["collection.action.log"].sudo().search([
-            ("move_id", "in", moves.ids), ("action", "=", "manual"), ("state", "=", "pending"),
-        ]).write({"state": "done", "user_id": self.env.user.id})
+        self.env["collection.action.log"].sudo().search(
+            [
+                ("move_id", "in", moves.ids),
+                ("action", "=", "manual"),
+                ("state", "=", "pending"),
+            ]
+        ).write({"state": "done", "user_id": self.env.user.id})
         moves._collection_refresh_stages()
         plan = moves._collection_plan(fields.Date.context_today(self))
         done = self.env["collection.run"]._collection_execute(plan)
         waiting = [item for item in plan if item.blocked]
         message = _("%(done)s action(s) done.", done=sum(done.values()))
         if waiting:
-            message += " " + _("%(count)s waiting: %(why)s", count=len(waiting),
-                               why="; ".join(sorted({str(item.blocked) for item in waiting})))
-        return {"type": "ir.actions.client", "tag": "display_notification",
-                "params": {"message": message, "type": "info", "sticky": False}}
+            message += " " + _(
+                "%(count)s waiting: %(why)s",
+                count=len(waiting),
+                why="; ".join(sorted({str(item.blocked) for item in waiting})),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info", "sticky": False},
+        }
 
     def action_collection_propose_plan(self):
         """Open a proposed payment plan for the selected open invoices of one client."""
@@ -57,17 +76,26 @@ class AccountMove(models.Model):
         if not moves:
             raise UserError(_("Choose posted customer invoices that are still to be paid."))
         if len(moves.commercial_partner_id) > 1 or len(moves.currency_id) > 1 or len(moves.company_id) > 1:
-            raise UserError(_("A payment plan covers one client's invoices in one currency and company: "
-                              "select fewer invoices."))
-        plan = self.env["collection.payment.plan"].create({
-            "partner_id": moves.commercial_partner_id.id,
-            "company_id": moves.company_id.id,
-            "currency_id": moves.currency_id.id,
-            "move_ids": [Command.set(moves.ids)],
-        })
+            raise UserError(
+                _("A payment plan covers one client's invoices in one currency and company: " "select fewer invoices.")
+            )
+        plan = self.env["collection.payment.plan"].create(
+            {
+                "partner_id": moves.commercial_partner_id.id,
+                "company_id": moves.company_id.id,
+                "currency_id": moves.currency_id.id,
+                "move_ids": [Command.set(moves.ids)],
+            }
+        )
         plan.action_generate_lines()
-        return {"type": "ir.actions.act_window", "res_model": "collection.payment.plan", "res_id": plan.id,
-                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.payment.plan",
+            "res_id": plan.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     def action_collection_close_dispute(self):
         self.filtered("collection_dispute").write({"collection_dispute": False})

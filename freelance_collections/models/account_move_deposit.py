@@ -9,8 +9,6 @@ it calls the deposit schedule's hook, then the early-payment tiers' one
 (``account_move_discount.py``), so the order is written here rather than left to the imports.
 """
 
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import frozendict
 
@@ -19,9 +17,7 @@ from ..policy.money import to_decimal
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move, as
-    # issue #11 asks (models/__init__.py lists them), rather than one long file.
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     collection_deposit_template_id = fields.Many2one(
         "collection.deposit.template",
@@ -37,23 +33,13 @@ class AccountMove(models.Model):
     # COMPUTE METHODS
     # -------------------------------------------------------------------------
 
-    # missing-return (pylint-odoo): compute methods assign and return nothing, as Odoo's own.
-    @api.depends("collection_policy_id.default_due_days", "delivery_date")
-    def _compute_invoice_date_due(self):  # pylint: disable=missing-return
-        """No due date agreed (no payment terms, due on or before the invoice date): the policy's
-        default delay after completion (the delivery date) or the invoice date applies."""
-        super()._compute_invoice_date_due()
-        for move in self:
-            days = move.collection_policy_id.default_due_days
-            start = move.delivery_date or move.invoice_date
-            if (move.move_type == "out_invoice" and days and start and not move.invoice_payment_term_id
-                    and move.state == "draft"
-                    and (not move.invoice_date_due or move.invoice_date_due <= (move.invoice_date or start))):
-                move.invoice_date_due = start + timedelta(days=days)
-
-    @api.depends("collection_deposit_template_id", "collection_deposit_template_id.line_ids",
-                 "collection_policy_id", "collection_policy_id.discount_tier_ids",
-                 "collection_policy_id.discount_computation")
+    @api.depends(
+        "collection_deposit_template_id",
+        "collection_deposit_template_id.line_ids",
+        "collection_policy_id",
+        "collection_policy_id.discount_tier_ids",
+        "collection_policy_id.discount_computation",
+    )
     def _compute_needed_terms(self):  # pylint: disable=missing-return
         """The receivable lines Odoo makes from the payment term or the due date, then the collections
         features in this order, each a hook taking and returning ``needed_terms``:
@@ -91,21 +77,27 @@ class AccountMove(models.Model):
         total_currency = sum(values["amount_currency"] for values in terms.values())
         total_balance = sum(values["balance"] for values in terms.values())
         issue_date = self.invoice_date or self.date or fields.Date.context_today(self)
-        final_due = max(key["date_maturity"] for key in terms if key.get("date_maturity")) \
-            if any(key.get("date_maturity") for key in terms) else issue_date
+        final_due = (
+            max(key["date_maturity"] for key in terms if key.get("date_maturity"))
+            if any(key.get("date_maturity") for key in terms)
+            else issue_date
+        )
         lines = template._get_policy_lines()
         in_currency = schedule.split_installments(
-            to_decimal(total_currency), lines, issue_date, self.currency_id.decimal_places, final_due=final_due)
+            to_decimal(total_currency), lines, issue_date, self.currency_id.decimal_places, final_due=final_due
+        )
         in_company = schedule.split_installments(
-            to_decimal(total_balance), lines, issue_date, self.company_currency_id.decimal_places,
-            final_due=final_due)
+            to_decimal(total_balance), lines, issue_date, self.company_currency_id.decimal_places, final_due=final_due
+        )
         installments = {}
-        for foreign, local in zip(in_currency, in_company):
-            key = frozendict({
-                "move_id": self.id,
-                "date_maturity": foreign.due_date or final_due,
-                "discount_date": False,
-            })
+        for foreign, local in zip(in_currency, in_company, strict=False):
+            key = frozendict(
+                {
+                    "move_id": self.id,
+                    "date_maturity": foreign.due_date or final_due,
+                    "discount_date": False,
+                }
+            )
             if key in installments:
                 installments[key]["balance"] += float(local.amount)
                 installments[key]["amount_currency"] += float(foreign.amount)

@@ -21,30 +21,37 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     collection_fee_settled = fields.Boolean(
-        string="Late Fees Settled", copy=False, readonly=True,
-        help="The invoice was paid and the fees up to the payment date were invoiced: no more accrue.")
+        string="Late Fees Settled",
+        copy=False,
+        readonly=True,
+        help="The invoice was paid and the fees up to the payment date were invoiced: no more accrue.",
+    )
 
     def _auto_init(self):
         # Installed on a book with paid invoices: those are settled (nothing is invoiced on them).
         if not column_exists(self.env.cr, "account_move", "collection_fee_settled"):
             create_column(self.env.cr, "account_move", "collection_fee_settled", "boolean")
-            self.env.cr.execute(SQL(
-                "UPDATE account_move SET collection_fee_settled = (payment_state IN %s)", PAID_STATES))
+            self.env.cr.execute(
+                SQL("UPDATE account_move SET collection_fee_settled = (payment_state IN %s)", PAID_STATES)
+            )
         return super()._auto_init()
 
     @api.model
     def _collection_settling_invoice_ids(self, company):
         """Ids of COMPANY's invoices paid since the last run whose fees up to the payment were not
         invoiced yet (the run looks at them once more)."""
-        return self.search([
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", PAID_STATES),
-            ("collection_fee_settled", "=", False),
-            ("collection_policy_id", "!=", False),
-            ("collection_penalty_origin_id", "=", False),
-        ], order="commercial_partner_id, id").ids
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", PAID_STATES),
+                ("collection_fee_settled", "=", False),
+                ("collection_policy_id", "!=", False),
+                ("collection_penalty_origin_id", "=", False),
+            ],
+            order="commercial_partner_id, id",
+        ).ids
 
     def _collection_last_fee_dates(self):
         """{move id: date of its last late-fee invoice} (posted ones)."""
@@ -52,20 +59,25 @@ class AccountMove(models.Model):
             return {}
         groups = self.env["account.move"]._read_group(
             [("collection_penalty_origin_id", "in", self.ids), ("state", "=", "posted")],
-            ["collection_penalty_origin_id"], ["invoice_date:max"])
+            ["collection_penalty_origin_id"],
+            ["invoice_date:max"],
+        )
         return {origin.id: last for origin, last in groups}
 
     def _collection_fee_moments(self, today):
         """The ids of these invoices whose accrued fees may be invoiced TODAY."""
         last = self._collection_last_fee_dates()
         return {
-            move.id for move in self
+            move.id
+            for move in self
             if fee_invoicing.fee_invoice_due(
-                today, paid=move.payment_state in PAID_STATES,
+                today,
+                paid=move.payment_state in PAID_STATES,
                 stage_invoices_fees=bool(move.collection_stage_id)
                 and move.collection_stage_id._collection_invoices_fees(),
                 last_fee_date=last.get(move.id),
-                interval_days=move.collection_policy_id.fee_invoice_interval_days)
+                interval_days=move.collection_policy_id.fee_invoice_interval_days,
+            )
         }
 
     def _collection_next_fee_dates(self, today):
@@ -73,9 +85,11 @@ class AccountMove(models.Model):
         last = self._collection_last_fee_dates()
         return {
             move.id: fee_invoicing.next_fee_invoice_date(
-                today, stage_invoices_fees=bool(move.collection_stage_id)
+                today,
+                stage_invoices_fees=bool(move.collection_stage_id)
                 and move.collection_stage_id._collection_invoices_fees(),
                 last_fee_date=last.get(move.id),
-                interval_days=move.collection_policy_id.fee_invoice_interval_days)
+                interval_days=move.collection_policy_id.fee_invoice_interval_days,
+            )
             for move in self
         }

@@ -27,16 +27,17 @@ class AccountMoveLine(models.Model):
         """Odoo's key of the existing early-discount lines, also on invoices with a 'mixed' tier."""
         super()._compute_epd_key()
         for line in self.filtered(lambda line: line.display_type == "epd")._collection_mixed_tier_lines():
-            line.epd_key = frozendict({
-                "account_id": line.account_id.id,
-                "analytic_distribution": line.analytic_distribution,
-                "tax_ids": [Command.set(line.tax_ids.ids)],
-                "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
-                "move_id": line.move_id.id,
-            })
+            line.epd_key = frozendict(
+                {
+                    "account_id": line.account_id.id,
+                    "analytic_distribution": line.analytic_distribution,
+                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                    "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
+                    "move_id": line.move_id.id,
+                }
+            )
 
-    @api.depends("move_id.collection_policy_id.discount_tier_ids",
-                 "move_id.collection_policy_id.discount_computation")
+    @api.depends("move_id.collection_policy_id.discount_tier_ids", "move_id.collection_policy_id.discount_computation")
     # missing-return: as above.
     def _compute_epd_needed(self):  # pylint: disable=missing-return
         """Odoo's early-discount lines needed by each product line, also on invoices with a 'mixed' tier."""
@@ -54,8 +55,7 @@ class AccountMoveLine(models.Model):
         :return: ``{line: percent}`` with the move's tier percentage (``3.0`` for 3%).
         """
         percent_by_move = {move: move._collection_mixed_tier_percent() for move in self.move_id}
-        return {line: percent_by_move[line.move_id] for line in self
-                if line.move_id and percent_by_move[line.move_id]}
+        return {line: percent_by_move[line.move_id] for line in self if line.move_id and percent_by_move[line.move_id]}
 
     def _collection_tier_epd_needed(self, percent):
         """The early-discount lines one product line needs for a tier of PERCENT.
@@ -78,18 +78,23 @@ class AccountMoveLine(models.Model):
         balance = self.company_currency_id.round(sign * self.price_subtotal * percentage / rate) if rate else 0.0
         return {
             # The base less the discount, taxed ...
-            frozendict({
-                "move_id": self.move_id.id,
-                "account_id": self.account_id.id,
-                "analytic_distribution": self.analytic_distribution,
-                "tax_ids": [Command.set(taxes.ids)],
-                "display_type": "epd",
-            }): frozendict({"name": name, "amount_currency": -amount_currency, "balance": -balance}),
+            frozendict(
+                {
+                    "move_id": self.move_id.id,
+                    "account_id": self.account_id.id,
+                    "analytic_distribution": self.analytic_distribution,
+                    "tax_ids": [Command.set(taxes.ids)],
+                    "display_type": "epd",
+                }
+            ): frozendict({"name": name, "amount_currency": -amount_currency, "balance": -balance}),
             # ... and given back, untaxed: the invoice's total is unchanged but for the tax.
-            frozendict({
-                "move_id": self.move_id.id,
-                "account_id": self.account_id.id,
-                "display_type": "epd",
-            }): frozendict({"name": name, "amount_currency": amount_currency, "balance": balance,
-                            "tax_ids": [Command.clear()]}),
+            frozendict(
+                {
+                    "move_id": self.move_id.id,
+                    "account_id": self.account_id.id,
+                    "display_type": "epd",
+                }
+            ): frozendict(
+                {"name": name, "amount_currency": amount_currency, "balance": balance, "tax_ids": [Command.clear()]}
+            ),
         }

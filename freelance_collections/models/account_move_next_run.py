@@ -44,10 +44,19 @@ class AccountMove(models.Model):
         return super()._auto_init()
 
     @api.depends(
-        "state", "payment_state", "amount_residual", "invoice_date", "collection_due_date",
-        "collection_policy_id", "collection_dispute", "collection_plan_id", "collection_pause_days",
-        "collection_paused_stage_id", "collection_penalties_waived",
-        "commercial_partner_id.collection_pause_until", "collection_penalty_origin_id.payment_state",
+        "state",
+        "payment_state",
+        "amount_residual",
+        "invoice_date",
+        "collection_due_date",
+        "collection_policy_id",
+        "collection_dispute",
+        "collection_plan_id",
+        "collection_pause_days",
+        "collection_paused_stage_id",
+        "collection_penalties_waived",
+        "commercial_partner_id.collection_pause_until",
+        "collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_next_run_date(self):
         self.collection_next_run_date = False
@@ -64,8 +73,11 @@ class AccountMove(models.Model):
         penalty_moves = self._collection_penalty_candidates()
         debts = penalty_moves._collection_installment_debts()
         fee_dates = penalty_moves._collection_next_fee_dates(today)
-        pending = {move.id for move, value in penalty_moves._collection_penalty_breakdowns(today).items()
-                   if not isinstance(value, str) and value.to_charge > 0}  # accrued, held for a moment
+        pending = {
+            move.id
+            for move, value in penalty_moves._collection_penalty_breakdowns(today).items()
+            if not isinstance(value, str) and value.to_charge > 0
+        }  # accrued, held for a moment
         repeat_dates = self._collection_next_repeat_dates(today)
         ladders, rules = {}, {}
         for move in self:
@@ -96,8 +108,11 @@ class AccountMove(models.Model):
                     dates.append(max(grows, invoiced) if grows and invoiced else None)
             dates.append(repeat_dates.get(move.id))
             if move.invoice_date and move.payment_state in OPEN_PAYMENT_STATES and move._collection_uses_tiers():
-                dates.append(wakeup.next_discount_date(
-                    policy._get_discount_tiers(), move.invoice_date, today, policy.discount_nudge_days))
+                dates.append(
+                    wakeup.next_discount_date(
+                        policy._get_discount_tiers(), move.invoice_date, today, policy.discount_nudge_days
+                    )
+                )
             result[move.id] = wakeup.earliest(*dates) or NEVER
         return result
 
@@ -107,11 +122,16 @@ class AccountMove(models.Model):
             return
         self.env.flush_all()
         ids = list(dates)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE account_move AS move
                SET collection_next_run_date = due.day
               FROM unnest(%s::int[], %s::date[]) AS due(id, day)
              WHERE move.id = due.id
-            """, ids, [dates[move_id] for move_id in ids]))
+            """,
+                ids,
+                [dates[move_id] for move_id in ids],
+            )
+        )
         self.browse(ids).invalidate_recordset(["collection_next_run_date"])

@@ -20,25 +20,38 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     collection_penalty_origin_id = fields.Many2one(
-        "account.move", string="Late Fees Of", copy=False, readonly=True, index="btree_not_null",
-        help="The overdue invoice this late-fee invoice charges penalties on.")
-    collection_penalty_ids = fields.One2many(
-        "account.move", "collection_penalty_origin_id", string="Late-Fee Invoices")
+        "account.move",
+        string="Late Fees Of",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The overdue invoice this late-fee invoice charges penalties on.",
+    )
+    collection_penalty_ids = fields.One2many("account.move", "collection_penalty_origin_id", string="Late-Fee Invoices")
     collection_open_fee_ids = fields.Many2many(
-        "account.move", string="Late-Fee Invoices To Pay", compute="_compute_collection_open_fee_ids",
-        help="The posted late-fee invoices of this invoice still to be paid (listed in reminders).")
+        "account.move",
+        string="Late-Fee Invoices To Pay",
+        compute="_compute_collection_open_fee_ids",
+        help="The posted late-fee invoices of this invoice still to be paid (listed in reminders).",
+    )
     collection_penalty_count = fields.Integer(compute="_compute_collection_penalty_charged")
     collection_penalty_charged = fields.Monetary(
-        string="Late Fees Charged", compute="_compute_collection_penalty_charged",
-        help="Penalties invoiced so far (untaxed), waived ones included: never charged again.")
+        string="Late Fees Charged",
+        compute="_compute_collection_penalty_charged",
+        help="Penalties invoiced so far (untaxed), waived ones included: never charged again.",
+    )
     collection_fee_accrued = fields.Monetary(
         string="Late Fees Accrued",
         compute="_compute_collection_fee_accrued",
         help="Late fees accrued so far and not invoiced yet: they are invoiced at the policy's moments "
-        "(a stage that invoices fees, the monthly invoicing, the payment of the invoice).")
+        "(a stage that invoices fees, the monthly invoicing, the payment of the invoice).",
+    )
     collection_penalties_waived = fields.Boolean(
-        string="Late Fees Waived", copy=False, tracking=True,
-        help="A manager waived the late fees of this invoice: no more are charged.")
+        string="Late Fees Waived",
+        copy=False,
+        tracking=True,
+        help="A manager waived the late fees of this invoice: no more are charged.",
+    )
 
     @api.depends("collection_penalty_ids.state", "collection_penalty_ids.amount_untaxed")
     def _compute_collection_penalty_charged(self):
@@ -51,16 +64,21 @@ class AccountMove(models.Model):
     def _compute_collection_open_fee_ids(self):
         for move in self:
             move.collection_open_fee_ids = move.collection_penalty_ids.filtered(
-                lambda fee: fee.state == "posted" and fee.payment_state in OPEN_PAYMENT_STATES)
+                lambda fee: fee.state == "posted" and fee.payment_state in OPEN_PAYMENT_STATES
+            )
 
     def _compute_collection_fee_accrued(self):
         today = fields.Date.context_today(self)
-        accrued = {move.id: value for move, value in self._collection_penalty_breakdowns(today).items()
-                   if not isinstance(value, str)}
+        accrued = {
+            move.id: value
+            for move, value in self._collection_penalty_breakdowns(today).items()
+            if not isinstance(value, str)
+        }
         for move in self:
             breakdown = accrued.get(move.id)
-            move.collection_fee_accrued = float(
-                max(breakdown.total - to_decimal((move.collection_penalty_charged)), 0)) if breakdown else 0.0
+            move.collection_fee_accrued = (
+                float(max(breakdown.total - to_decimal(move.collection_penalty_charged), 0)) if breakdown else 0.0
+            )
 
     # ------------------------------------------------------------------
     # Computation
@@ -70,20 +88,27 @@ class AccountMove(models.Model):
         payment still to invoice (not settled yet); never waived ones or late-fee invoices."""
         today = fields.Date.context_today(self)
         return self.filtered(
-            lambda m: (m._is_collection_open() or m._collection_is_settling())
-            and m.collection_policy_id and m.collection_policy_id._has_penalties()
-            and not m.collection_penalty_origin_id
-            and not m.collection_penalties_waived
-            and not m._collection_is_paused(today)
-            and m.invoice_date_due
-            and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            lambda m: (
+                (m._is_collection_open() or m._collection_is_settling())
+                and m.collection_policy_id
+                and m.collection_policy_id._has_penalties()
+                and not m.collection_penalty_origin_id
+                and not m.collection_penalties_waived
+                and not m._collection_is_paused(today)
+                and m.invoice_date_due
+                and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            )
         )
 
     def _collection_is_settling(self):
         """Paid, with the fees up to the payment not invoiced yet."""
         self.ensure_one()
-        return (self.move_type == "out_invoice" and self.state == "posted"
-                and self.payment_state in ("paid", "in_payment") and not self.collection_fee_settled)
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.payment_state in ("paid", "in_payment")
+            and not self.collection_fee_settled
+        )
 
     def _collection_installment_debts(self):
         """{move id: [InstallmentDebt]}: each receivable installment of each invoice, with what it
@@ -92,34 +117,44 @@ class AccountMove(models.Model):
             return {}
         terms = self.line_ids.filtered(lambda line: line.display_type == "payment_term")
         self.env["account.partial.reconcile"].flush_model()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT part.debit_move_id, part.max_date, SUM(part.debit_amount_currency)
               FROM account_partial_reconcile part
              WHERE part.debit_move_id = ANY(%s)
           GROUP BY part.debit_move_id, part.max_date
           ORDER BY part.debit_move_id, part.max_date
-            """, terms.ids))
+            """,
+                terms.ids,
+            )
+        )
         paid = defaultdict(list)
         for line_id, day, amount in self.env.cr.fetchall():
             paid[line_id].append((day, amount))
         debts = defaultdict(list)
-        for line in terms.sorted(lambda l: (l.date_maturity or l.date, l.id)):
+        for line in terms.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
             digits = line.move_id.currency_id.decimal_places
-            residual = to_decimal((line.amount_currency))
+            residual = to_decimal(line.amount_currency)
             changes = []
             for day, amount in paid.get(line.id, []):
-                residual -= to_decimal((amount))
+                residual -= to_decimal(amount)
                 changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
-            debts[line.move_id.id].append(penalties.InstallmentDebt(
-                amount=round_money(to_decimal((line.amount_currency)), digits),
-                due_date=line.date_maturity or line.move_id.invoice_date_due, balances=tuple(changes)))
+            debts[line.move_id.id].append(
+                penalties.InstallmentDebt(
+                    amount=round_money(to_decimal(line.amount_currency), digits),
+                    due_date=line.date_maturity or line.move_id.invoice_date_due,
+                    balances=tuple(changes),
+                )
+            )
         return debts
 
     def _collection_paid_on(self):
         """{move id: date of the last payment or credit note}, from the reconciliations."""
-        return {move_id: max((change.date for debt in debts for change in debt.balances), default=False)
-                for move_id, debts in self._collection_installment_debts().items()}
+        return {
+            move_id: max((change.date for debt in debts for change in debt.balances), default=False)
+            for move_id, debts in self._collection_installment_debts().items()
+        }
 
     def _collection_penalty_breakdowns(self, today):
         """{move: PenaltyBreakdown or error message} for the penalty candidates among these invoices."""
@@ -142,7 +177,7 @@ class AccountMove(models.Model):
                     on_date=today,
                     reference_rates=rates_by_policy[policy.id],
                     digits=move.currency_id.decimal_places,
-                    already_charged=to_decimal((move.collection_penalty_charged)),
+                    already_charged=to_decimal(move.collection_penalty_charged),
                 )
             except ValueError as error:
                 result[move] = error_text(move.env, error)
@@ -150,15 +185,19 @@ class AccountMove(models.Model):
 
     def _collection_rules_in_invoice_currency(self, rules, currency, today):
         """The policy's fixed amounts (fees, bands, cap, minimum) converted to the invoice currency."""
+
         def convert(amount):
             if amount is None:
                 return None
-            return to_decimal((currency._convert(float(amount), self.currency_id, self.company_id, today)))
+            return to_decimal(currency._convert(float(amount), self.currency_id, self.company_id, today))
+
         return dataclasses.replace(
             rules,
             fixed_fee=convert(rules.fixed_fee),
-            fee_bands=tuple(penalties.FeeBand(min_debt=convert(band.min_debt), amount=convert(band.amount))
-                            for band in rules.fee_bands),
+            fee_bands=tuple(
+                penalties.FeeBand(min_debt=convert(band.min_debt), amount=convert(band.amount))
+                for band in rules.fee_bands
+            ),
             cap_amount=convert(rules.cap_amount),
             minimum_charge=convert(rules.minimum_charge),
         )
@@ -174,16 +213,23 @@ class AccountMove(models.Model):
             parts.append(_("fixed recovery fee"))
         if breakdown.interest:
             parts.append(_("late-payment interest"))
-        return _("Late-payment fees on %(invoice)s, %(days)s days late (%(parts)s)",
-                 invoice=self.name, days=breakdown.days_late, parts=", ".join(parts))
+        return _(
+            "Late-payment fees on %(invoice)s, %(days)s days late (%(parts)s)",
+            invoice=self.name,
+            days=breakdown.days_late,
+            parts=", ".join(parts),
+        )
 
     def _collection_book_penalties(self, today):
         """Create and post the late-fee invoices newly due; return (fee invoices, {move: error})."""
         breakdowns = self._collection_penalty_breakdowns(today)
         errors = {move: value for move, value in breakdowns.items() if isinstance(value, str)}
         moments = self.browse([move.id for move in breakdowns])._collection_fee_moments(today)
-        due = {move: value for move, value in breakdowns.items()
-               if not isinstance(value, str) and value.to_charge > 0 and move.id in moments}
+        due = {
+            move: value
+            for move, value in breakdowns.items()
+            if not isinstance(value, str) and value.to_charge > 0 and move.id in moments
+        }
         if not due:
             return self.browse(), errors
         vals_list = []
@@ -199,28 +245,35 @@ class AccountMove(models.Model):
             }
             if policy.late_fee_account_id:
                 line["account_id"] = policy.late_fee_account_id.id
-            vals_list.append({
-                "move_type": "out_invoice",
-                "partner_id": move.partner_id.id,
-                "company_id": move.company_id.id,
-                "currency_id": move.currency_id.id,
-                "invoice_date": today,
-                "invoice_date_due": today,  # late fees are due on receipt
-                "invoice_origin": move.name,
-                "ref": _("Late fees %(invoice)s", invoice=move.name),
-                "collection_penalty_origin_id": move.id,
-                "collection_policy_id": policy.id,
-                "invoice_line_ids": [Command.create(line)],
-            })
-        fees = self.env["account.move"].with_context(
-            default_move_type="out_invoice", collection_fee_booking=True).create(vals_list)
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": move.partner_id.id,
+                    "company_id": move.company_id.id,
+                    "currency_id": move.currency_id.id,
+                    "invoice_date": today,
+                    "invoice_date_due": today,  # late fees are due on receipt
+                    "invoice_origin": move.name,
+                    "ref": _("Late fees %(invoice)s", invoice=move.name),
+                    "collection_penalty_origin_id": move.id,
+                    "collection_policy_id": policy.id,
+                    "invoice_line_ids": [Command.create(line)],
+                }
+            )
+        fees = (
+            self.env["account.move"]
+            .with_context(default_move_type="out_invoice", collection_fee_booking=True)
+            .create(vals_list)
+        )
         fees.with_context(collection_fee_booking=True).action_post()
         # one batch of chatter notes on the overdue invoices (one fee each: DUE is keyed by invoice)
         bodies = {}
         for fee in fees:  # not in a comprehension: _() finds the language in this frame
             bodies[fee.collection_penalty_origin_id.id] = _(
                 "Late fees of %(amount)s invoiced: %(fee)s.",
-                amount=fee.currency_id.format(fee.amount_untaxed), fee=fee._get_html_link())
+                amount=fee.currency_id.format(fee.amount_untaxed),
+                fee=fee._get_html_link(),
+            )
         fees.collection_penalty_origin_id._message_log_batch(bodies=bodies)
         return fees, errors
 
@@ -241,7 +294,8 @@ class AccountMove(models.Model):
         """Cancel the late fees of these overdue invoices with credit notes; no more are charged."""
         for origin in self:
             fees = origin.collection_penalty_ids.filtered(
-                lambda f: f.state == "posted" and f.payment_state not in ("reversed",))
+                lambda f: f.state == "posted" and f.payment_state not in ("reversed",)
+            )
             open_fees = fees.filtered(lambda f: f.payment_state in OPEN_PAYMENT_STATES)
             paid_fees = fees - open_fees
             default = [{"ref": _("Waived: %(reason)s", reason=reason)}]
@@ -251,16 +305,21 @@ class AccountMove(models.Model):
                 credit_notes = paid_fees._reverse_moves(default * len(paid_fees))
                 credit_notes.action_post()
             origin.collection_penalties_waived = True
-            origin._message_log(body=_("Late fees waived by %(user)s: %(reason)s",
-                                       user=self.env.user.name, reason=reason))
+            origin._message_log(
+                body=_("Late fees waived by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
+            )
 
     def _collection_goodwill_waivers(self):
         """Among these late-fee invoices, waive those whose overdue invoice was paid within the
         policy's goodwill period after the first late-fee notice. Returns the invoices waived."""
         fees = self.filtered(lambda m: m.collection_penalty_origin_id and m.payment_state == "not_paid")
         origins = fees.collection_penalty_origin_id.filtered(
-            lambda o: o.payment_state in ("paid", "in_payment") and o.collection_policy_id.waiver_days
-            and not o.collection_penalties_waived)
+            lambda o: (
+                o.payment_state in ("paid", "in_payment")
+                and o.collection_policy_id.waiver_days
+                and not o.collection_penalties_waived
+            )
+        )
         paid_on_by_move = origins._collection_paid_on()
         waived = self.browse()
         for origin in origins:

@@ -9,6 +9,7 @@ addon comes under collection: install, choose the default in Settings, and the o
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
@@ -27,9 +28,12 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     collection_policy_manual = fields.Boolean(
-        string="Policy Chosen On The Invoice", copy=False, readonly=True,
+        string="Policy Chosen On The Invoice",
+        copy=False,
+        readonly=True,
         help="The invoice's policy was chosen on the invoice itself: a change of the client's policy "
-        "or of the company's default does not move it.")
+        "or of the company's default does not move it.",
+    )
 
     @api.depends("partner_id", "company_id", "move_type")
     def _compute_collection_policy_id(self):
@@ -37,6 +41,25 @@ class AccountMove(models.Model):
             if move.collection_policy_manual and move.collection_policy_id:
                 continue
             move.collection_policy_id = move._collection_default_policy()
+
+    # missing-return (pylint-odoo): compute methods assign and return nothing, as Odoo's own.
+    @api.depends("collection_policy_id.default_due_days", "delivery_date")
+    def _compute_invoice_date_due(self):  # pylint: disable=missing-return
+        """No due date agreed (no payment terms, due on or before the invoice date): the policy's
+        default delay after completion (the delivery date) or the invoice date applies."""
+        super()._compute_invoice_date_due()
+        for move in self:
+            days = move.collection_policy_id.default_due_days
+            start = move.delivery_date or move.invoice_date
+            if (
+                move.move_type == "out_invoice"
+                and days
+                and start
+                and not move.invoice_payment_term_id
+                and move.state == "draft"
+                and (not move.invoice_date_due or move.invoice_date_due <= (move.invoice_date or start))
+            ):
+                move.invoice_date_due = start + timedelta(days=days)
 
     def _collection_default_policy(self):
         """The policy the invoice follows when none was chosen on it: its client's, else its company's."""
@@ -49,10 +72,15 @@ class AccountMove(models.Model):
     def create(self, vals_list):
         moves = super().create(vals_list)
         if not self.env.context.get("collection_policy_follow"):
-            manual = self.browse([
-                move.id for move, vals in zip(moves, vals_list)
-                if "collection_policy_id" in vals and move.collection_policy_id
-                and move.collection_policy_id != move._collection_default_policy()])
+            manual = self.browse(
+                [
+                    move.id
+                    for move, vals in zip(moves, vals_list, strict=False)
+                    if "collection_policy_id" in vals
+                    and move.collection_policy_id
+                    and move.collection_policy_id != move._collection_default_policy()
+                ]
+            )
             if manual:
                 super(AccountMove, manual).write({"collection_policy_manual": True})
         return moves
@@ -61,7 +89,9 @@ class AccountMove(models.Model):
         result = super().write(vals)
         if "collection_policy_id" in vals and not self.env.context.get("collection_policy_follow"):
             for move in self:
-                manual = bool(move.collection_policy_id) and move.collection_policy_id != move._collection_default_policy()
+                manual = (
+                    bool(move.collection_policy_id) and move.collection_policy_id != move._collection_default_policy()
+                )
                 if move.collection_policy_manual != manual:
                     super(AccountMove, move).write({"collection_policy_manual": manual})
         return result
@@ -91,7 +121,10 @@ class AccountMove(models.Model):
             group.write({"collection_policy_id": new.id})
             body = _(
                 "Collection policy changed from %(old)s to %(new)s: %(reason)s",
-                old=old.name or _("none"), new=new.name or _("none"), reason=reason)
+                old=old.name or _("none"),
+                new=new.name or _("none"),
+                reason=reason,
+            )
             group._message_log_batch(bodies=dict.fromkeys(group.ids, body))
             moved |= group
         return moved

@@ -17,13 +17,11 @@ extends both sides:
 from odoo import fields, models
 from odoo.tools import float_compare
 
-PAYMENT_TERM = "payment_term"
+from .account_move_discount import PAYMENT_TERM
 
 
 class AccountMove(models.Model):
-    # consider-merging-classes-inherited (pylint-odoo): one file per feature of account.move, as
-    # issue #11 asks (models/__init__.py lists them), rather than one long file.
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     def _collection_discount_days_left(self):
         """Days left to take the early-payment offer (0 on its last day), or None without an offer."""
@@ -42,11 +40,16 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         terms = self.line_ids.filtered(lambda line: line.display_type == PAYMENT_TERM)
-        if self.move_type != "out_invoice" or len(terms) < 2 or not self._collection_uses_tiers() \
-                or not self._is_eligible_for_early_payment_discount(self.currency_id, on_date):
+        if (
+            self.move_type != "out_invoice"
+            or len(terms) < 2
+            or not self._collection_uses_tiers()
+            or not self._is_eligible_for_early_payment_discount(self.currency_id, on_date)
+        ):
             return terms.browse()
         return terms.filtered(lambda line: not line.reconciled).sorted(
-            lambda line: (line.date_maturity or line.date, line.id))
+            lambda line: (line.date_maturity or line.date, line.id)
+        )
 
     def _get_invoice_next_payment_values(self, custom_amount=None):
         """Odoo's *Pay now* values; while the tiers' offer covers installments, the discounted total
@@ -60,8 +63,9 @@ class AccountMove(models.Model):
         open_lines = self._collection_portal_installment_offer(today)
         if open_lines and custom_amount is not None:
             discounted = sum(open_lines.mapped("discount_amount_currency")) * -self.direction_sign
-            if self.currency_id.is_zero(custom_amount - self.amount_residual) \
-                    or self.currency_id.is_zero(custom_amount - discounted):
+            if self.currency_id.is_zero(custom_amount - self.amount_residual) or self.currency_id.is_zero(
+                custom_amount - discounted
+            ):
                 custom_amount = None  # a link for the whole balance: proposed discounted, as Odoo does
         values = super()._get_invoice_next_payment_values(custom_amount=custom_amount)
         if not values or not open_lines:
@@ -69,31 +73,39 @@ class AccountMove(models.Model):
         # Odoo's installments data already carries each open installment's discounted amount.
         installments = values["not_reconciled_installments"]
         discounted_total = self.currency_id.round(
-            sum(installment["amount_residual_currency_unsigned"] for installment in installments))
+            sum(installment["amount_residual_currency_unsigned"] for installment in installments)
+        )
         overdue = [installment for installment in installments if installment["date_maturity"] < today]
         if overdue and custom_amount is None:
-            values.update({
-                "installment_state": "overdue",
-                "next_amount_to_pay": self.currency_id.round(
-                    sum(installment["amount_residual_currency_unsigned"] for installment in overdue)),
-                "next_payment_reference": f"{self.name}-{overdue[0]['number']}",
-                "next_due_date": overdue[0]["date_maturity"],
-            })
+            values.update(
+                {
+                    "installment_state": "overdue",
+                    "next_amount_to_pay": self.currency_id.round(
+                        sum(installment["amount_residual_currency_unsigned"] for installment in overdue)
+                    ),
+                    "next_payment_reference": f"{self.name}-{overdue[0]['number']}",
+                    "next_due_date": overdue[0]["date_maturity"],
+                }
+            )
         discount = self.currency_id.round(self.amount_residual - discounted_total)
         deadline = min(installment["line"].discount_date for installment in installments)
         days_left = max(0, (deadline - today).days)
-        values.update({
-            "amount_due": discounted_total,
-            # As Odoo reports its own early discount: the modal says the discount is applied.
-            "epd_discount_amount_currency": discount,
-            "discount_date": fields.Date.to_string(deadline),
-            "epd_days_left": days_left,
-            "epd_discount_msg": self.env._(
-                "Discount of %(amount)s if paid within %(days)s days",
-                amount=self.currency_id.format(discount), days=days_left,
-            ) if days_left else self.env._(
-                "Discount of %(amount)s if paid today", amount=self.currency_id.format(discount)),
-        })
+        values.update(
+            {
+                "amount_due": discounted_total,
+                # As Odoo reports its own early discount: the modal says the discount is applied.
+                "epd_discount_amount_currency": discount,
+                "discount_date": fields.Date.to_string(deadline),
+                "epd_days_left": days_left,
+                "epd_discount_msg": self.env._(
+                    "Discount of %(amount)s if paid within %(days)s days",
+                    amount=self.currency_id.format(discount),
+                    days=days_left,
+                )
+                if days_left
+                else self.env._("Discount of %(amount)s if paid today", amount=self.currency_id.format(discount)),
+            }
+        )
         return values
 
     def _get_default_payment_link_values(self):
@@ -101,11 +113,13 @@ class AccountMove(models.Model):
         early discount does); the link then says a discount applies."""
         values = super()._get_default_payment_link_values()
         if self._collection_portal_installment_offer(fields.Date.context_today(self)):
-            values.update({
-                "amount_max": self.amount_residual,
-                "has_eligible_epd": True,
-                "discount_date": self.collection_discount_deadline,
-            })
+            values.update(
+                {
+                    "amount_max": self.amount_residual,
+                    "has_eligible_epd": True,
+                    "discount_date": self.collection_discount_deadline,
+                }
+            )
         return values
 
     def _collection_portal_discount_write_off(self, amount, currency, on_date):
@@ -139,7 +153,8 @@ class AccountMove(models.Model):
         ]
         open_balance = sum(covered.mapped("balance")) - sum(covered.mapped("discount_balance"))
         counterparts = self.env["account.move"]._get_invoice_counterpart_amls_for_early_payment_discount(
-            aml_values_list, open_balance)
+            aml_values_list, open_balance
+        )
         write_off = []
         for values_list in counterparts.values():
             for values in values_list:

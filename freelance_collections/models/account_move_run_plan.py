@@ -22,12 +22,15 @@ class AccountMove(models.Model):
     def _collection_open_invoice_ids(self, company, due_on=None):
         """Ids of the company's open invoices under a policy; with DUE_ON, only those the run must
         look at on that day (facts changed, or a date of theirs has come: see account_move_next_run)."""
-        return self.search([
-            ("company_id", "=", company.id),
-            *OPEN_INVOICE_DOMAIN,
-            ("collection_policy_id", "!=", False),
-            *(self._collection_due_domain(due_on) if due_on else []),
-        ], order="commercial_partner_id, id").ids
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                *OPEN_INVOICE_DOMAIN,
+                ("collection_policy_id", "!=", False),
+                *(self._collection_due_domain(due_on) if due_on else []),
+            ],
+            order="commercial_partner_id, id",
+        ).ids
 
     def _collection_client_batches(self, batch_size):
         """These invoices (ordered by client) in batches of about BATCH_SIZE that never split a
@@ -63,15 +66,25 @@ class AccountMove(models.Model):
         if not candidates:
             return []
         moves = self.browse({item.move.id for item in candidates})
-        logs = self.env["collection.action.log"].sudo().search_fetch(
-            [("key", "in", [c.key for c in candidates])], ["key", "state", "date"])
+        logs = (
+            self.env["collection.action.log"]
+            .sudo()
+            .search_fetch([("key", "in", [c.key for c in candidates])], ["key", "state", "date"])
+        )
         state_by_key = {log.key: log.state for log in logs}
-        repeats = self._collection_repeats(candidates, {log.key: log.date for log in logs if log.state == "done"},
-                                           today)
+        repeats = self._collection_repeats(
+            candidates, {log.key: log.date for log in logs if log.state == "done"}, today
+        )
         if repeats:
             candidates += repeats
-            state_by_key.update({log.key: log.state for log in self.env["collection.action.log"].sudo().search_fetch(
-                [("key", "in", [r.key for r in repeats])], ["key", "state"])})
+            state_by_key.update(
+                {
+                    log.key: log.state
+                    for log in self.env["collection.action.log"]
+                    .sudo()
+                    .search_fetch([("key", "in", [r.key for r in repeats])], ["key", "state"])
+                }
+            )
         last_email = self._collection_last_email_dates(moves.commercial_partner_id)
         plan = []
         paused = {move.id for move in moves if move._collection_is_paused(today)}
@@ -105,8 +118,9 @@ class AccountMove(models.Model):
             if item.action == "email" and every and item.key in sent_on:
                 cycle = fee_invoicing.repeat_cycle(sent_on[item.key], today, every)
                 if cycle:
-                    repeats.append(PlannedAction(item.move, item.stage, "email", f"{item.key}:repeat:{cycle}",
-                                                 repeat=cycle))
+                    repeats.append(
+                        PlannedAction(item.move, item.stage, "email", f"{item.key}:repeat:{cycle}", repeat=cycle)
+                    )
         return repeats
 
     def _collection_next_repeat_dates(self, today):
@@ -115,19 +129,34 @@ class AccountMove(models.Model):
         if not staged:
             return {}
         keys = {f"{move.id}:{move.collection_stage_id.id}:email": move for move in staged}
-        logs = self.env["collection.action.log"].sudo().search_fetch(
-            [("key", "in", list(keys)), ("state", "=", "done")], ["key", "date"])
+        logs = (
+            self.env["collection.action.log"]
+            .sudo()
+            .search_fetch([("key", "in", list(keys)), ("state", "=", "done")], ["key", "date"])
+        )
         return {
             keys[log.key].id: fee_invoicing.next_repeat_date(
-                log.date, today, keys[log.key].collection_stage_id.repeat_days)
+                log.date, today, keys[log.key].collection_stage_id.repeat_days
+            )
             for log in logs
         }
 
     def _collection_last_demand_letters(self):
         """The demand letter last emailed for these invoices (attached to a repeat of the notice)."""
-        logs = self.env["collection.action.log"].sudo().search(
-            [("move_id", "in", self.ids), ("action", "=", "formal_notice"), ("state", "=", "done"),
-             ("mail_message_id", "!=", False)], order="date desc, id desc", limit=1)
+        logs = (
+            self.env["collection.action.log"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", self.ids),
+                    ("action", "=", "formal_notice"),
+                    ("state", "=", "done"),
+                    ("mail_message_id", "!=", False),
+                ],
+                order="date desc, id desc",
+                limit=1,
+            )
+        )
         return logs.mail_message_id.attachment_ids
 
     def _collection_discount_nudge(self, today):
@@ -135,8 +164,13 @@ class AccountMove(models.Model):
         policy's nudge days, or None. Keyed by tier so each offer is announced once."""
         self.ensure_one()
         policy = self.collection_policy_id
-        if not policy.discount_nudge_days or not policy.discount_tier_ids or self.payment_state != "not_paid" \
-                or not self.invoice_date or self.collection_paused:
+        if (
+            not policy.discount_nudge_days
+            or not policy.discount_tier_ids
+            or self.payment_state != "not_paid"
+            or not self.invoice_date
+            or self.collection_paused
+        ):
             return None
         tier = discounts.best_tier(policy._get_discount_tiers(), self.invoice_date, today)
         if tier is None:
@@ -144,15 +178,31 @@ class AccountMove(models.Model):
         left = (discounts.tier_deadline(tier, self.invoice_date) - today).days
         if left > policy.discount_nudge_days:
             return None
-        return PlannedAction(self, self.env["collection.stage"], "discount_nudge",
-                             f"{self.id}:discount:{tier.days}",
-                             note=_("%(percent)s%% until %(date)s", percent=tier.percent,
-                                    date=discounts.tier_deadline(tier, self.invoice_date)))
+        return PlannedAction(
+            self,
+            self.env["collection.stage"],
+            "discount_nudge",
+            f"{self.id}:discount:{tier.days}",
+            note=_(
+                "%(percent)s%% until %(date)s",
+                percent=tier.percent,
+                date=discounts.tier_deadline(tier, self.invoice_date),
+            ),
+        )
 
     @api.model
     def _collection_last_email_dates(self, partners):
-        groups = self.env["collection.action.log"].sudo()._read_group(
-            [("partner_id", "in", partners.ids), ("action", "in", ("email", "formal_notice")),
-             ("state", "=", "done")],
-            ["partner_id"], ["date:max"])
+        groups = (
+            self.env["collection.action.log"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("action", "in", ("email", "formal_notice")),
+                    ("state", "=", "done"),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
         return {partner.id: last for partner, last in groups}

@@ -11,17 +11,21 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _post(self, soft=True):
-        new_work = self.filtered(
-            lambda m: m.move_type == "out_invoice" and not m.collection_penalty_origin_id)
-        stopped, override = new_work.commercial_partner_id._collection_check_work_stop(lambda clients: _(
-            "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
-            "invoices are posted. Ask a collections manager to post it if it must go out.",
-            clients=clients,
-        ))
+        new_work = self.filtered(lambda m: m.move_type == "out_invoice" and not m.collection_penalty_origin_id)
+        stopped, override = new_work.commercial_partner_id._collection_check_work_stop(
+            lambda clients: _(
+                "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
+                "invoices are posted. Ask a collections manager to post it if it must go out.",
+                clients=clients,
+            )
+        )
         for move in new_work.filtered(lambda m: m.commercial_partner_id in stopped):
-            move._message_log(body=_(
-                "Posted by %(user)s although work is stopped for this client (manager override).",
-                user=self.env.user.name,
-            ) if override == "manager" else _(
-                "Posted after an online action of the client although work is stopped for this client."))
+            move._message_log(
+                body=_(
+                    "Posted by %(user)s although work is stopped for this client (manager override).",
+                    user=self.env.user.name,
+                )
+                if override == "manager"
+                else _("Posted after an online action of the client although work is stopped for this client.")
+            )
         return super()._post(soft=soft)

@@ -11,8 +11,7 @@ from odoo.exceptions import UserError
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    collection_write_off_move_id = fields.Many2one(
-        "account.move", string="Write-off Entry", copy=False, readonly=True)
+    collection_write_off_move_id = fields.Many2one("account.move", string="Write-off Entry", copy=False, readonly=True)
 
     def _collection_write_off(self):
         """Book what is still due to the policy's bad-debt account and reconcile it (reversible)."""
@@ -20,38 +19,56 @@ class AccountMove(models.Model):
         policy = self.collection_policy_id
         account = policy.write_off_account_id
         if not account:
-            raise UserError(_(
-                "Policy %(policy)s has no bad-debt account: set one on its Late Penalties tab before "
-                "writing off %(invoice)s.", policy=policy.name, invoice=self.name))
+            raise UserError(
+                _(
+                    "Policy %(policy)s has no bad-debt account: set one on its Late Penalties tab before "
+                    "writing off %(invoice)s.",
+                    policy=policy.name,
+                    invoice=self.name,
+                )
+            )
         if self.collection_write_off_move_id:
             raise UserError(_("%(invoice)s is already written off.", invoice=self.name))
         receivables = self.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled)
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
         if not receivables:
             raise UserError(_("%(invoice)s has nothing left to write off.", invoice=self.name))
         balance = sum(receivables.mapped("amount_residual"))
         amount_currency = sum(receivables.mapped("amount_residual_currency"))
-        journal = self.env["account.journal"].search([
-            *self.env["account.journal"]._check_company_domain(self.company_id),
-            ("type", "=", "general"),
-        ], limit=1)
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "general"),
+            ],
+            limit=1,
+        )
         label = _("Bad debt write-off of %(invoice)s", invoice=self.name)
         common = {"partner_id": self.commercial_partner_id.id, "currency_id": self.currency_id.id, "name": label}
-        entry = self.env["account.move"].create({
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "date": fields.Date.context_today(self),
-            "ref": label,
-            "company_id": self.company_id.id,
-            "line_ids": [
-                Command.create({**common, "account_id": receivables[0].account_id.id,
-                                "balance": -balance, "amount_currency": -amount_currency}),
-                Command.create({**common, "account_id": account.id,
-                                "balance": balance, "amount_currency": amount_currency}),
-            ],
-        })
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": label,
+                "company_id": self.company_id.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            **common,
+                            "account_id": receivables[0].account_id.id,
+                            "balance": -balance,
+                            "amount_currency": -amount_currency,
+                        }
+                    ),
+                    Command.create(
+                        {**common, "account_id": account.id, "balance": balance, "amount_currency": amount_currency}
+                    ),
+                ],
+            }
+        )
         entry.action_post()
-        (receivables + entry.line_ids.filtered(lambda l: l.account_id == receivables[0].account_id)).reconcile()
+        (receivables + entry.line_ids.filtered(lambda ln: ln.account_id == receivables[0].account_id)).reconcile()
         self.collection_write_off_move_id = entry
         self._message_log(body=_("Written off as bad debt: %(entry)s.", entry=entry._get_html_link()))
         return entry

@@ -16,10 +16,12 @@ class CollectionActionLog(models.Model):
     _rec_name = "action"
 
     key = fields.Char(required=True, index=True, readonly=True)
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, ondelete="cascade",
-                              index=True, readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Client", required=True, ondelete="cascade",
-                                 index=True, readonly=True)
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, ondelete="cascade", index=True, readonly=True
+    )
     company_id = fields.Many2one(related="move_id.company_id", store=True)
     stage_id = fields.Many2one("collection.stage", ondelete="set null", readonly=True)
     action = fields.Selection(actions.selection(), required=True, readonly=True)
@@ -31,12 +33,22 @@ class CollectionActionLog(models.Model):
     )
     note = fields.Char()
     mail_message_id = fields.Many2one(
-        "mail.message", string="Email", ondelete="set null", readonly=True, index="btree_not_null",
-        help="The email sent to the client, for emails: re-queued by the run if the mail server refused it.")
+        "mail.message",
+        string="Email",
+        ondelete="set null",
+        readonly=True,
+        index="btree_not_null",
+        help="The email sent to the client, for emails: re-queued by the run if the mail server refused it.",
+    )
     user_id = fields.Many2one("res.users", string="Confirmed By", readonly=True)
     run_id = fields.Many2one(
-        "collection.run", string="Run", readonly=True, ondelete="set null", index="btree_not_null",
-        help="The collections run that took the action (empty: taken by hand).")
+        "collection.run",
+        string="Run",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The collections run that took the action (empty: taken by hand).",
+    )
 
     _sql_constraints = [
         ("key_unique", "unique(key)", "This collection action was already recorded."),

@@ -32,8 +32,17 @@ class CollectionAgingReport(models.Model):
         "account.move": ["commercial_partner_id", "move_type", "invoice_date", "collection_stage_id"],
         "res.partner": ["commercial_partner_id"],
         "account.move.line": [
-            "move_id", "company_id", "account_id", "partner_id", "parent_state", "amount_residual",
-            "amount_residual_currency", "reconciled", "date_maturity", "date", "currency_id",
+            "move_id",
+            "company_id",
+            "account_id",
+            "partner_id",
+            "parent_state",
+            "amount_residual",
+            "amount_residual_currency",
+            "reconciled",
+            "date_maturity",
+            "date",
+            "currency_id",
             "company_currency_id",
         ],
     }
@@ -42,29 +51,40 @@ class CollectionAgingReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
     move_id = fields.Many2one("account.move", string="Document", readonly=True)
     move_type = fields.Selection(
-        [("out_invoice", "Customer Invoice"), ("out_refund", "Customer Credit Note"),
-         ("entry", "Payment or Other Entry")],
-        string="Type", readonly=True)
+        [
+            ("out_invoice", "Customer Invoice"),
+            ("out_refund", "Customer Credit Note"),
+            ("entry", "Payment or Other Entry"),
+        ],
+        string="Type",
+        readonly=True,
+    )
     invoice_date = fields.Date(readonly=True)
     stage_id = fields.Many2one("collection.stage", string="Collection Stage", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(
-        string="Days Overdue", readonly=True, aggregator="max",
-        help="Days since the due date, as of today (0 when not yet due).")
+        readonly=True,
+        aggregator="max",
+        help="Days since the due date, as of today (0 when not yet due).",
+    )
     bucket = fields.Selection(AGING_BUCKETS, string="Aging", readonly=True)
     company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Invoice Currency", readonly=True)
     amount_residual = fields.Monetary(
-        string="Amount Due", currency_field="company_currency_id", readonly=True,
-        help="Still to be paid, in the company currency.")
+        string="Amount Due",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Still to be paid, in the company currency.",
+    )
     amount_residual_currency = fields.Monetary(
-        string="Amount Due in Invoice Currency", currency_field="currency_id", readonly=True,
-        aggregator=None)
+        string="Amount Due in Invoice Currency", currency_field="currency_id", readonly=True, aggregator=None
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
                 SELECT line.id AS id,
                        line.company_id AS company_id,
@@ -97,5 +117,6 @@ class CollectionAgingReport(models.Model):
                    AND line.reconciled IS NOT TRUE
             )
             """,
-            table=SQL.identifier(self._table),
-        ))
+                table=SQL.identifier(self._table),
+            )
+        )

@@ -33,61 +33,90 @@ class CollectionDashboard(models.TransientModel):
     _name = "collection.dashboard"
     _description = "Collections Dashboard"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="Today", default=fields.Date.context_today, readonly=True)
     date_from = fields.Date(
-        string="From", required=True, default=lambda self: self._default_date_from(),
-        help="First day of the period of the late-fee and discount figures.")
+        string="From",
+        required=True,
+        default=lambda self: self._default_date_from(),
+        help="First day of the period of the late-fee and discount figures.",
+    )
     date_to = fields.Date(
-        string="To", required=True, default=fields.Date.context_today,
-        help="Last day of the period of the late-fee and discount figures.")
+        string="To",
+        required=True,
+        default=fields.Date.context_today,
+        help="Last day of the period of the late-fee and discount figures.",
+    )
 
     receivable_amount = fields.Monetary(
-        string="Open Receivables", compute="_compute_receivables",
+        string="Open Receivables",
+        compute="_compute_receivables",
         help="What the clients owe: for each client, its posted invoices still to be paid less its credit "
-        "notes and payments not yet matched with an invoice, summed over the clients who owe something.")
+        "notes and payments not yet matched with an invoice, summed over the clients who owe something.",
+    )
     client_credit_amount = fields.Monetary(
-        string="Client Credit", compute="_compute_receivables",
+        string="Client Credit",
+        compute="_compute_receivables",
         help="Credit notes and payments not yet matched beyond what those clients owe. Open receivables "
-        "less client credit is the Receivables Aging report's total.")
+        "less client credit is the Receivables Aging report's total.",
+    )
     overdue_amount = fields.Monetary(
-        string="Overdue", compute="_compute_receivables",
+        string="Overdue",
+        compute="_compute_receivables",
         help="For each client, what its invoices past their due date still owe, but no more than the "
         "client's balance (credit notes and payments not yet matched count against it) and never "
-        "below zero; summed over the clients. Never more than the open receivables.")
+        "below zero; summed over the clients. Never more than the open receivables.",
+    )
     credit_sales_amount = fields.Monetary(
-        string="Credit Sales (90 days)", compute="_compute_receivables",
-        help="Total, taxes included, of the customer invoices less credit notes dated in the last 90 days.")
+        string="Credit Sales (90 days)",
+        compute="_compute_receivables",
+        help="Total, taxes included, of the customer invoices less credit notes dated in the last 90 days.",
+    )
     dso = fields.Float(
-        string="DSO (days)", digits=(16, 1), compute="_compute_receivables",
-        help="Days sales outstanding: open receivables / credit sales of the last 90 days x 90.")
+        string="DSO (days)",
+        digits=(16, 1),
+        compute="_compute_receivables",
+        help="Days sales outstanding: open receivables / credit sales of the last 90 days x 90.",
+    )
     overdue_partner_count = fields.Integer(string="Overdue Clients", compute="_compute_receivables")
 
     fee_billed_amount = fields.Monetary(
-        string="Late Fees Billed", compute="_compute_fees",
-        help="Total of the late-fee invoices dated in the period.")
+        string="Late Fees Billed", compute="_compute_fees", help="Total of the late-fee invoices dated in the period."
+    )
     fee_collected_amount = fields.Monetary(
-        string="Late Fees Collected", compute="_compute_fees",
-        help="What clients paid so far on the late-fee invoices dated in the period.")
+        string="Late Fees Collected",
+        compute="_compute_fees",
+        help="What clients paid so far on the late-fee invoices dated in the period.",
+    )
     fee_waived_amount = fields.Monetary(
-        string="Late Fees Waived", compute="_compute_fees",
-        help="What credit notes cancelled on the late-fee invoices dated in the period.")
-    fee_collected_percent = fields.Float(
-        string="Late Fees Collected (%)", digits=(16, 1), compute="_compute_fees")
+        string="Late Fees Waived",
+        compute="_compute_fees",
+        help="What credit notes cancelled on the late-fee invoices dated in the period.",
+    )
+    fee_collected_percent = fields.Float(string="Late Fees Collected (%)", digits=(16, 1), compute="_compute_fees")
 
     discount_amount = fields.Monetary(
-        string="Discounts Granted", compute="_compute_discounts",
+        string="Discounts Granted",
+        compute="_compute_discounts",
         help="Early-payment discounts taken by clients on payments dated in the period "
-        "(balance of the company's early-payment discount loss account).")
+        "(balance of the company's early-payment discount loss account).",
+    )
 
     next_action_count = fields.Integer(string="Actions Tonight", compute="_compute_next_actions")
     next_action_waiting_count = fields.Integer(string="Actions Waiting", compute="_compute_next_actions")
     next_action_summary = fields.Text(string="Next Actions", compute="_compute_next_actions")
     undeliverable_partner_count = fields.Integer(
-        string="Undeliverable Reminders", compute="_compute_undeliverable_partner_count",
-        help="Clients whose last reminder could not be delivered: fix the address or call them.")
+        string="Undeliverable Reminders",
+        compute="_compute_undeliverable_partner_count",
+        help="Clients whose last reminder could not be delivered: fix the address or call them.",
+    )
+    overpayment_unverified_count = fields.Integer(
+        string="Unverified Overpayments",
+        compute="_compute_overpayment_unverified_count",
+        help="Customer payments received above what was owed, not yet matched with a bank statement "
+        "line nor approved by a collections manager: no refund to those clients goes out.",
+    )
 
     @api.model
     def _default_date_from(self):
@@ -102,8 +131,9 @@ class CollectionDashboard(models.TransientModel):
     def _check_period(self):
         for dashboard in self:
             if dashboard.date_from > dashboard.date_to:
-                raise ValidationError(_("The period starts after it ends: choose a From date on or "
-                                        "before the To date."))
+                raise ValidationError(
+                    _("The period starts after it ends: choose a From date on or " "before the To date.")
+                )
 
     def _valid_period(self):
         self.ensure_one()
@@ -115,13 +145,17 @@ class CollectionDashboard(models.TransientModel):
             company = dashboard.company_id
             today = fields.Date.context_today(self)
             receivable, credit, overdue = dashboard._receivable_and_overdue()
-            [[sales]] = self.env["account.move"]._read_group([
-                ("company_id", "=", company.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("invoice_date", ">=", today - timedelta(days=DSO_DAYS - 1)),
-                ("invoice_date", "<=", today),
-            ], [], ["amount_total_signed:sum"])
+            [[sales]] = self.env["account.move"]._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("invoice_date", ">=", today - timedelta(days=DSO_DAYS - 1)),
+                    ("invoice_date", "<=", today),
+                ],
+                [],
+                ["amount_total_signed:sum"],
+            )
             sales = sales or 0.0
             currency = company.currency_id
             dashboard.receivable_amount = currency.round(receivable)
@@ -130,7 +164,8 @@ class CollectionDashboard(models.TransientModel):
             dashboard.credit_sales_amount = currency.round(sales)
             dashboard.dso = receivable / sales * DSO_DAYS if currency.compare_amounts(sales, 0) > 0 else 0.0
             dashboard.overdue_partner_count = self.env["collection.overdue.partner"].search_count(
-                [("company_id", "=", company.id)])
+                [("company_id", "=", company.id)]
+            )
 
     def _receivable_and_overdue(self):
         """(open receivables, client credit, overdue) of the company on the basis of the class
@@ -142,7 +177,9 @@ class CollectionDashboard(models.TransientModel):
         balances = dict(Aging._read_group(domain, ["partner_id"], ["amount_residual:sum"]))
         past_due = Aging._read_group(
             [*domain, ("bucket", "!=", "0_current"), ("amount_residual", ">", 0)],
-            ["partner_id"], ["amount_residual:sum"])
+            ["partner_id"],
+            ["amount_residual:sum"],
+        )
         overdue = sum(max(min(amount, balances.get(partner, 0.0)), 0.0) for partner, amount in past_due)
         owed = sum(balance for balance in balances.values() if balance > 0)
         credit = -sum(balance for balance in balances.values() if balance < 0)
@@ -169,18 +206,21 @@ class CollectionDashboard(models.TransientModel):
             dashboard.fee_collected_amount = currency.round(collected)
             dashboard.fee_waived_amount = currency.round(waived)
             dashboard.fee_collected_percent = (
-                collected / billed * 100 if currency.compare_amounts(billed, 0) > 0 else 0.0)
+                collected / billed * 100 if currency.compare_amounts(billed, 0) > 0 else 0.0
+            )
 
     def _fee_settlements(self):
         """(paid, cancelled by credit notes) on the late-fee invoices of the period, in one query,
         in the company currency."""
         self.ensure_one()
         self.env["account.move"].flush_model(
-            ["collection_penalty_origin_id", "move_type", "state", "company_id", "invoice_date"])
+            ["collection_penalty_origin_id", "move_type", "state", "company_id", "invoice_date"]
+        )
         self.env["account.move.line"].flush_model(["move_id", "account_id"])
         self.env["account.partial.reconcile"].flush_model(["debit_move_id", "credit_move_id", "amount"])
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT COALESCE(SUM(part.amount) FILTER (WHERE counterpart.move_type != 'out_refund'), 0),
                    COALESCE(SUM(part.amount) FILTER (WHERE counterpart.move_type = 'out_refund'), 0)
               FROM account_partial_reconcile part
@@ -196,10 +236,11 @@ class CollectionDashboard(models.TransientModel):
                AND fee.invoice_date BETWEEN %(date_from)s AND %(date_to)s
                AND fee_account.account_type = 'asset_receivable'
             """,
-            company=self.company_id.id,
-            date_from=self.date_from,
-            date_to=self.date_to,
-        ))
+                company=self.company_id.id,
+                date_from=self.date_from,
+                date_to=self.date_to,
+            )
+        )
         return self.env.cr.fetchone()
 
     @api.depends("company_id", "date_from", "date_to")
@@ -208,14 +249,18 @@ class CollectionDashboard(models.TransientModel):
             account = dashboard.company_id.account_journal_early_pay_discount_loss_account_id
             granted = 0.0
             if account and dashboard._valid_period():
-                [[granted]] = self.env["account.move.line"]._read_group([
-                    ("company_id", "=", dashboard.company_id.id),
-                    ("account_id", "=", account.id),
-                    ("parent_state", "=", "posted"),
-                    ("payment_id.partner_type", "=", "customer"),
-                    ("date", ">=", dashboard.date_from),
-                    ("date", "<=", dashboard.date_to),
-                ], [], ["balance:sum"])
+                [[granted]] = self.env["account.move.line"]._read_group(
+                    [
+                        ("company_id", "=", dashboard.company_id.id),
+                        ("account_id", "=", account.id),
+                        ("parent_state", "=", "posted"),
+                        ("payment_id.partner_type", "=", "customer"),
+                        ("date", ">=", dashboard.date_from),
+                        ("date", "<=", dashboard.date_to),
+                    ],
+                    [],
+                    ["balance:sum"],
+                )
             dashboard.discount_amount = dashboard.currency_id.round(granted or 0.0)
 
     @api.depends("company_id")
@@ -284,11 +329,28 @@ class CollectionDashboard(models.TransientModel):
 
     def action_open_undeliverable_partners(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("account.res_partner_action_customer")
-        action.update({
-            "name": _("Undeliverable Reminders"),
-            "domain": [],
-            "context": {"search_default_collection_undeliverable": 1},
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-        })
+        action.update(
+            {
+                "name": _("Undeliverable Reminders"),
+                "domain": [],
+                "context": {"search_default_collection_undeliverable": 1},
+                "view_mode": "list,form",
+                "views": [(False, "list"), (False, "form")],
+            }
+        )
         return action
+
+    @api.depends("company_id")
+    def _compute_overpayment_unverified_count(self):
+        Payment = self.env["account.payment"]
+        for dashboard in self:
+            dashboard.overpayment_unverified_count = Payment.search_count(
+                [("company_id", "=", dashboard.company_id.id), ("collection_overpaid_unverified", "=", True)]
+            )
+
+    def action_open_unverified_overpayments(self):
+        self.ensure_one()
+        payments = self.env["account.payment"].search(
+            [("company_id", "=", self.company_id.id), ("collection_overpaid_unverified", "=", True)]
+        )
+        return self.env["res.partner"]._collection_overpayments_action(payments)

@@ -16,9 +16,7 @@ class CollectionDemo(models.AbstractModel):
         policy = self.env.ref("freelance_collections.policy_freelancer_standard")
         company.collection_policy_id = policy
         today = fields.Date.context_today(self)
-        journal = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-        )
+        journal = self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
         if not journal:
             return
         product = self.env["product.product"].create(
@@ -38,9 +36,7 @@ class CollectionDemo(models.AbstractModel):
             ("Deposit Client BV (demo)", -20, 4000.0, {"collection_deposit_template_id": half_half.id}),
         ]
         for name, late, amount, extra in scenarios:
-            partner = self.env["res.partner"].create(
-                {"name": name, "is_company": True, "email": "billing@example.com"}
-            )
+            partner = self.env["res.partner"].create({"name": name, "is_company": True, "email": "billing@example.com"})
             due = today - timedelta(days=late)
             invoice_date = due - timedelta(days=30)
             vals = {
@@ -50,9 +46,7 @@ class CollectionDemo(models.AbstractModel):
                 "company_id": company.id,
                 "invoice_date": invoice_date,
                 "invoice_date_due": due,
-                "invoice_line_ids": [
-                    Command.create({"product_id": product.id, "price_unit": amount, "tax_ids": []})
-                ],
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": amount, "tax_ids": []})],
             }
             if extra.get("collection_deposit_template_id"):
                 vals["invoice_date"] = today - timedelta(days=10)  # deposit due on issue, paid 8 days ago

@@ -16,20 +16,14 @@ class CollectionDepositTemplate(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", help="Leave empty to share the template with every company."
-    )
-    line_ids = fields.One2many(
-        "collection.deposit.line", "template_id", string="Installments", copy=True
-    )
+    company_id = fields.Many2one("res.company", help="Leave empty to share the template with every company.")
+    line_ids = fields.One2many("collection.deposit.line", "template_id", string="Installments", copy=True)
     summary = fields.Char(compute="_compute_summary")
 
     @api.depends("line_ids.percent")
     def _compute_summary(self):
         for template in self:
-            template.summary = "/".join(
-                f"{line.percent:g}" for line in template.line_ids.sorted("sequence")
-            )
+            template.summary = "/".join(f"{line.percent:g}" for line in template.line_ids.sorted("sequence"))
 
     @api.constrains("name", "line_ids")  # name: a template created without lines is checked too
     def _check_lines(self):
@@ -60,9 +54,7 @@ class CollectionDepositLine(models.Model):
     _description = "Deposit Schedule Line"
     _order = "template_id, sequence, id"
 
-    template_id = fields.Many2one(
-        "collection.deposit.template", required=True, ondelete="cascade", index=True
-    )
+    template_id = fields.Many2one("collection.deposit.template", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     label = fields.Char(translate=True, help="Shown on the installment, e.g. 'Upfront deposit'.")
     percent = fields.Float(required=True, digits=(5, 2), string="Share (%)")

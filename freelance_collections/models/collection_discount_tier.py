@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+from ..policy import discounts
+from ..policy.money import to_decimal
+
 
 class CollectionDiscountTier(models.Model):
     """Early-payment discount tier: PERCENT off when paid within DAYS of the invoice date."""
@@ -11,3 +14,10 @@ class CollectionDiscountTier(models.Model):
 
     days = fields.Integer(required=True, help="Paid within this many days of the invoice date.")
     percent = fields.Float(required=True, digits=(5, 2), string="Discount (%)")
+
+    def _collection_engine_tiers(self):
+        """These tiers for the pure engine, by days (``discounts.DiscountTier``)."""
+        return [
+            discounts.DiscountTier(days=tier.days, percent=to_decimal(tier.percent))
+            for tier in self.sorted(lambda t: (t.days, t.id))
+        ]

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+from ..policy import penalties
+from ..policy.money import to_decimal
+
 
 class CollectionFeeBand(models.Model):
     """Fixed recovery fee by size of the debt (UK: 40 / 70 / 100 GBP)."""
@@ -12,6 +15,13 @@ class CollectionFeeBand(models.Model):
     currency_id = fields.Many2one(related="policy_id.currency_id")
     min_debt = fields.Monetary(string="Debt From", required=True, default=0.0)
     amount = fields.Monetary(string="Fixed Fee", required=True)
+
+    def _collection_engine_bands(self):
+        """These bands for the pure engine, by debt (``penalties.FeeBand``)."""
+        return tuple(
+            penalties.FeeBand(min_debt=to_decimal(band.min_debt), amount=to_decimal(band.amount))
+            for band in self.sorted(lambda b: (b.min_debt, b.id))
+        )
 
     def unlink(self):
         """Deleting a band must leave bands that still start at a debt of 0."""

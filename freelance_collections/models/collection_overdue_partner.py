@@ -18,10 +18,23 @@ class CollectionOverduePartner(models.Model):
     _rec_name = "partner_id"
     _order = "days_late desc, amount_overdue desc, id"
     _depends = {
-        "account.move": ["commercial_partner_id", "move_type", "state", "payment_state",
-                         "collection_stage_id", "company_id"],
-        "account.move.line": ["move_id", "company_id", "account_id", "parent_state",
-                              "amount_residual", "reconciled", "date_maturity"],
+        "account.move": [
+            "commercial_partner_id",
+            "move_type",
+            "state",
+            "payment_state",
+            "collection_stage_id",
+            "company_id",
+        ],
+        "account.move.line": [
+            "move_id",
+            "company_id",
+            "account_id",
+            "parent_state",
+            "amount_residual",
+            "reconciled",
+            "date_maturity",
+        ],
         "account.account": ["account_type"],
         "collection.stage": ["days", "severity"],
         "res.company": ["currency_id"],
@@ -32,22 +45,29 @@ class CollectionOverduePartner(models.Model):
     stage_id = fields.Many2one("collection.stage", string="Collection Stage", readonly=True)
     stage_severity = fields.Selection(
         selection=lambda self: self.env["collection.stage"]._fields["severity"].selection,
-        string="Severity", readonly=True)
+        string="Severity",
+        readonly=True,
+    )
     work_stop = fields.Boolean(related="partner_id.collection_work_stop", string="Work Stopped")
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     amount_overdue = fields.Monetary(
-        string="Overdue Amount", readonly=True,
-        help="What the client's posted invoices still owe past their due dates, in the company currency.")
+        string="Overdue Amount",
+        readonly=True,
+        help="What the client's posted invoices still owe past their due dates, in the company currency.",
+    )
     invoice_count = fields.Integer(string="Overdue Invoices", readonly=True)
-    oldest_due_date = fields.Date(string="Oldest Due Date", readonly=True, aggregator="min")
+    oldest_due_date = fields.Date(readonly=True, aggregator="min")
     days_late = fields.Integer(
-        string="Days Late", readonly=True, aggregator="max",
-        help="Days since the due date of the client's oldest unpaid installment.")
+        readonly=True,
+        aggregator="max",
+        help="Days since the due date of the client's oldest unpaid installment.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
                 WITH overdue AS (
                     SELECT MIN(line.id) AS id,
@@ -96,8 +116,10 @@ class CollectionOverduePartner(models.Model):
                             AND worst.partner_id = overdue.partner_id
             )
             """,
-            table=SQL.identifier(self._table), open_states=OPEN_PAYMENT_STATES,
-        ))
+                table=SQL.identifier(self._table),
+                open_states=OPEN_PAYMENT_STATES,
+            )
+        )
 
     def action_open_partner(self):
         self.ensure_one()

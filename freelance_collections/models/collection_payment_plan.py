@@ -10,7 +10,6 @@ from ..policy import schedule
 from ..policy.money import to_decimal
 from .account_move import OPEN_PAYMENT_STATES
 
-
 # What the client agreed to: frozen once the plan is no longer a proposal.
 AGREED_FIELDS = {"partner_id", "company_id", "currency_id", "move_ids", "line_ids"}
 
@@ -23,30 +22,36 @@ class CollectionPaymentPlan(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Client", required=True, index=True, tracking=True,
-        domain=[("is_company", "=", True)])
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True)
-    currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id)
+        "res.partner", string="Client", required=True, index=True, tracking=True, domain=[("is_company", "=", True)]
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
     move_ids = fields.Many2many(
-        "account.move", string="Invoices", required=True,
+        "account.move",
+        string="Invoices",
+        required=True,
         domain=f"[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-               f"('state', '=', 'posted'), ('payment_state', 'in', {OPEN_PAYMENT_STATES!r}), "
-               "('company_id', '=', company_id)]")
+        f"('state', '=', 'posted'), ('payment_state', 'in', {OPEN_PAYMENT_STATES!r}), "
+        "('company_id', '=', company_id)]",
+    )
     line_ids = fields.One2many("collection.payment.plan.line", "plan_id", string="Installments", copy=True)
     state = fields.Selection(
-        [("draft", "Proposed"), ("active", "Running"), ("broken", "Broken"), ("done", "Paid"),
-         ("cancel", "Cancelled")],
-        default="draft", required=True, tracking=True, copy=False)
+        [("draft", "Proposed"), ("active", "Running"), ("broken", "Broken"), ("done", "Paid"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
     date_start = fields.Date(string="Agreed On", readonly=True, copy=False)
     date_end = fields.Date(string="Ended On", readonly=True, copy=False)
     installment_count = fields.Integer(string="Number of Installments", default=3)
     first_date = fields.Date(string="First Payment", default=lambda self: fields.Date.context_today(self))
     interval_months = fields.Integer(string="Every (months)", default=1)
     amount_covered = fields.Monetary(
-        string="Amount Covered", readonly=True, copy=False,
-        help="What the invoices still owed when the plan was agreed.")
+        readonly=True,
+        copy=False,
+        help="What the invoices still owed when the plan was agreed.",
+    )
     amount_open = fields.Monetary(string="Still Owed", compute="_compute_amounts")
     amount_planned = fields.Monetary(string="Total of Installments", compute="_compute_amounts")
     amount_paid = fields.Monetary(string="Paid Since", compute="_compute_progress")
@@ -75,29 +80,41 @@ class CollectionPaymentPlan(models.Model):
         """(paid since agreed, due by the installments before TODAY, on track)."""
         self.ensure_one()
         paid = self.currency_id.round(self.amount_covered - sum(self.move_ids.mapped("amount_residual")))
-        expected = self.currency_id.round(sum(self.line_ids.filtered(lambda l: l.date < today).mapped("amount")))
+        expected = self.currency_id.round(sum(self.line_ids.filtered(lambda ln: ln.date < today).mapped("amount")))
         return paid, expected, float_compare(paid, expected, precision_rounding=self.currency_id.rounding) >= 0
 
     @api.constrains("move_ids", "partner_id", "currency_id", "company_id")
     def _check_invoices(self):
         for plan in self:
-            strangers = plan.move_ids.filtered(lambda m: m.commercial_partner_id != plan.partner_id.commercial_partner_id)
+            strangers = plan.move_ids.filtered(
+                lambda m: m.commercial_partner_id != plan.partner_id.commercial_partner_id  # noqa: B023 - the lambda is called at once, within the loop
+            )
             if strangers:
-                raise ValidationError(_(
-                    "%(invoices)s belong to another client than %(client)s: a plan covers one client's invoices.",
-                    invoices=", ".join(strangers.mapped("name")), client=plan.partner_id.display_name))
-            others = plan.move_ids.filtered(lambda m: m.currency_id != plan.currency_id or m.company_id != plan.company_id)
+                raise ValidationError(
+                    _(
+                        "%(invoices)s belong to another client than %(client)s: a plan covers one client's invoices.",
+                        invoices=", ".join(strangers.mapped("name")),
+                        client=plan.partner_id.display_name,
+                    )
+                )
+            others = plan.move_ids.filtered(
+                lambda m: m.currency_id != plan.currency_id or m.company_id != plan.company_id  # noqa: B023 - the lambda is called at once, within the loop
+            )
             if others:
-                raise ValidationError(_(
-                    "%(invoices)s are in another currency or company: make one plan per currency and company.",
-                    invoices=", ".join(others.mapped("name"))))
+                raise ValidationError(
+                    _(
+                        "%(invoices)s are in another currency or company: make one plan per currency and company.",
+                        invoices=", ".join(others.mapped("name")),
+                    )
+                )
 
     @api.constrains("installment_count", "interval_months")
     def _check_schedule(self):
         for plan in self:
             if plan.installment_count < 1 or plan.interval_months < 1:
-                raise ValidationError(_(
-                    "%(plan)s: enter at least one installment, every one month or more.", plan=plan.name))
+                raise ValidationError(
+                    _("%(plan)s: enter at least one installment, every one month or more.", plan=plan.name)
+                )
 
     @api.onchange("move_ids")
     def _onchange_move_ids(self):
@@ -117,19 +134,27 @@ class CollectionPaymentPlan(models.Model):
             if not plan.first_date:
                 raise ValidationError(_("Choose the date of the first payment."))
             amounts = schedule.split_equal(
-                to_decimal(plan.amount_open), plan.installment_count, plan.currency_id.decimal_places)
+                to_decimal(plan.amount_open), plan.installment_count, plan.currency_id.decimal_places
+            )
             plan.line_ids = [Command.clear()] + [
-                Command.create({"date": plan.first_date + relativedelta(months=plan.interval_months * index),
-                                "amount": float(amount)})
+                Command.create(
+                    {
+                        "date": plan.first_date + relativedelta(months=plan.interval_months * index),
+                        "amount": float(amount),
+                    }
+                )
                 for index, amount in enumerate(amounts)
             ]
         return True
 
     def write(self, vals):
         if AGREED_FIELDS & set(vals) and any(plan.state != "draft" for plan in self):
-            raise UserError(_(
-                "The client agreed to this plan: its client, invoices and installments cannot change. "
-                "Cancel it and propose a new one."))
+            raise UserError(
+                _(
+                    "The client agreed to this plan: its client, invoices and installments cannot change. "
+                    "Cancel it and propose a new one."
+                )
+            )
         return super().write(vals)
 
     def action_confirm(self):
@@ -140,30 +165,42 @@ class CollectionPaymentPlan(models.Model):
                 raise UserError(_("%(plan)s is not a proposal any more.", plan=plan.name))
             closed = plan.move_ids.filtered(lambda m: not m._is_collection_open())
             if not plan.move_ids or closed:
-                raise ValidationError(_(
-                    "A plan covers posted invoices still to be paid; remove %(invoices)s.",
-                    invoices=", ".join(closed.mapped("name")) or _("(no invoice)")))
+                raise ValidationError(
+                    _(
+                        "A plan covers posted invoices still to be paid; remove %(invoices)s.",
+                        invoices=", ".join(closed.mapped("name")) or _("(no invoice)"),
+                    )
+                )
             if not plan.line_ids:
                 raise ValidationError(_("Add the installments the client agreed to (or use Compute installments)."))
             if any(line.date < today for line in plan.line_ids):
                 raise ValidationError(_("An installment is dated before today: move it to today or later."))
             covered = sum(plan.move_ids.mapped("amount_residual"))
-            if float_compare(sum(plan.line_ids.mapped("amount")), covered,
-                             precision_rounding=plan.currency_id.rounding):
-                raise ValidationError(_(
-                    "The installments add up to %(planned)s but the invoices owe %(covered)s: make them equal.",
-                    planned=plan.currency_id.format(sum(plan.line_ids.mapped("amount"))),
-                    covered=plan.currency_id.format(covered)))
-            running = self.search([("id", "!=", plan.id), ("state", "=", "active"),
-                                   ("move_ids", "in", plan.move_ids.ids)], limit=1)
+            if float_compare(
+                sum(plan.line_ids.mapped("amount")), covered, precision_rounding=plan.currency_id.rounding
+            ):
+                raise ValidationError(
+                    _(
+                        "The installments add up to %(planned)s but the invoices owe %(covered)s: make them equal.",
+                        planned=plan.currency_id.format(sum(plan.line_ids.mapped("amount"))),
+                        covered=plan.currency_id.format(covered),
+                    )
+                )
+            running = self.search(
+                [("id", "!=", plan.id), ("state", "=", "active"), ("move_ids", "in", plan.move_ids.ids)], limit=1
+            )
             if running:
                 raise ValidationError(_("%(plan)s already covers some of these invoices.", plan=running.name))
             plan.move_ids._collection_hold_stage()
             plan.write({"state": "active", "date_start": today, "amount_covered": covered})
             plan.move_ids.write({"collection_plan_id": plan.id})
             for move in plan.move_ids:
-                move._message_log(body=_("Payment plan agreed: escalation stands still while it is kept (%(plan)s).",
-                                         plan=plan._get_html_link()))
+                move._message_log(
+                    body=_(
+                        "Payment plan agreed: escalation stands still while it is kept (%(plan)s).",
+                        plan=plan._get_html_link(),
+                    )
+                )
         return True
 
     def action_cancel(self):
@@ -174,7 +211,7 @@ class CollectionPaymentPlan(models.Model):
     def _collection_end(self, state, today):
         """End running plans: a broken or cancelled plan resumes the ladder at the stage it left."""
         for plan in self:
-            moves = plan.move_ids.filtered(lambda m: m.collection_plan_id == plan)
+            moves = plan.move_ids.filtered(lambda m: m.collection_plan_id == plan)  # noqa: B023 - the lambda is called at once, within the loop
             if state != "done":
                 for move in moves:
                     move.collection_pause_days += max((today - plan.date_start).days, 0)
@@ -219,9 +256,12 @@ class CollectionPaymentPlanLine(models.Model):
 
     def _check_plan_open(self):
         if any(plan.state != "draft" for plan in self.plan_id):
-            raise UserError(_(
-                "The client agreed to these installments: they cannot change. Cancel the plan and "
-                "propose a new one."))
+            raise UserError(
+                _(
+                    "The client agreed to these installments: they cannot change. Cancel the plan and "
+                    "propose a new one."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+from ..policy import penalties
+from ..policy.money import to_decimal
+
 
 class CollectionPenaltyTier(models.Model):
     """Late penalty tier: the TOTAL surcharge once the invoice is DAYS_LATE days late."""
@@ -9,7 +12,7 @@ class CollectionPenaltyTier(models.Model):
     _order = "policy_id, days_late, id"
     _inherit = ["collection.policy.line"]
 
-    days_late = fields.Integer(required=True, string="Days Late")
+    days_late = fields.Integer(required=True)
     percent = fields.Float(
         required=True,
         digits=(5, 2),
@@ -17,3 +20,10 @@ class CollectionPenaltyTier(models.Model):
         help="Total surcharge at this tier, in percent of the amount still due: "
         "moving from a 5% tier to a 10% tier charges the 5% difference.",
     )
+
+    def _collection_engine_tiers(self):
+        """These tiers for the pure engine, by days late (``penalties.PenaltyTier``)."""
+        return tuple(
+            penalties.PenaltyTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
+            for tier in self.sorted(lambda t: (t.days_late, t.id))
+        )

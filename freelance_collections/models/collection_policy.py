@@ -48,7 +48,6 @@ class CollectionPolicy(models.Model):
         "its Deposit Schedule field.",
     )
     default_due_days = fields.Integer(
-        string="Default Due Days",
         help="Days after the invoice date (or completion) when no due date was agreed "
         "(30 under the NYC Freelance Isn't Free Act). 0: use the payment terms.",
     )
@@ -63,10 +62,8 @@ class CollectionPolicy(models.Model):
     )
 
     # Late penalties
-    penalty_tier_ids = fields.One2many(
-        "collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True
-    )
-    fixed_fee = fields.Monetary(string="Fixed Fee", help="Fixed recovery fee (40 EUR in the EU).")
+    penalty_tier_ids = fields.One2many("collection.penalty.tier", "policy_id", string="Penalty Tiers", copy=True)
+    fixed_fee = fields.Monetary(help="Fixed recovery fee (40 EUR in the EU).")
     fee_band_ids = fields.One2many(
         "collection.fee.band",
         "policy_id",
@@ -101,11 +98,8 @@ class CollectionPolicy(models.Model):
         [("365", "Actual/365"), ("360", "Actual/360"), ("366", "Actual/366")],
         default="365",
         required=True,
-        string="Day Count",
     )
-    grace_days = fields.Integer(
-        help="No penalty at all while the invoice is at most this many days late."
-    )
+    grace_days = fields.Integer(help="No penalty at all while the invoice is at most this many days late.")
     cap_percent = fields.Float(
         digits=(5, 2),
         string="Cap (% of invoice)",
@@ -118,15 +112,12 @@ class CollectionPolicy(models.Model):
     )
     waiver_days = fields.Integer(
         string="Goodwill Waiver (days)",
-        help="Fees are waived when the invoice is paid within this many days of the late-fee notice. "
-        "0: no waiver.",
+        help="Fees are waived when the invoice is paid within this many days of the late-fee notice. " "0: no waiver.",
     )
     late_fee_product_id = fields.Many2one(
         "product.product",
         string="Late Fee Product",
-        default=lambda self: self.env.ref(
-            "freelance_collections.product_late_fee", raise_if_not_found=False
-        ),
+        default=lambda self: self.env.ref("freelance_collections.product_late_fee", raise_if_not_found=False),
         help="Product of late-fee invoice lines; its income account is used unless one is set here.",
     )
     late_fee_account_id = fields.Many2one(
@@ -158,9 +149,11 @@ class CollectionPolicy(models.Model):
         help="A client never gets two reminder emails closer than this.",
     )
     discount_computation = fields.Selection(
-        [("included", "On the total, taxes adjusted"), ("excluded", "On the untaxed amount, taxes kept"),
-         ("mixed", "On the untaxed amount, tax always on the discounted base")],
-        string="Discount Computation",
+        [
+            ("included", "On the total, taxes adjusted"),
+            ("excluded", "On the untaxed amount, taxes kept"),
+            ("mixed", "On the untaxed amount, tax always on the discounted base"),
+        ],
         default="included",
         required=True,
         help="As Odoo's early-payment discount: 'included' takes the percentage of the total and lowers "
@@ -186,7 +179,6 @@ class CollectionPolicy(models.Model):
         ],
         default="sat_sun",
         required=True,
-        string="Quiet Days",
         help="Reminders are only sent on business days.",
     )
 
@@ -194,12 +186,15 @@ class CollectionPolicy(models.Model):
         string="Stop Work From (Overdue)",
         help="Work stops at a work-stop stage only when the client owes at least this much overdue "
         "(all its overdue invoices in the company, in the policy currency, converted at the day's rate). "
-        "0: whatever the amount.")
+        "0: whatever the amount.",
+    )
     fee_invoice_interval_days = fields.Integer(
-        string="Invoice Late Fees Every (days)", default=30,
+        string="Invoice Late Fees Every (days)",
+        default=30,
         help="At most one late-fee invoice per overdue invoice in this many days (fees keep accruing "
         "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
-        "is paid. 0: at every run.")
+        "is paid. 0: at every run.",
+    )
 
     @api.depends("stage_ids")
     def _compute_stage_count(self):
@@ -211,9 +206,7 @@ class CollectionPolicy(models.Model):
     # ------------------------------------------------------------------
     def _raise_errors(self, errors):
         if errors:
-            raise ValidationError(
-                _("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors))
-            )
+            raise ValidationError(_("Collection policy %(name)s: %(errors)s", name=self.name, errors=" ".join(errors)))
 
     @api.constrains("discount_tier_ids")
     def _check_discount_tiers(self):
@@ -246,57 +239,75 @@ class CollectionPolicy(models.Model):
             if policy.waiver_days < 0:
                 errors.append(_("The goodwill waiver period cannot be negative."))
             if policy.cap_amount > 0 and policy.minimum_charge > policy.cap_amount:
-                errors.append(_(
-                    "The cap (%(cap)s) is below the minimum worth charging (%(minimum)s), so nothing would "
-                    "ever be charged: lower the minimum or raise the cap.",
-                    cap=policy.currency_id.format(policy.cap_amount),
-                    minimum=policy.currency_id.format(policy.minimum_charge)))
+                errors.append(
+                    _(
+                        "The cap (%(cap)s) is below the minimum worth charging (%(minimum)s), so nothing would "
+                        "ever be charged: lower the minimum or raise the cap.",
+                        cap=policy.currency_id.format(policy.cap_amount),
+                        minimum=policy.currency_id.format(policy.minimum_charge),
+                    )
+                )
             if policy._has_penalties() and not policy.late_fee_product_id:
                 errors.append(_("Choose a late fee product: penalties are invoiced with it."))
             policy._raise_errors(errors)
 
     @api.constrains(
-        "reminder_interval_days", "discount_nudge_days", "default_due_days", "contract_threshold_amount"
+        "reminder_interval_days",
+        "discount_nudge_days",
+        "default_due_days",
+        "contract_threshold_amount",
+        "fee_invoice_interval_days",
     )
-    def _check_reminders(self):
+    def _check_day_counts(self):
         for policy in self:
-            if min(
-                policy.reminder_interval_days,
-                policy.discount_nudge_days,
-                policy.default_due_days,
-            ) < 0:
-                policy._raise_errors(
-                    [_("Reminder intervals and due days must be zero or positive numbers of days.")]
-                )
+            if min(policy.reminder_interval_days, policy.discount_nudge_days, policy.default_due_days) < 0:
+                policy._raise_errors([_("Reminder intervals and due days must be zero or positive numbers of days.")])
             if policy.contract_threshold_amount < 0:
                 policy._raise_errors(
                     [_("The written-contract threshold cannot be negative: enter 0 for no threshold.")]
+                )
+            if policy.fee_invoice_interval_days < 0:
+                policy._raise_errors(
+                    [
+                        _(
+                            "The late-fee invoice interval cannot be negative: enter the number of days between "
+                            "two late-fee invoices (30: monthly), or 0 to invoice them at every run."
+                        )
+                    ]
                 )
 
     @api.constrains("work_stop_min_amount", "currency_id", "company_id")
     def _check_work_stop_min_amount(self):
         for policy in self:
             if policy.work_stop_min_amount < 0:
-                policy._raise_errors([_(
-                    "The work-stop threshold cannot be negative: enter 0 to stop work whatever the "
-                    "amount overdue.")])
+                policy._raise_errors(
+                    [
+                        _(
+                            "The work-stop threshold cannot be negative: enter 0 to stop work whatever the "
+                            "amount overdue."
+                        )
+                    ]
+                )
             company = policy.company_id
-            if (policy.work_stop_min_amount and company and policy.currency_id != company.currency_id
-                    and not policy.currency_id.with_company(company).rate_ids):
-                policy._raise_errors([_(
-                    "The work-stop threshold is in %(currency)s but %(company)s keeps its books in "
-                    "%(company_currency)s and has no %(currency)s exchange rate to convert it: add a "
-                    "rate (Accounting > Configuration > Currencies) or set the policy currency to "
-                    "%(company_currency)s.", currency=policy.currency_id.name, company=company.name,
-                    company_currency=company.currency_id.name)])
-
-    @api.constrains("fee_invoice_interval_days")
-    def _check_fee_invoice_interval(self):
-        for policy in self:
-            if policy.fee_invoice_interval_days < 0:
-                policy._raise_errors([_(
-                    "The late-fee invoice interval cannot be negative: enter the number of days between "
-                    "two late-fee invoices (30: monthly), or 0 to invoice them at every run.")])
+            if (
+                policy.work_stop_min_amount
+                and company
+                and policy.currency_id != company.currency_id
+                and not policy.currency_id.with_company(company).rate_ids
+            ):
+                policy._raise_errors(
+                    [
+                        _(
+                            "The work-stop threshold is in %(currency)s but %(company)s keeps its books in "
+                            "%(company_currency)s and has no %(currency)s exchange rate to convert it: add a "
+                            "rate (Accounting > Configuration > Currencies) or set the policy currency to "
+                            "%(company_currency)s.",
+                            currency=policy.currency_id.name,
+                            company=company.name,
+                            company_currency=company.currency_id.name,
+                        )
+                    ]
+                )
 
     @api.constrains("stage_ids")
     def _check_stages(self):
@@ -316,32 +327,18 @@ class CollectionPolicy(models.Model):
     # ------------------------------------------------------------------
     def _has_penalties(self):
         self.ensure_one()
-        return bool(
-            self.penalty_tier_ids
-            or self.fixed_fee
-            or self.fee_band_ids
-            or self.interest_mode != "none"
-        )
+        return bool(self.penalty_tier_ids or self.fixed_fee or self.fee_band_ids or self.interest_mode != "none")
 
     def _get_discount_tiers(self):
         self.ensure_one()
-        return [
-            discounts.DiscountTier(days=tier.days, percent=to_decimal(tier.percent))
-            for tier in self.discount_tier_ids.sorted(lambda t: (t.days, t.id))
-        ]
+        return self.discount_tier_ids._collection_engine_tiers()
 
     def _get_penalty_rules(self):
         self.ensure_one()
         return penalties.PenaltyRules(
-            penalty_tiers=tuple(
-                penalties.PenaltyTier(days_late=tier.days_late, percent=to_decimal(tier.percent))
-                for tier in self.penalty_tier_ids.sorted(lambda t: (t.days_late, t.id))
-            ),
+            penalty_tiers=self.penalty_tier_ids._collection_engine_tiers(),
             fixed_fee=to_decimal(self.fixed_fee),
-            fee_bands=tuple(
-                penalties.FeeBand(min_debt=to_decimal(band.min_debt), amount=to_decimal(band.amount))
-                for band in self.fee_band_ids.sorted(lambda b: (b.min_debt, b.id))
-            ),
+            fee_bands=self.fee_band_ids._collection_engine_bands(),
             fixed_fee_mode=self.fixed_fee_mode,
             fixed_fee_days=self.fixed_fee_days,
             interest_mode=self.interest_mode,
@@ -365,10 +362,7 @@ class CollectionPolicy(models.Model):
 
     def _get_stage_rules(self):
         self.ensure_one()
-        return [
-            stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
-            for rank, stage in enumerate(self.stage_ids.sorted(lambda s: (s.days, s.id)))
-        ]
+        return self.stage_ids._collection_stage_rules()
 
     # ------------------------------------------------------------------
     # BUSINESS METHODS AND ACTIONS
@@ -378,17 +372,16 @@ class CollectionPolicy(models.Model):
         if not self.ids:
             return
         self.env["account.move"].flush_model(["collection_policy_id", "collection_next_run_date"])
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE account_move SET collection_next_run_date = NULL
              WHERE collection_policy_id = ANY(%s) AND collection_next_run_date IS NOT NULL
-            """, self.ids))
+            """,
+                self.ids,
+            )
+        )
         self.env["account.move"].invalidate_model(["collection_next_run_date"])
-
-    def _collection_work_stop_threshold(self, company, date):
-        """The threshold in COMPANY's currency on DATE."""
-        self.ensure_one()
-        return self.currency_id._convert(self.work_stop_min_amount, company.currency_id, company, date)
 
     def action_open_stages(self):
         self.ensure_one()

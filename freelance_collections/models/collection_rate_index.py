@@ -18,9 +18,7 @@ class CollectionRateIndex(models.Model):
     active = fields.Boolean(default=True)
     note = fields.Text(translate=True, help="Where the rate comes from and how it is fixed.")
     rate_ids = fields.One2many("collection.reference.rate", "index_id", string="Rates")
-    current_rate = fields.Float(
-        compute="_compute_current_rate", digits=(16, 4), string="Rate Today (%)"
-    )
+    current_rate = fields.Float(compute="_compute_current_rate", digits=(16, 4), string="Rate Today (%)")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "A reference rate index with this code already exists."),
@@ -47,13 +45,9 @@ class CollectionReferenceRate(models.Model):
     _order = "index_id, date desc"
     _rec_name = "date"
 
-    index_id = fields.Many2one(
-        "collection.rate.index", required=True, ondelete="cascade", index=True
-    )
+    index_id = fields.Many2one("collection.rate.index", required=True, ondelete="cascade", index=True)
     date = fields.Date(required=True, help="The rate applies from this date on.")
-    rate = fields.Float(
-        required=True, digits=(16, 4), string="Rate (%)", help="Annual rate, in percent."
-    )
+    rate = fields.Float(required=True, digits=(16, 4), string="Rate (%)", help="Annual rate, in percent.")
 
     _sql_constraints = [
         (
@@ -88,12 +82,21 @@ class CollectionReferenceRate(models.Model):
         for index, row in enumerate(data):
             if column < len(row) and not str(row[column] or "").strip():
                 day = row[date_column] if date_column is not None and date_column < len(row) else ""
-                messages.append({
-                    "type": "error", "record": index, "rows": {"from": index, "to": index}, "field": "rate",
-                    "message": _("The rate on %(date)s is empty: enter the annual rate in percent "
-                                 "(0 if it really was 0).", date=day) if day else
-                    _("A row has no rate: enter the annual rate in percent (0 if it really was 0)."),
-                })
+                messages.append(
+                    {
+                        "type": "error",
+                        "record": index,
+                        "rows": {"from": index, "to": index},
+                        "field": "rate",
+                        "message": _(
+                            "The rate on %(date)s is empty: enter the annual rate in percent "
+                            "(0 if it really was 0).",
+                            date=day,
+                        )
+                        if day
+                        else _("A row has no rate: enter the annual rate in percent (0 if it really was 0)."),
+                    }
+                )
         if messages:
             return {"ids": False, "nextrow": 0, "messages": messages}
         return super().load(fields, data)

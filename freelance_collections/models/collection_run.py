@@ -8,53 +8,101 @@ and books the late fees, in a savepoint, and is committed with the run's counts.
 reminders' delivery is checked (``collection_run_delivery.py``). Every action is recorded once on the
 action log under a unique key, in the transaction that takes it: a crashed or killed run loses
 nothing and its rerun repeats nothing.
+
+Under a server that kills long jobs (``limit_time_real_cron``, or ``limit_time_real`` for a run started
+by hand), one call of the run is a *piece*: it takes batches while they fit in the time the server
+leaves it, sized by the pace of the previous batch, then reports what is left
+(``ir.cron._notify_progress``) and asks the scheduler to call it again (``ir.cron._trigger``). The next
+call continues the same run record; a piece the server killed anyway is counted as cut. See
+docs/deployment.md.
 """
 
 import logging
-import re
-import threading
 import time
 from collections import Counter
-from datetime import timedelta
 
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
+
+from ..policy.actions import ACTIONS
 
 _logger = logging.getLogger(__name__)
 
 # Session-level PostgreSQL advisory lock: one collections run at a time, released if the process dies.
 RUN_LOCK_KEY = 0x46434F4C  # "FCOL"
 BATCH_SIZE = 1000
-# "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
-TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
+
+
+def _rank(code):
+    """Where an action code comes in the registry (the order the run takes the actions)."""
+    return next((rank for rank, action in enumerate(ACTIONS) if action.code == code), len(ACTIONS))
 
 
 class CollectionRun(models.Model):
     _name = "collection.run"
     _description = "Collections Run"
-    _inherit = ["collection.run.actions", "collection.run.delivery"]
+    _inherit = ["collection.run.actions", "collection.run.delivery", "collection.run.pieces"]
     _order = "start desc, id desc"
     _rec_name = "start"
 
     start = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     end = fields.Datetime(readonly=True)
     date = fields.Date(
-        string="Run Date", required=True, readonly=True, default=fields.Date.context_today,
-        help="The day the run worked for: stages, fees and reminders as of this day.")
+        string="Run Date",
+        required=True,
+        readonly=True,
+        default=fields.Date.context_today,
+        help="The day the run worked for: stages, fees and reminders as of this day.",
+    )
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("failed", "Failed"), ("interrupted", "Interrupted")],
-        required=True, readonly=True, default="running",
-        help="Interrupted: the process stopped before the end (killed, time limit); the next run goes on "
-        "where it stopped, nothing done is done again.")
+        [
+            ("running", "Running"),
+            ("waiting", "Waiting"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("interrupted", "Interrupted"),
+        ],
+        required=True,
+        readonly=True,
+        default="running",
+        help="Waiting: the piece of the run that the server's time limit allowed is done; the scheduler "
+        "calls the next piece at once, which goes on where it stopped.\n"
+        "Interrupted: a run of an earlier day that did not finish (killed, time limit); the next day's run "
+        "looks at what it left, nothing done is done again.",
+    )
     invoice_count = fields.Integer(string="Invoices Looked At", readonly=True)
     stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
     action_counts = fields.Json(
-        readonly=True, default=dict, help="Actions done, by action code ('email': 3, 'penalty': 1, ...).")
+        readonly=True, default=dict, help="Actions done, by action code ('email': 3, 'penalty': 1, ...)."
+    )
     failed_count = fields.Integer(string="Failed Actions", compute="_compute_log_counts")
     summary = fields.Char(compute="_compute_summary")
     error = fields.Text(readonly=True)
+    piece_count = fields.Integer(
+        string="Pieces",
+        readonly=True,
+        help="The calls of the scheduler that worked on this run: more than one when the server's time "
+        "limit is shorter than the run.",
+    )
+    cut_count = fields.Integer(
+        string="Pieces Cut",
+        readonly=True,
+        help="Pieces that ended without finishing their work (the process was killed, by the server's time "
+        "limit or otherwise): their last batch was rolled back and done again by the next piece.",
+    )
+    remaining_count = fields.Integer(string="Invoices Left", readonly=True)
+    work_seconds = fields.Float(
+        string="Work Time (s)", readonly=True, digits=(16, 1), help="Seconds spent on the batches, all pieces together."
+    )
+    pieces = fields.Json(
+        string="Piece History",
+        readonly=True,
+        default=list,
+        help="Technical: one entry per piece: start and last commit (epoch seconds), process id, invoices, "
+        "how it ended (done, time, cut, failed).",
+    )
     log_ids = fields.One2many("collection.action.log", "run_id", string="Actions", readonly=True)
 
     @property
@@ -63,89 +111,195 @@ class CollectionRun(models.Model):
         self.ensure_one()
         return Counter(self.action_counts or {})
 
+    @api.depends("start")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = _("Run of %(start)s", start=format_datetime(self.env, run.start))
+
     def _compute_log_counts(self):
         groups = self.env["collection.action.log"]._read_group(
-            [("run_id", "in", self.ids), ("state", "=", "failed")], ["run_id"], ["__count"])
+            [("run_id", "in", self.ids), ("state", "=", "failed")], ["run_id"], ["__count"]
+        )
         failed = {run.id: count for run, count in groups}
         for run in self:
             run.failed_count = failed.get(run.id, 0)
 
-    @api.depends("action_counts", "invoice_count", "stage_change_count")
+    @api.depends("action_counts", "invoice_count", "stage_change_count", "piece_count", "cut_count")
     def _compute_summary(self):
         labels = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))
         labels["discount_tier"] = _("Discount tier ended")
         for run in self:
-            done = ", ".join(
-                f"{count} {labels.get(code, code)}" for code, count in sorted((run.action_counts or {}).items()))
+            counts = run.action_counts or {}
+            done = ", ".join(f"{counts[code]} {labels.get(code, code)}" for code in sorted(counts, key=_rank))
             run.summary = _(
                 "%(invoices)s invoices, %(changes)s stage changes: %(actions)s",
-                invoices=run.invoice_count, changes=run.stage_change_count, actions=done or _("no action"))
+                invoices=run.invoice_count,
+                changes=run.stage_change_count,
+                actions=done or _("no action"),
+            )
+            if run.piece_count > 1:
+                run.summary += " " + _(
+                    "(in %(pieces)s pieces, %(cut)s cut short)", pieces=run.piece_count, cut=run.cut_count
+                )
 
     # ------------------------------------------------------------------
     # ENTRY POINT
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_collections(self, batch_size=BATCH_SIZE):
-        """Run the ladder for every company as of today, then check the reminders' delivery.
+        """Run the ladder for every company as of today, then check the reminders' delivery; under a
+        server time limit, the piece of it that fits (the scheduler is asked to call the next one).
 
-        :param int batch_size: about how many invoices one committed batch holds (a client's
+        :param int batch_size: at most about how many invoices one committed batch holds (a client's
             invoices are never split).
-        :return: the run record, or False when another run holds the lock.
+        :return: the run record (done, or waiting for its next piece), or False when another run
+            holds the lock.
         """
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", RUN_LOCK_KEY))
         if not cr.fetchone()[0]:
             _logger.info("Collections run skipped: another run is in progress.")
+            self._collection_retry_later()
             return False
         try:
-            # we hold the lock: a run still marked running was cut short (killed, time limit)
-            self.sudo().search([("state", "=", "running")]).write({"state": "interrupted"})
-            run = self.sudo().create({})
-            run._collection_commit()
-            try:
-                run._collection_process(batch_size)
-            except Exception as error:
-                if not run._collection_auto_commit():
-                    raise
-                cr.rollback()
-                run.write({"state": "failed", "end": fields.Datetime.now(), "error": str(error)})
-                run._collection_commit()
-                raise
-            run.write({"state": "done", "end": fields.Datetime.now()})
-            _logger.info("Collections run: %s", run.summary)
-            return run
+            return self._collection_run_piece(batch_size)
         finally:
             cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
+            self._collection_call_ended()
 
-    def _collection_process(self, batch_size):
-        """The run's work: mails refused for now queued again, each company, then the deliveries."""
+    @api.model
+    def _collection_run_piece(self, batch_size):
+        """One piece of today's run, holding the lock: continue today's unfinished run or start one."""
+        budget = self._collection_budget(batch_size)
+        window = budget.window
+        unfinished = self.sudo().search([("state", "in", ("running", "waiting"))])
+        run = unfinished.filtered(lambda r: r.date == fields.Date.context_today(self))[:1]
+        # we hold the lock: an unfinished run of an earlier day is over
+        (unfinished - run).write({"state": "interrupted"})
+        if window.get("failed"):
+            return False  # a piece failed in this call of the scheduler: no new run before the next one
+        budget.pace = run._collection_pace() if run else None
+        if run and not budget.may_start(run):
+            # the scheduler calls again within the same time limit (or the server's clock for this call
+            # started long ago), and nothing more fits: the next call, in a window of its own, goes on
+            run._collection_hand_over()
+            return run
+        if run:
+            run._collection_start_piece()
+        else:
+            run = self.sudo().create({"piece_count": 0})
+            run._collection_start_piece()
+            run._collection_requeue_refused_mails()
+        run._collection_commit()
+        emails = run._collection_email_count()
+        try:
+            finished = run._collection_process(batch_size, budget)
+        except Exception as error:
+            if not run._collection_auto_commit():
+                raise
+            self.env.cr.rollback()
+            window["failed"] = True
+            run._collection_end_piece("failed")
+            run.write({"state": "failed", "end": fields.Datetime.now(), "error": str(error)})
+            run._collection_commit()
+            raise
+        if finished:
+            run._collection_end_piece("done")
+            run.write({"state": "done", "end": fields.Datetime.now(), "remaining_count": 0})
+            self.env["ir.cron"]._notify_progress(done=run.invoice_count, remaining=0)
+            _logger.info("Collections run: %s", run.summary)
+        else:
+            run._collection_end_piece("time")
+            run.state = "waiting"
+            run._collection_hand_over()
+            _logger.info(
+                "Collections run %s: piece %s stopped before the time limit, %s invoices left.",
+                run.id,
+                run.piece_count,
+                run.remaining_count,
+            )
+        if run._collection_email_count() > emails:
+            run._collection_wake_mail_queue()
+        run._collection_commit()
+        return run
+
+    def _collection_process(self, batch_size, budget):
+        """The run's work, this piece of it: each company's invoices, then the deliveries.
+
+        :return: True when the run is complete, False when it stopped to keep within the time limit.
+        """
         self.ensure_one()
-        self._collection_requeue_refused_mails()
-        for company in self.env["res.company"].sudo().search([]):
-            self.with_company(company)._collection_run_company(company, batch_size)
+        companies = self.env["res.company"].sudo().search([])
+        due = self._collection_due_counts(companies)
+        self._collection_set_remaining(sum(due.values()))
+        for index, company in enumerate(companies):
+            later = sum(due[other.id] for other in companies[index + 1 :])
+            left = self.with_company(company)._collection_run_company(company, batch_size, budget, later)
+            if left:
+                return False
+        if self.invoice_count and not budget.may_start(self, step_seconds=budget.limit and budget.limit * 0.2):
+            self._collection_set_remaining(1)  # the delivery check is left for the next piece
+            return False
         found = self._collection_check_deliveries()
         if found:
             self._collection_add_counts({"undeliverable": found})
+        return True
 
     # ------------------------------------------------------------------
     # BATCHES
     # ------------------------------------------------------------------
-    def _collection_run_company(self, company, batch_size):
+    def _collection_company_invoice_ids(self, company):
+        """Ids of COMPANY's invoices the run looks at today, by client: the open ones due for a look and
+        the paid ones with their last late fees to invoice."""
         Move = self.env["account.move"].with_company(company)
-        today = fields.Date.context_today(self)
-        self.env["collection.payment.plan"].with_company(company)._collection_check_plans(company, today)
-        ids = Move._collection_open_invoice_ids(company, due_on=today)
+        ids = Move._collection_open_invoice_ids(company, due_on=fields.Date.context_today(self))
         settling = Move._collection_settling_invoice_ids(company)  # paid: their last late fees
         if settling:
             ids = Move.search([("id", "in", ids + settling)], order="commercial_partner_id, id").ids
-        done = 0
-        for batch in Move.browse(ids)._collection_client_batches(batch_size):
+        if self.piece_count > 1 and ids:
+            # a later piece looks at what the run looked at: not the late-fee invoices it booked itself
+            # (nor other invoices created since it started: tomorrow's run sees them, as without pieces)
+            newer = set(Move.search([("id", "in", ids), ("create_date", ">", self.create_date)]).ids)
+            ids = [move_id for move_id in ids if move_id not in newer]
+        return ids
+
+    def _collection_due_counts(self, companies):
+        """{company id: invoices the run looks at today} (what is left, for the progress report)."""
+        return {company.id: len(self._collection_company_invoice_ids(company)) for company in companies}
+
+    def _collection_run_company(self, company, batch_size, budget, later=0):
+        """COMPANY's invoices in batches, each committed, while the time limit lets them fit.
+
+        :param int later: the invoices of the companies after this one (for the progress report).
+        :return: the number of COMPANY's invoices left for the next piece (0: all done).
+        """
+        Move = self.env["account.move"].with_company(company)
+        today = fields.Date.context_today(self)
+        self.env["collection.payment.plan"].with_company(company)._collection_check_plans(company, today)
+        ids = self._collection_company_invoice_ids(company)
+        moves = Move.browse(ids)
+        moves.fetch(["commercial_partner_id"])
+        clients = [move.commercial_partner_id.id for move in moves]
+        position = 0
+        while position < len(ids):
+            if not budget.may_start(self):
+                self._collection_set_remaining(len(ids) - position + later)
+                return len(ids) - position
+            end = min(position + budget.next_size(), len(ids))
+            while end < len(ids) and clients[end] == clients[end - 1]:
+                end += 1  # a client's invoices are never split
+            batch = Move.browse(ids[position:end])
+            began = self._collection_clock()
             counts, changes = self._collection_run_batch_with_retry(batch)
-            done += len(batch)
-            self._collection_add_counts(counts, invoices=len(batch), changes=changes)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
+            position = end
+            self._collection_add_counts(
+                counts, invoices=len(batch), changes=changes, seconds=self._collection_clock() - began
+            )
+            self._collection_set_remaining(len(ids) - position + later)
             self._collection_commit()
+            budget.measured(len(batch), self._collection_clock() - began, self._collection_pace())
             self.env.invalidate_all()
+        return 0
 
     def _collection_run_batch_with_retry(self, batch, attempts=3):
         """One batch in a savepoint; a serialization failure or deadlock (another transaction
@@ -179,87 +333,36 @@ class CollectionRun(models.Model):
             counts["penalty"] += fees
         # what waited (quiet day, throttle, confirmation) or failed is tried again tomorrow; a paused
         # invoice comes back when its pause ends (a change of facts, or the client pause's end date)
-        retry = {item.move.id for item in plan if item.failed or (
-            item.blocked and not item.move._collection_is_paused(today))} | {move.id for move in failures}
+        retry = {
+            item.move.id
+            for item in plan
+            if item.failed or (item.blocked and not item.move._collection_is_paused(today))
+        } | {move.id for move in failures}
         batch._collection_store_next_run_dates(batch._collection_next_run_dates(today, retry))
         return counts, changes
-
-    def _collection_run_penalties(self, moves, today):
-        """Book the penalties newly due on MOVES (a batch of the run).
-
-        :return: (number of fee invoices, {move: error}); a missing reference rate is recorded on the
-            invoice's log and the run goes on.
-        """
-        moves._collection_goodwill_waivers()
-        fees, failures = moves._collection_book_penalties(today)
-        # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
-        settled = moves.filtered(lambda m: m._collection_is_settling() and m not in failures)
-        if settled:
-            settled.collection_fee_settled = True
-        Log = self.env["collection.action.log"]
-        Log._record([{
-            "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
-            "move_id": fee.collection_penalty_origin_id.id,
-            "partner_id": fee.commercial_partner_id.id,
-            "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
-            "action": "penalty",
-            "note": fee.name,
-        } for fee in fees] + [{
-            "key": f"{move.id}:penalty-error:{today}",  # one failure record a day per invoice
-            "move_id": move.id, "partner_id": move.commercial_partner_id.id,
-            "stage_id": move.collection_stage_id.id or False, "action": "penalty",
-            "state": "failed", "note": error[:250],
-        } for move, error in failures.items()], run=self)
-        return len(fees), failures
-
-    # ------------------------------------------------------------------
-    # MAIL QUEUE
-    # ------------------------------------------------------------------
-    @api.model
-    def _collection_requeue_refused_mails(self, days=7):
-        """Put back in the mail queue the reminders of the last DAYS days that the mail server could
-        not be reached for or refused for now (an SMTP 4xx reply); Odoo leaves those in exception:
-        they are retried, not lost. A permanent refusal (5xx: no such address) stays in exception."""
-        since = fields.Date.context_today(self) - timedelta(days=days)
-        messages = self.env["collection.action.log"].sudo().search(
-            [("date", ">=", since), ("mail_message_id", "!=", False)]).mail_message_id
-        if not messages:
-            return 0
-        refused = self.env["mail.mail"].sudo().search([
-            ("mail_message_id", "in", messages.ids), ("state", "=", "exception"),
-        ])
-        smtp_failed = self.env["mail.notification"].sudo().search([
-            ("mail_mail_id", "in", refused.ids), ("failure_type", "=", "mail_smtp"),
-        ]).mail_mail_id
-        # a server that answered "try again later" (an SMTP 4xx reply) refused for now, not for good
-        smtp_failed |= refused.filtered(lambda mail: TEMPORARY_SMTP_REPLY.search(mail.failure_reason or ""))
-        smtp_failed.write({"state": "outgoing", "failure_reason": False})
-        if smtp_failed:
-            _logger.info("Collections: %s reminder(s) refused by the mail server queued again.", len(smtp_failed))
-        return len(smtp_failed)
 
     # ------------------------------------------------------------------
     # BOOKKEEPING
     # ------------------------------------------------------------------
-    def _collection_add_counts(self, counts, invoices=0, changes=0):
-        """Add COUNTS ({action code: number}) and the batch's invoices and stage changes to the run."""
+    def _collection_add_counts(self, counts, invoices=0, changes=0, seconds=0.0):
+        """Add COUNTS ({action code: number}) and the batch's invoices, stage changes and work time to
+        the run and to its current piece."""
         self.ensure_one()
         total = Counter(self.action_counts or {})
         total.update({code: count for code, count in counts.items() if count})
-        self.write({
+        vals = {
             "action_counts": dict(total),
             "invoice_count": self.invoice_count + invoices,
             "stage_change_count": self.stage_change_count + changes,
-        })
-
-    @api.model
-    def _collection_auto_commit(self):
-        """Whether the run commits its batches (always, except inside Odoo's tests)."""
-        return not getattr(threading.current_thread(), "testing", False)
-
-    def _collection_commit(self):
-        if self._collection_auto_commit():
-            self.env.cr.commit()  # pylint: disable=invalid-commit - each batch is kept: see the module docstring
+        }
+        if seconds:
+            vals["work_seconds"] = self.work_seconds + seconds
+        if self.pieces:
+            piece = self.pieces[-1]
+            vals["pieces"] = self.pieces[:-1] + [
+                dict(piece, end=round(self._collection_clock(), 3), invoices=piece.get("invoices", 0) + invoices)
+            ]
+        self.write(vals)
 
     def action_open_logs(self):
         self.ensure_one()

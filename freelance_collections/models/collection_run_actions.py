@@ -50,16 +50,18 @@ class CollectionRunActions(models.AbstractModel):
                 state = states.get(item.key, "done") if states else "done"
                 # a failure is recorded under its own key of the day: the action is tried again tomorrow
                 key = item.key if state != "failed" else f"{item.key}:failed:{today}"
-                log_vals.append({
-                    "key": key,
-                    "move_id": item.move.id,
-                    "partner_id": item.move.commercial_partner_id.id,
-                    "stage_id": item.stage.id or False,
-                    "action": spec.code,
-                    "state": state,
-                    "note": item.note or False,
-                    "mail_message_id": item.message_id or False,
-                })
+                log_vals.append(
+                    {
+                        "key": key,
+                        "move_id": item.move.id,
+                        "partner_id": item.move.commercial_partner_id.id,
+                        "stage_id": item.stage.id or False,
+                        "action": spec.code,
+                        "state": state,
+                        "note": item.note or False,
+                        "mail_message_id": item.message_id or False,
+                    }
+                )
                 if state != "failed":
                     counts[spec.code] += 1
                 else:
@@ -98,7 +100,8 @@ class CollectionRunActions(models.AbstractModel):
                     item.note = str(error)[:250]
         if unreachable:
             self._collection_block_unreachable(
-                [item for item in items if item.move.commercial_partner_id.id in unreachable], unreachable, states)
+                [item for item in items if item.move.commercial_partner_id.id in unreachable], unreachable, states
+            )
         return states
 
     def _collection_prefetch_reminders(self, items):
@@ -115,9 +118,13 @@ class CollectionRunActions(models.AbstractModel):
         # _portal_ensure_token would, without a full invoice write for each invoice of each email)
         tokenless = (moves | fees).filtered(lambda move: not move.access_token)
         if tokenless:
-            self.env.cr.execute(SQL(
-                "UPDATE account_move SET access_token = gen_random_uuid()::text "
-                "WHERE id = ANY(%s) AND access_token IS NULL", tokenless.ids))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                    "WHERE id = ANY(%s) AND access_token IS NULL",
+                    tokenless.ids,
+                )
+            )
             tokenless.invalidate_recordset(["access_token"])
 
     def _collection_post_on_partners(self, items, action, states):
@@ -130,7 +137,8 @@ class CollectionRunActions(models.AbstractModel):
                 continue
             bodies[partner.id] = _(
                 "Collections: %(action)s for %(invoices)s (stage %(stage)s).",
-                action=label, invoices=", ".join(i.move.name for i in done),
+                action=label,
+                invoices=", ".join(i.move.name for i in done),
                 stage=", ".join(sorted({i.stage.name for i in done})),
             )
         if bodies:  # one batch of messages for all the clients
@@ -145,13 +153,56 @@ class CollectionRunActions(models.AbstractModel):
     # ------------------------------------------------------------------
     # HANDLERS (one per action of policy/actions.py, named there)
     # ------------------------------------------------------------------
+    def _collection_run_penalties(self, moves, today):
+        """Book the penalties newly due on MOVES (a batch of the run).
+
+        :return: (number of fee invoices, {move: error}); a missing reference rate is recorded on the
+            invoice's log and the run goes on.
+        """
+        moves._collection_goodwill_waivers()
+        fees, failures = moves._collection_book_penalties(today)
+        # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
+        settled = moves.filtered(lambda m: m._collection_is_settling() and m not in failures)
+        if settled:
+            settled.collection_fee_settled = True
+        Log = self.env["collection.action.log"]
+        Log._record(
+            [
+                {
+                    "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
+                    "move_id": fee.collection_penalty_origin_id.id,
+                    "partner_id": fee.commercial_partner_id.id,
+                    "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
+                    "action": "penalty",
+                    "note": fee.name,
+                }
+                for fee in fees
+            ]
+            + [
+                {
+                    "key": f"{move.id}:penalty-error:{today}",  # one failure record a day per invoice
+                    "move_id": move.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "stage_id": move.collection_stage_id.id or False,
+                    "action": "penalty",
+                    "state": "failed",
+                    "note": error[:250],
+                }
+                for move, error in failures.items()
+            ],
+            run=self,
+        )
+        return len(fees), failures
+
     def _collection_do_manual(self, items):
         for move, stage in {(i.move, i.stage) for i in items}:
             move.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Confirm collection stage: %(stage)s", stage=stage.name),
-                note=_("The run waits for a confirmation before the actions of this stage "
-                       "(use Action > Escalate now on the invoice)."),
+                note=_(
+                    "The run waits for a confirmation before the actions of this stage "
+                    "(use Action > Escalate now on the invoice)."
+                ),
                 user_id=move._collection_responsible().id,
             )
         self._collection_post_on_invoices(items, _("Collection stage waiting for a manual confirmation."))
@@ -165,16 +216,23 @@ class CollectionRunActions(models.AbstractModel):
         # one write and one batch of chatter notes per stage (its agency and commission)
         for stage, group in _group(items, lambda i: i.stage).items():
             moves = self.env["account.move"].union(*(item.move for item in group))
-            moves.write({
-                "collection_agency_id": stage.agency_partner_id.id,
-                "collection_agency_commission": stage.agency_commission,
-                "collection_agency_date": today,
-            })
-            moves._message_log_batch(bodies=dict.fromkeys(moves.ids, _(
-                "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
-                agency=stage.agency_partner_id.display_name or _("(to be chosen)"),
-                rate=stage.agency_commission,
-            )))
+            moves.write(
+                {
+                    "collection_agency_id": stage.agency_partner_id.id,
+                    "collection_agency_commission": stage.agency_commission,
+                    "collection_agency_date": today,
+                }
+            )
+            moves._message_log_batch(
+                bodies=dict.fromkeys(
+                    moves.ids,
+                    _(
+                        "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
+                        agency=stage.agency_partner_id.display_name or _("(to be chosen)"),
+                        rate=stage.agency_commission,
+                    ),
+                )
+            )
 
     def _collection_do_write_off(self, items):
         states = {}
@@ -195,8 +253,7 @@ class CollectionRunActions(models.AbstractModel):
             moves[0].activity_schedule(
                 activity_type_id=stage.activity_type_id.id,
                 summary=_("%(stage)s: %(client)s", stage=stage.name, client=partner.display_name),
-                note=_("%(note)s<p>Invoices: %(invoices)s</p>", note=note,
-                       invoices=", ".join(moves.mapped("name"))),
+                note=_("%(note)s<p>Invoices: %(invoices)s</p>", note=note, invoices=", ".join(moves.mapped("name"))),
                 user_id=moves[0]._collection_responsible().id,
             )
 
@@ -215,9 +272,11 @@ class CollectionRunActions(models.AbstractModel):
                 if moves[:1].collection_policy_id.attach_statement:
                     attachments |= partner._collection_statement_attachment()
             message = partner._collection_send_reminder(template, moves, attachments)
-            self._collection_post_on_invoices(group, _(
-                "Reminder %(template)s sent to the client.", template=template.name))
+            self._collection_post_on_invoices(
+                group, _("Reminder %(template)s sent to the client.", template=template.name)
+            )
             return message
+
         return self._collection_per_client(items, send)
 
     def _collection_do_discount_nudge(self, items):
@@ -228,6 +287,7 @@ class CollectionRunActions(models.AbstractModel):
             message = partner._collection_send_reminder(template, moves)
             self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
             return message
+
         return self._collection_per_client(items, send)
 
     def _collection_do_formal_notice(self, items):
@@ -239,6 +299,7 @@ class CollectionRunActions(models.AbstractModel):
             message = partner._collection_send_reminder(template, moves, attachments[:1])
             self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
             return message
+
         return self._collection_per_client(items, send)
 
 
@@ -251,4 +312,3 @@ def _group(items, key):
     for item in items:
         groups[key(item)].append(item)
     return groups
-

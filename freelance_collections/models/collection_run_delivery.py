@@ -29,6 +29,8 @@ _logger = logging.getLogger(__name__)
 # SMTPRecipientsRefused: "{'a@b.c': (550, b'5.1.1 no such user')}", a recipient refused for good (a 5xx
 # reply to RCPT TO); the server's code and text. A refused sender or message is no address problem.
 PERMANENT_SMTP_REPLY = re.compile(r"['\"]:\s*\((5\d\d), b?['\"]([^'\"]*)")
+# "(451, b'4.3.0 Try again later')", "{'a@b.c': (450, b'Mailbox busy')}": a temporary refusal
+TEMPORARY_SMTP_REPLY = re.compile(r"\(4\d\d, b?['\"]")
 CHECK_DAYS = 7
 CHECK_LOCK_KEY = 0x46434F4D  # "FCOM", the run's lock + 1: one delivery check at a time (transaction lock)
 ACTIVITY_TYPE = "freelance_collections.mail_activity_collection_undeliverable"
@@ -45,24 +47,38 @@ class CollectionRunDelivery(models.AbstractModel):
     def _collection_unreachable_clients(self, partners):
         """{client id: (reason, note)} for the clients among PARTNERS whose invoicing contact has no
         valid email address or a blacklisted one; one blacklist query for all."""
-        contacts = {partner.id: partner.browse(partner.address_get(["invoice"])["invoice"])
-                    for partner in partners}
+        contacts = {partner.id: partner.browse(partner.address_get(["invoice"])["invoice"]) for partner in partners}
         emails = [contact.email_normalized for contact in contacts.values() if contact.email_normalized]
-        blacklisted = set(self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped(
-            "email")) if emails else set()
+        blacklisted = (
+            set(self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email"))
+            if emails
+            else set()
+        )
         problems = {}
         for partner_id, contact in contacts.items():
             if not contact.email:
-                problems[partner_id] = ("no_email", _(
-                    "%(contact)s has no email address.", contact=contact.display_name))
+                problems[partner_id] = (
+                    "no_email",
+                    _("%(contact)s has no email address.", contact=contact.display_name),
+                )
             elif not contact.email_normalized:
-                problems[partner_id] = ("no_email", _(
-                    "%(email)s (%(contact)s) is not a valid email address.",
-                    email=contact.email, contact=contact.display_name))
+                problems[partner_id] = (
+                    "no_email",
+                    _(
+                        "%(email)s (%(contact)s) is not a valid email address.",
+                        email=contact.email,
+                        contact=contact.display_name,
+                    ),
+                )
             elif contact.email_normalized in blacklisted:
-                problems[partner_id] = ("blacklisted", _(
-                    "%(email)s (%(contact)s) is on the email blacklist.",
-                    email=contact.email_normalized, contact=contact.display_name))
+                problems[partner_id] = (
+                    "blacklisted",
+                    _(
+                        "%(email)s (%(contact)s) is on the email blacklist.",
+                        email=contact.email_normalized,
+                        contact=contact.display_name,
+                    ),
+                )
         return problems
 
     def _collection_block_unreachable(self, items, unreachable, states):
@@ -78,13 +94,65 @@ class CollectionRunDelivery(models.AbstractModel):
             reason, note = unreachable[partner.id]
             states[item.key] = "failed"
             item.note = note
-            events.setdefault(partner.id, {
-                "key": f"undeliverable:{reason}:{partner.id}:{today}", "partner_id": partner.id,
-                "move_id": item.move.id, "reason": reason, "note": note, "mail_message_id": False,
-            })
+            events.setdefault(
+                partner.id,
+                {
+                    "key": f"undeliverable:{reason}:{partner.id}:{today}",
+                    "partner_id": partner.id,
+                    "move_id": item.move.id,
+                    "reason": reason,
+                    "note": note,
+                    "mail_message_id": False,
+                },
+            )
         # the address is checked at each attempt: the client is flagged again even if today's
         # attempt is on the log already (once per reason and day)
         self._collection_record_undeliverable(list(events.values()), flag_known=True)
+
+    # ------------------------------------------------------------------
+    # MAIL QUEUE: a refusal for now is tried again
+    # ------------------------------------------------------------------
+    @api.model
+    def _collection_requeue_refused_mails(self, days=7):
+        """Put back in the mail queue the reminders of the last DAYS days that the mail server could
+        not be reached for or refused for now (an SMTP 4xx reply); Odoo leaves those in exception:
+        they are retried, not lost. A permanent refusal (5xx: no such address) stays in exception."""
+        since = fields.Date.context_today(self) - timedelta(days=days)
+        messages = (
+            self.env["collection.action.log"]
+            .sudo()
+            .search([("date", ">=", since), ("mail_message_id", "!=", False)])
+            .mail_message_id
+        )
+        if not messages:
+            return 0
+        refused = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", messages.ids),
+                    ("state", "=", "exception"),
+                ]
+            )
+        )
+        smtp_failed = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_mail_id", "in", refused.ids),
+                    ("failure_type", "=", "mail_smtp"),
+                ]
+            )
+            .mail_mail_id
+        )
+        # a server that answered "try again later" (an SMTP 4xx reply) refused for now, not for good
+        smtp_failed |= refused.filtered(lambda mail: TEMPORARY_SMTP_REPLY.search(mail.failure_reason or ""))
+        smtp_failed.write({"state": "outgoing", "failure_reason": False})
+        if smtp_failed:
+            _logger.info("Collections: %s reminder(s) refused by the mail server queued again.", len(smtp_failed))
+        return len(smtp_failed)
 
     # ------------------------------------------------------------------
     # AFTER SENDING: what the mail queue did with the reminders
@@ -101,15 +169,25 @@ class CollectionRunDelivery(models.AbstractModel):
         since = fields.Date.context_today(self) - timedelta(days=days)
         for model, names in (
             ("collection.action.log", ["date", "action", "partner_id", "move_id", "mail_message_id"]),
-            ("mail.notification", ["mail_message_id", "mail_mail_id", "notification_type",
-                                   "notification_status", "failure_type", "failure_reason"]),
+            (
+                "mail.notification",
+                [
+                    "mail_message_id",
+                    "mail_mail_id",
+                    "notification_type",
+                    "notification_status",
+                    "failure_type",
+                    "failure_reason",
+                ],
+            ),
             ("mail.mail", ["failure_reason"]),
         ):
             self.env[model].flush_model(names)
         # per reminder email: its client, first invoice, first log line (its place in the client's
         # history) and what became of it
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             SELECT log.mail_message_id AS message_id, log.partner_id, MIN(log.move_id) AS move_id,
                    MIN(log.id) AS position,
                    BOOL_OR(notif.notification_status = 'sent') AS delivered,
@@ -128,8 +206,10 @@ class CollectionRunDelivery(models.AbstractModel):
                AND log.mail_message_id IS NOT NULL
           GROUP BY log.mail_message_id, log.partner_id
             """,
-            since=since, actions=EMAIL_ACTIONS,
-        ))
+                since=since,
+                actions=EMAIL_ACTIONS,
+            )
+        )
         delivered = defaultdict(int)  # client: position of its latest delivered reminder
         for row in rows:
             if row["delivered"]:
@@ -138,11 +218,16 @@ class CollectionRunDelivery(models.AbstractModel):
         for row in rows:
             reason, note = self._collection_undeliverable_reason(row)
             if reason and row["position"] > delivered[row["partner_id"]]:
-                events.append({
-                    "key": f"undeliverable:message:{row['message_id']}", "partner_id": row["partner_id"],
-                    "move_id": row["move_id"], "reason": reason, "note": note,
-                    "mail_message_id": row["message_id"],
-                })
+                events.append(
+                    {
+                        "key": f"undeliverable:message:{row['message_id']}",
+                        "partner_id": row["partner_id"],
+                        "move_id": row["move_id"],
+                        "reason": reason,
+                        "note": note,
+                        "mail_message_id": row["message_id"],
+                    }
+                )
         self._collection_clear_delivered(delivered, since)
         return len(self._collection_record_undeliverable(events))
 
@@ -152,8 +237,9 @@ class CollectionRunDelivery(models.AbstractModel):
         failure = (row["failure"] or "").strip()
         reply = PERMANENT_SMTP_REPLY.search(failure)
         if reply:
-            return "bounce", _("The mail server refused the reminder: %(code)s %(reply)s",
-                               code=reply.group(1), reply=reply.group(2))
+            return "bounce", _(
+                "The mail server refused the reminder: %(code)s %(reply)s", code=reply.group(1), reply=reply.group(2)
+            )
         if row["bounced"]:
             return "bounce", _("The reminder bounced: %(reply)s", reply=failure[:200] or _("no details"))
         if row["no_email"]:
@@ -164,13 +250,18 @@ class CollectionRunDelivery(models.AbstractModel):
     def _collection_clear_delivered(self, delivered, since):
         """Clear the flag of the clients whose latest reminder (DELIVERED: client id -> position)
         came after their latest undeliverable one."""
-        flagged = self.env["res.partner"].sudo().search(
-            [("id", "in", list(delivered)), ("collection_undeliverable", "=", True)])
+        flagged = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("id", "in", list(delivered)), ("collection_undeliverable", "=", True)])
+        )
         if not flagged:
             return
         # an undeliverable reminder sits at its email's first log line, a blocked one at its own line
-        positions = dict(self.env.execute_query(SQL(
-            """
+        positions = dict(
+            self.env.execute_query(
+                SQL(
+                    """
             SELECT und.partner_id, MAX(COALESCE(
                        (SELECT MIN(mail_log.id) FROM collection_action_log mail_log
                          WHERE mail_log.mail_message_id = und.mail_message_id
@@ -179,21 +270,36 @@ class CollectionRunDelivery(models.AbstractModel):
              WHERE und.action = 'undeliverable' AND und.partner_id IN %(partners)s AND und.date >= %(since)s
           GROUP BY und.partner_id
             """,
-            actions=EMAIL_ACTIONS, partners=tuple(flagged.ids), since=since,
-        )))
-        flagged.filtered(lambda partner: delivered[partner.id] > positions.get(partner.id, 0)) \
-            ._collection_clear_undeliverable()
+                    actions=EMAIL_ACTIONS,
+                    partners=tuple(flagged.ids),
+                    since=since,
+                )
+            )
+        )
+        flagged.filtered(
+            lambda partner: delivered[partner.id] > positions.get(partner.id, 0)
+        )._collection_clear_undeliverable()
 
     @api.model
     def _collection_record_undeliverable(self, events, flag_known=False):
         """Record EVENTS (dicts: key, partner_id, move_id, reason, note, mail_message_id) not yet on the
         action log, flag their clients (with FLAG_KNOWN, those of the events already recorded too) and
         schedule one activity per flagged client that has no open one. Returns the new log lines."""
-        logs = self.env["collection.action.log"]._record([{
-            "key": event["key"], "partner_id": event["partner_id"], "move_id": event["move_id"],
-            "action": "undeliverable", "state": "failed", "note": event["note"][:250],
-            "mail_message_id": event["mail_message_id"],
-        } for event in events], run=self)
+        logs = self.env["collection.action.log"]._record(
+            [
+                {
+                    "key": event["key"],
+                    "partner_id": event["partner_id"],
+                    "move_id": event["move_id"],
+                    "action": "undeliverable",
+                    "state": "failed",
+                    "note": event["note"][:250],
+                    "mail_message_id": event["mail_message_id"],
+                }
+                for event in events
+            ],
+            run=self,
+        )
         if not flag_known:
             recorded = set(logs.mapped("key"))
             events = [event for event in events if event["key"] in recorded]
@@ -205,10 +311,14 @@ class CollectionRunDelivery(models.AbstractModel):
         for partner_id, event in last_by_partner.items():
             by_problem[event["reason"], event["note"][:250]].append(partner_id)
         for (reason, note), partner_ids in by_problem.items():
-            self.env["res.partner"].sudo().browse(partner_ids).write({
-                "collection_undeliverable": True, "collection_undeliverable_reason": reason,
-                "collection_undeliverable_note": note, "collection_undeliverable_date": today,
-            })
+            self.env["res.partner"].sudo().browse(partner_ids).write(
+                {
+                    "collection_undeliverable": True,
+                    "collection_undeliverable_reason": reason,
+                    "collection_undeliverable_note": note,
+                    "collection_undeliverable_date": today,
+                }
+            )
         self._collection_schedule_undeliverable_activities(last_by_partner)
         if logs:
             _logger.info("Collections: %s undeliverable reminder(s) recorded.", len(logs))
@@ -219,10 +329,18 @@ class CollectionRunDelivery(models.AbstractModel):
         activity_type = self.env.ref(ACTIVITY_TYPE, raise_if_not_found=False)
         if not activity_type:
             return
-        open_for = set(self.env["mail.activity"].sudo().search([
-            ("res_model", "=", "res.partner"), ("res_id", "in", list(events_by_partner)),
-            ("activity_type_id", "=", activity_type.id),
-        ]).mapped("res_id"))
+        open_for = set(
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(events_by_partner)),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
         Move = self.env["account.move"].sudo()
         for partner_id, event in events_by_partner.items():
             if partner_id in open_for:

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..policy import stages
 from ..policy.actions import STAGE_ACTIONS
 
 # The stage's checkboxes that call for an action (policy/actions.py holds the list and the order).
@@ -32,9 +33,7 @@ class CollectionStage(models.Model):
         required=True,
         help="Colour of the stage badge and tone of the portal message.",
     )
-    portal_message = fields.Text(
-        translate=True, help="Shown to the client on the invoice portal page at this stage."
-    )
+    portal_message = fields.Text(translate=True, help="Shown to the client on the invoice portal page at this stage.")
 
     action_email = fields.Boolean(string="Send Email")
     mail_template_id = fields.Many2one(
@@ -45,10 +44,8 @@ class CollectionStage(models.Model):
     )
     action_activity = fields.Boolean(string="Schedule Activity")
     activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
-    activity_note = fields.Html(translate=True, string="Activity Note")
-    action_work_stop = fields.Boolean(
-        string="Stop Work", help="From this stage on, the client is flagged work-stop."
-    )
+    activity_note = fields.Html(translate=True)
+    action_work_stop = fields.Boolean(string="Stop Work", help="From this stage on, the client is flagged work-stop.")
     action_formal_notice = fields.Boolean(
         string="Formal Notice", help="Print the demand letter, attach it to the invoice and send it."
     )
@@ -56,9 +53,7 @@ class CollectionStage(models.Model):
     agency_partner_id = fields.Many2one("res.partner", string="Collection Agency")
     agency_commission = fields.Float(string="Agency Commission (%)", digits=(5, 2))
     action_write_off = fields.Boolean(string="Write Off")
-    action_manual = fields.Boolean(
-        string="Manual Confirmation", help="The run waits for a user to confirm this stage."
-    )
+    action_manual = fields.Boolean(string="Manual Confirmation", help="The run waits for a user to confirm this stage.")
     stops_work = fields.Boolean(
         compute="_compute_stops_work",
         store=True,
@@ -69,26 +64,25 @@ class CollectionStage(models.Model):
         string="Invoice Late Fees From Here",
         help="From this stage on, the late fees accrued are invoiced (at most once per the policy's "
         "interval). When no stage of the ladder is marked, they are invoiced from the first day late. "
-        "They are always invoiced when the overdue invoice is paid.")
+        "They are always invoiced when the overdue invoice is paid.",
+    )
     repeat_days = fields.Integer(
         string="Repeat Email Every (days)",
         help="While the invoice stays unpaid at this stage, its email is sent again every this many "
         "days (the client's reminder interval and quiet days still apply; nothing is repeated while "
-        "the invoice is disputed or paused). 0: sent once.")
-
-    @api.depends(
-"days", "action_work_stop", "policy_id.stage_ids.action_work_stop", "policy_id.stage_ids.days"
+        "the invoice is disputed or paused). 0: sent once.",
     )
+
+    @api.depends("days", "action_work_stop", "policy_id.stage_ids.action_work_stop", "policy_id.stage_ids.days")
     def _compute_stops_work(self):
         for stage in self:
             stage.stops_work = any(
-                other.action_work_stop
-                for other in stage.policy_id.stage_ids
-                if other.days <= stage.days
+                other.action_work_stop for other in stage.policy_id.stage_ids if other.days <= stage.days
             )
 
-    @api.constrains("name", "days", *ACTION_FIELDS, "mail_template_id", "activity_type_id", "agency_partner_id",
-                    "agency_commission")
+    @api.constrains(
+        "name", "days", *ACTION_FIELDS, "mail_template_id", "activity_type_id", "agency_partner_id", "agency_commission"
+    )
     def _check_actions(self):
         for stage in self:
             if not any(stage[name] for name in ACTION_FIELDS):
@@ -102,15 +96,17 @@ class CollectionStage(models.Model):
                     )
                 )
             if stage.action_email and not stage.mail_template_id:
-                raise ValidationError(
-                    _("Stage %(stage)s sends an email: choose its email template.", stage=stage.name)
-                )
+                raise ValidationError(_("Stage %(stage)s sends an email: choose its email template.", stage=stage.name))
             if stage.mail_template_id and stage.mail_template_id.model != "res.partner":
-                raise ValidationError(_(
-                    "Stage %(stage)s: the email goes to the client, so its template must be one for "
-                    "Contacts, not for %(model)s (%(template)s).",
-                    stage=stage.name, model=stage.mail_template_id.model_id.name or stage.mail_template_id.model,
-                    template=stage.mail_template_id.name))
+                raise ValidationError(
+                    _(
+                        "Stage %(stage)s: the email goes to the client, so its template must be one for "
+                        "Contacts, not for %(model)s (%(template)s).",
+                        stage=stage.name,
+                        model=stage.mail_template_id.model_id.name or stage.mail_template_id.model,
+                        template=stage.mail_template_id.name,
+                    )
+                )
             if stage.action_activity and not stage.activity_type_id:
                 raise ValidationError(
                     _("Stage %(stage)s schedules an activity: choose its activity type.", stage=stage.name)
@@ -133,7 +129,8 @@ class CollectionStage(models.Model):
         stage = max(self, key=lambda s: s.days, default=self.browse())
         if action == "formal_notice":
             return (stage.action_email and stage.mail_template_id) or self.env.ref(
-                "freelance_collections.mail_template_formal_notice")
+                "freelance_collections.mail_template_formal_notice"
+            )
         if action == "discount_nudge":
             return self.env.ref("freelance_collections.mail_template_discount_nudge")
         if action == "email":
@@ -149,13 +146,26 @@ class CollectionStage(models.Model):
     def _check_repeat_days(self):
         for stage in self:
             if stage.repeat_days < 0:
-                stage.policy_id._raise_errors([_(
-                    "Stage %(stage)s: the email cannot repeat every negative number of days; enter 0 "
-                    "to send it once.", stage=stage.name)])
+                stage.policy_id._raise_errors(
+                    [
+                        _(
+                            "Stage %(stage)s: the email cannot repeat every negative number of days; enter 0 "
+                            "to send it once.",
+                            stage=stage.name,
+                        )
+                    ]
+                )
             if stage.repeat_days and not stage.action_email:
-                stage.policy_id._raise_errors([_(
-                    "Stage %(stage)s repeats its email every %(days)s days but sends none: tick Send "
-                    "Email or set the repeat to 0.", stage=stage.name, days=stage.repeat_days)])
+                stage.policy_id._raise_errors(
+                    [
+                        _(
+                            "Stage %(stage)s repeats its email every %(days)s days but sends none: tick Send "
+                            "Email or set the repeat to 0.",
+                            stage=stage.name,
+                            days=stage.repeat_days,
+                        )
+                    ]
+                )
 
     def _collection_invoices_fees(self):
         """Whether an invoice at this stage has its accrued fees invoiced (the interval permitting)."""
@@ -163,3 +173,10 @@ class CollectionStage(models.Model):
         ladder = self.policy_id.stage_ids
         marked = ladder.filtered("invoice_fees")
         return not marked or any(stage.days <= self.days for stage in marked)
+
+    def _collection_stage_rules(self):
+        """These stages for the pure engine, by days (``stages.StageRule``: the ladder)."""
+        return [
+            stages.StageRule(key=stage.id, sequence=rank, days=stage.days, name=stage.name)
+            for rank, stage in enumerate(self.sorted(lambda s: (s.days, s.id)))
+        ]

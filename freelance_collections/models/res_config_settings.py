@@ -14,9 +14,7 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
-    collection_responsible_id = fields.Many2one(
-        related="company_id.collection_responsible_id", readonly=False
-    )
+    collection_responsible_id = fields.Many2one(related="company_id.collection_responsible_id", readonly=False)
 
     @api.depends("company_id")
     def _compute_collection_policy_id(self):
@@ -24,21 +22,25 @@ class ResConfigSettings(models.TransientModel):
             settings.collection_policy_id = settings.company_id.collection_policy_id
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         for settings in self:
             if settings.company_id.collection_policy_id != settings.collection_policy_id:
                 settings.company_id.collection_policy_id = settings.collection_policy_id
+        return result
 
     collection_policy_move_count = fields.Integer(
-        string="Open Invoices Moved", compute="_compute_collection_policy_move_count",
+        string="Open Invoices Moved",
+        compute="_compute_collection_policy_move_count",
         help="Open customer invoices of the company that follow the default policy (their client has "
-        "no policy of its own, nobody chose one on the invoice) and will move to the chosen one on saving.")
+        "no policy of its own, nobody chose one on the invoice) and will move to the chosen one on saving.",
+    )
 
     @api.depends("collection_policy_id", "company_id")
     def _compute_collection_policy_move_count(self):
         for settings in self:
             settings.collection_policy_move_count = settings.company_id._collection_policy_move_count(
-                settings.collection_policy_id)
+                settings.collection_policy_id
+            )
 
     def action_collection_policy_preview(self):
         """The dry run of tonight as if the chosen default were saved (nothing is saved or done)."""

@@ -12,7 +12,10 @@ from .account_move import OPEN_INVOICE_DOMAIN
 # What a collections user may set on a client (the pause), a collections manager too (the override).
 COLLECTION_MANAGER_FIELDS = {"collection_work_stop_override", "collection_work_stop_reason"}
 COLLECTION_PARTNER_FIELDS = COLLECTION_MANAGER_FIELDS | {
-    "collection_pause_until", "collection_pause_reason", "collection_policy_id"}
+    "collection_pause_until",
+    "collection_pause_reason",
+    "collection_policy_id",
+}
 
 
 class ResPartner(models.Model):
@@ -35,13 +38,17 @@ class ResPartner(models.Model):
     # finds the contacts whose stage and work stop follow it in this field, read once for a batch's
     # clients and then cached, instead of a search of the contacts for each invoice it writes.
     collection_member_ids = fields.One2many(
-        "res.partner", "commercial_partner_id", string="Contacts of the Commercial Entity",
-        context={"active_test": False})
+        "res.partner",
+        "commercial_partner_id",
+        string="Contacts of the Commercial Entity",
+        context={"active_test": False},
+    )
     # The same for the invoices' commercial_partner_id (collection_invoice_ids has a domain, so the ORM
     # cannot use it): when a client's stage or work stop changes, the entries that show them are found
     # here, not with a search for each client.
     collection_entry_ids = fields.One2many(
-        "account.move", "commercial_partner_id", string="Journal Entries of the Client")
+        "account.move", "commercial_partner_id", string="Journal Entries of the Client"
+    )
     collection_open_invoice_ids = fields.Many2many(
         "account.move",
         string="Open Invoices",
@@ -81,18 +88,13 @@ class ResPartner(models.Model):
         compute="_compute_collection_amounts",
         currency_field="collection_currency_id",
     )
-    collection_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_collection_amounts"
-    )
-    collection_overdue_count = fields.Integer(
-        string="Overdue Invoices", compute="_compute_collection_amounts"
-    )
+    collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_amounts")
+    collection_overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_collection_amounts")
     collection_avg_days_late = fields.Float(
         string="Average Days Late",
         digits=(16, 1),
         compute="_compute_collection_avg_days_late",
-        help="Average lateness of the client's invoices: paid ones at their last payment, "
-        "overdue ones as of today.",
+        help="Average lateness of the client's invoices: paid ones at their last payment, overdue ones as of today.",
     )
 
     def _compute_collection_open_invoice_ids(self):
@@ -114,7 +116,7 @@ class ResPartner(models.Model):
     def _compute_collection_reminder_invoice_ids(self):
         chosen = self.env["account.move"].browse(self.env.context.get("collection_invoice_ids") or [])
         for partner in self:
-            mine = chosen.filtered(lambda m: m.commercial_partner_id == partner.commercial_partner_id)
+            mine = chosen.filtered(lambda m: m.commercial_partner_id == partner.commercial_partner_id)  # noqa: B023 - the lambda is called at once, within the loop
             partner.collection_reminder_invoice_ids = mine or partner.collection_open_invoice_ids
 
     @api.depends(
@@ -134,10 +136,18 @@ class ResPartner(models.Model):
         stage_ids = {partner.id: [] for partner in self}
         if saved:
             # in the invoices' order, as collection_invoice_ids lists them (ties go to the first)
-            invoices = self.env["account.move"].sudo().search_fetch(
-                [("commercial_partner_id", "in", saved.ids), ("move_type", "=", "out_invoice"),
-                 ("collection_stage_id", "!=", False)],
-                ["commercial_partner_id", "collection_stage_id"])
+            invoices = (
+                self.env["account.move"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("commercial_partner_id", "in", saved.ids),
+                        ("move_type", "=", "out_invoice"),
+                        ("collection_stage_id", "!=", False),
+                    ],
+                    ["commercial_partner_id", "collection_stage_id"],
+                )
+            )
             for move in invoices:
                 stage_ids[move.commercial_partner_id.id].append(move.collection_stage_id.id)
         for partner in self - saved:
@@ -147,8 +157,9 @@ class ResPartner(models.Model):
         result = {}
         for partner_id, ids in stage_ids.items():
             ids = list(dict.fromkeys(ids))
-            ladder = [stages.StageRule(key=stage.id, sequence=stage.days, days=stage.days)
-                      for stage in Stage.browse(ids)]
+            ladder = [
+                stages.StageRule(key=stage.id, sequence=stage.days, days=stage.days) for stage in Stage.browse(ids)
+            ]
             result[partner_id] = Stage.browse(stages.worst_stage(ladder, ids) or [])
         return result
 
@@ -158,17 +169,21 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         company = self.env.company
         commercial_ids = self.commercial_partner_id.ids
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("partner_id", "child_of", commercial_ids),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("company_id", "=", company.id),
-            ],
-            ["partner_id", "date_maturity:day"],
-            ["amount_residual:sum"],
-        ) if commercial_ids else []
+        groups = (
+            self.env["account.move.line"]._read_group(
+                [
+                    ("partner_id", "child_of", commercial_ids),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("company_id", "=", company.id),
+                ],
+                ["partner_id", "date_maturity:day"],
+                ["amount_residual:sum"],
+            )
+            if commercial_ids
+            else []
+        )
         due, overdue, counts = {}, {}, {}
         for partner, maturity, residual in groups:
             key = partner.commercial_partner_id.id
@@ -197,8 +212,9 @@ class ResPartner(models.Model):
             self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
             self.env["account.move.line"].flush_model(["move_id", "display_type"])
             today = fields.Date.context_today(self)
-            self.env.cr.execute(SQL(
-                """
+            self.env.cr.execute(
+                SQL(
+                    """
                 SELECT m.commercial_partner_id,
                        AVG(GREATEST(0, COALESCE(paid.last_date, %(today)s) - m.invoice_date_due))
                   FROM account_move m
@@ -215,10 +231,11 @@ class ResPartner(models.Model):
                    AND (m.payment_state IN ('paid', 'in_payment') OR m.invoice_date_due < %(today)s)
               GROUP BY m.commercial_partner_id
                 """,
-                today=today,
-                partners=commercial_ids,
-                companies=self.env.companies.ids,
-            ))
+                    today=today,
+                    partners=commercial_ids,
+                    companies=self.env.companies.ids,
+                )
+            )
             averages = dict(self.env.cr.fetchall())
         for partner in self:
             partner.collection_avg_days_late = float(averages.get(partner.commercial_partner_id.id) or 0.0)
@@ -232,25 +249,35 @@ class ResPartner(models.Model):
         for partner in self:
             policy = partner.collection_policy_id
             if policy.company_id and policy.company_id != company:
-                raise ValidationError(_(
-                    "Policy %(policy)s belongs to %(owner)s: choose a policy of %(company)s (or one shared "
-                    "by all companies) for %(client)s.", policy=policy.name, owner=policy.company_id.name,
-                    company=company.name, client=partner.display_name))
+                raise ValidationError(
+                    _(
+                        "Policy %(policy)s belongs to %(owner)s: choose a policy of %(company)s (or one shared "
+                        "by all companies) for %(client)s.",
+                        policy=policy.name,
+                        owner=policy.company_id.name,
+                        company=company.name,
+                        client=partner.display_name,
+                    )
+                )
 
     def write(self, vals):
         if vals.get("collection_pause_until"):
-            self.env["account.move"].search([
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                *OPEN_INVOICE_DOMAIN,
-            ])._collection_hold_stage()
-        previous = {partner.id: partner.collection_policy_id for partner in self} \
-            if "collection_policy_id" in vals else None
+            self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    *OPEN_INVOICE_DOMAIN,
+                ]
+            )._collection_hold_stage()
+        previous = (
+            {partner.id: partner.collection_policy_id for partner in self} if "collection_policy_id" in vals else None
+        )
         result = super(ResPartner, self._collection_writer(vals)).write(vals)
         if previous is not None:
             changed = self.filtered(lambda p: p.collection_policy_id != previous[p.id])
             if changed:
                 self.env["account.move"].sudo()._collection_follow_policies(
-                    self.env.company, changed, reason=_("the client's policy changed."))
+                    self.env.company, changed, reason=_("the client's policy changed.")
+                )
         return result
 
     def _collection_writer(self, vals):
@@ -260,11 +287,18 @@ class ResPartner(models.Model):
 
         :raise AccessError: when the user may not change these collection settings
         """
-        if set(vals) & COLLECTION_MANAGER_FIELDS and not self.env.su \
-                and not self.env.user.has_group("freelance_collections.group_collections_manager"):
+        if (
+            set(vals) & COLLECTION_MANAGER_FIELDS
+            and not self.env.su
+            and not self.env.user.has_group("freelance_collections.group_collections_manager")
+        ):
             raise AccessError(_("Only a collections manager can override a client's work stop."))
-        if vals and set(vals) <= COLLECTION_PARTNER_FIELDS and not self.env.su \
-                and not self.browse().has_access("write"):
+        if (
+            vals
+            and set(vals) <= COLLECTION_PARTNER_FIELDS
+            and not self.env.su
+            and not self.browse().has_access("write")
+        ):
             if not self.env.user.has_group("freelance_collections.group_collections_user"):
                 raise AccessError(_("Only collections users can change a client's collection settings."))
             self.check_access("read")
@@ -281,12 +315,10 @@ class ResPartner(models.Model):
         :param company: a ``res.company`` record
         :return: a ``collection.policy`` record, possibly empty
         """
-        return self[:1].commercial_partner_id.with_company(company).collection_policy_id \
-            or company.collection_policy_id
+        return self[:1].commercial_partner_id.with_company(company).collection_policy_id or company.collection_policy_id
 
     def action_collection_resume(self):
-        self.commercial_partner_id.write(
-            {"collection_pause_until": False, "collection_pause_reason": False})
+        self.commercial_partner_id.write({"collection_pause_until": False, "collection_pause_reason": False})
         return True
 
     def action_view_collection_overdue_invoices(self):

@@ -14,11 +14,16 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     collection_undeliverable = fields.Boolean(
-        string="Reminders Undeliverable", readonly=True, copy=False, index=True,
+        string="Reminders Undeliverable",
+        readonly=True,
+        copy=False,
+        index=True,
         help="The client's last reminder could not be delivered (refused by the mail server, blacklisted "
-        "or missing address). Cleared when a later reminder is delivered or an email address changes.")
+        "or missing address). Cleared when a later reminder is delivered or an email address changes.",
+    )
     collection_undeliverable_reason = fields.Selection(
-        UNDELIVERABLE_REASONS, string="Undeliverable Because", readonly=True, copy=False)
+        UNDELIVERABLE_REASONS, string="Undeliverable Because", readonly=True, copy=False
+    )
     collection_undeliverable_note = fields.Char(string="Delivery Problem", readonly=True, copy=False)
     collection_undeliverable_date = fields.Date(string="Undeliverable Since", readonly=True, copy=False)
 
@@ -39,7 +44,11 @@ class ResPartner(models.Model):
         """Clear the flag on the clients of these contacts: their address was changed."""
         flagged = self.commercial_partner_id.filtered("collection_undeliverable")
         if flagged:
-            flagged.sudo().write({
-                "collection_undeliverable": False, "collection_undeliverable_reason": False,
-                "collection_undeliverable_note": False, "collection_undeliverable_date": False,
-            })
+            flagged.sudo().write(
+                {
+                    "collection_undeliverable": False,
+                    "collection_undeliverable_reason": False,
+                    "collection_undeliverable_note": False,
+                    "collection_undeliverable_date": False,
+                }
+            )

@@ -29,5 +29,7 @@ class ResPartner(models.Model):
         """Absolute URL of the client's balance page (all its open invoices, pay all at once)."""
         self.ensure_one()
         commercial = self.commercial_partner_id
-        return (f"{commercial.get_base_url()}/collections/balance/{commercial.id}"
-                f"?access_token={commercial._collection_balance_token()}")
+        return (
+            f"{commercial.get_base_url()}/collections/balance/{commercial.id}"
+            f"?access_token={commercial._collection_balance_token()}"
+        )

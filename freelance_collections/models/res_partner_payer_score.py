@@ -66,7 +66,6 @@ class ResPartner(models.Model):
     )
     collection_payer_currency_id = fields.Many2one("res.currency", compute="_compute_collection_payer_score")
 
-
     @api.depends_context("company")
     def _compute_collection_payer_score(self):
         """Score every partner of SELF from one aggregate query (see policy/scoring.py)."""
@@ -102,15 +101,24 @@ class ResPartner(models.Model):
         commercial_ids = self.commercial_partner_id.ids
         if not commercial_ids:
             return {}
-        self.env["account.move"].flush_model([
-            "commercial_partner_id", "company_id", "move_type", "state", "invoice_date",
-            "collection_penalty_origin_id"])
+        self.env["account.move"].flush_model(
+            [
+                "commercial_partner_id",
+                "company_id",
+                "move_type",
+                "state",
+                "invoice_date",
+                "collection_penalty_origin_id",
+            ]
+        )
         self.env["account.move.line"].flush_model(
-            ["move_id", "display_type", "date_maturity", "balance", "amount_residual", "reconciled"])
+            ["move_id", "display_type", "date_maturity", "balance", "amount_residual", "reconciled"]
+        )
         self.env["account.partial.reconcile"].flush_model(["debit_move_id", "amount", "max_date"])
         today = fields.Date.context_today(self)
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             WITH installment AS (
                 SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, l.id AS line_id,
                        l.date_maturity, l.balance, l.amount_residual, l.reconciled,
@@ -160,11 +168,12 @@ class ResPartner(models.Model):
               FROM invoice
           GROUP BY partner_id
             """,
-            partners=commercial_ids,
-            company=self.env.company.id,
-            today=today,
-            since=self._collection_payer_window_start(),
-        ))
+                partners=commercial_ids,
+                company=self.env.company.id,
+                today=today,
+                since=self._collection_payer_window_start(),
+            )
+        )
         return {
             row.pop("partner_id"): scoring.PayerHistory(
                 invoice_count=row.pop("invoice_count"),

@@ -21,11 +21,11 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         # the run checks all the clients of a batch at once before sending (see _collection_per_client)
-        problem = not self.env.context.get("collection_reachable_checked") and \
-            self.env["collection.run"]._collection_unreachable_clients(self).get(self.id)
+        problem = not self.env.context.get("collection_reachable_checked") and self.env[
+            "collection.run"
+        ]._collection_unreachable_clients(self).get(self.id)
         if problem:
-            raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name,
-                              why=problem[1]))
+            raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name, why=problem[1]))
         if attachments is None and moves[:1].collection_policy_id.attach_statement:
             attachments = self._collection_statement_attachment()
         partner = self.with_context(collection_invoice_ids=moves.ids, mail_notify_force_send=False)
@@ -40,32 +40,55 @@ class ResPartner(models.Model):
         """The client's statement of account (every open invoice) as a PDF attachment on the client."""
         self.ensure_one()
         report = self.env.ref("freelance_collections.action_report_statement")
-        content, _type = self.env["ir.actions.report"].with_context(
-            collection_invoice_ids=False)._render_qweb_pdf(report, self.ids)
-        return self.env["ir.attachment"].create({
-            "name": _("Statement of account - %(client)s - %(date)s.pdf", client=self.display_name,
-                      date=fields.Date.context_today(self)),
-            "raw": content, "res_model": "res.partner", "res_id": self.id, "mimetype": "application/pdf",
-        })
+        content, _type = (
+            self.env["ir.actions.report"].with_context(collection_invoice_ids=False)._render_qweb_pdf(report, self.ids)
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": _(
+                    "Statement of account - %(client)s - %(date)s.pdf",
+                    client=self.display_name,
+                    date=fields.Date.context_today(self),
+                ),
+                "raw": content,
+                "res_model": "res.partner",
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
 
     def _collection_attach_demand_letter(self, moves):
         """Render the demand letter for MOVES and attach it to each of them; return the attachments."""
         self.ensure_one()
         report = self.env.ref("freelance_collections.action_report_demand_letter")
-        content, _type = self.env["ir.actions.report"].with_context(
-            collection_invoice_ids=moves.ids)._render_qweb_pdf(report, self.ids)
-        name = _("Demand letter - %(client)s - %(date)s.pdf", client=self.display_name,
-                 date=fields.Date.context_today(self))
-        return self.env["ir.attachment"].create([{
-            "name": name, "raw": content, "res_model": "account.move", "res_id": move.id,
-            "mimetype": "application/pdf",
-        } for move in moves])
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_context(collection_invoice_ids=moves.ids)
+            ._render_qweb_pdf(report, self.ids)
+        )
+        name = _(
+            "Demand letter - %(client)s - %(date)s.pdf", client=self.display_name, date=fields.Date.context_today(self)
+        )
+        return self.env["ir.attachment"].create(
+            [
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "mimetype": "application/pdf",
+                }
+                for move in moves
+            ]
+        )
 
     def action_collection_send_reminder(self):
-        invoices = self.env["account.move"].search([
-            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-            *OPEN_INVOICE_DOMAIN,
-        ])
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                *OPEN_INVOICE_DOMAIN,
+            ]
+        )
         return invoices.action_collection_send_reminder()
 
     def action_collection_evidence_pack(self):

@@ -71,17 +71,27 @@ class ResPartner(models.Model):
         default_from, default_to = self._collection_statement_default_period(date_to)
         date_from, date_to = date_from or default_from, date_to or default_to
         if date_from > date_to:
-            raise ValidationError(_(
-                "The statement period starts on %(date_from)s, after its end on %(date_to)s: choose a "
-                "start date on or before the end date.", date_from=date_from, date_to=date_to))
+            raise ValidationError(
+                _(
+                    "The statement period starts on %(date_from)s, after its end on %(date_to)s: choose a "
+                    "start date on or before the end date.",
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+            )
         return date_from, date_to
 
     def _collection_statement_partner_ids(self):
         """Ids of the client's commercial partner and every contact under it, archived ones too."""
         self.ensure_one()
         # ids only, to filter the journal items of one company: contacts of other companies count too
-        return self.env["res.partner"].sudo().with_context(active_test=False).search(
-            [("id", "child_of", self.commercial_partner_id.id)]).ids
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "child_of", self.commercial_partner_id.id)])
+            .ids
+        )
 
     def _collection_statement_where(self, company):
         self.ensure_one()
@@ -90,7 +100,8 @@ class ResPartner(models.Model):
                AND l.company_id = %(company)s
                AND l.parent_state = 'posted'
                AND l.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')""",
-            partners=self._collection_statement_partner_ids(), company=company.id,
+            partners=self._collection_statement_partner_ids(),
+            company=company.id,
         )
 
     def _collection_statement_data(self, date_from=None, date_to=None):
@@ -111,17 +122,36 @@ class ResPartner(models.Model):
         date_from, date_to = self._collection_statement_period(date_from, date_to)
         company = self.env.company
         currency = company.currency_id
-        self.env["account.move.line"].flush_model([
-            "partner_id", "company_id", "parent_state", "account_id", "move_id", "date",
-            "date_maturity", "debit", "credit", "balance", "amount_currency", "currency_id"])
+        self.env["account.move.line"].flush_model(
+            [
+                "partner_id",
+                "company_id",
+                "parent_state",
+                "account_id",
+                "move_id",
+                "date",
+                "date_maturity",
+                "debit",
+                "credit",
+                "balance",
+                "amount_currency",
+                "currency_id",
+            ]
+        )
         self.env["account.account"].flush_model(["account_type"])
-        self.env["account.partial.reconcile"].flush_model([
-            "debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
-            "credit_amount_currency", "max_date"])
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency", "credit_amount_currency", "max_date"]
+        )
         where = self._collection_statement_where(company)
-        opening = currency.round(self.env.execute_query(SQL(
-            "SELECT COALESCE(SUM(l.balance), 0) FROM account_move_line l WHERE %s AND l.date < %s",
-            where, date_from))[0][0])
+        opening = currency.round(
+            self.env.execute_query(
+                SQL(
+                    "SELECT COALESCE(SUM(l.balance), 0) FROM account_move_line l WHERE %s AND l.date < %s",
+                    where,
+                    date_from,
+                )
+            )[0][0]
+        )
         open_items = self._collection_statement_open_items(where, date_to, currency)
         lines = self._collection_statement_movements(where, date_from, date_to, currency, opening, open_items)
         ageing = dict.fromkeys((key for key, _first, _last in AGEING_BUCKETS), 0.0)
@@ -143,8 +173,9 @@ class ResPartner(models.Model):
             "closing_balance": currency.round(opening + total_debit - total_credit),
             "open_items": open_items,
             "open_totals": self._collection_statement_open_totals(open_items),
-            "ageing": [{"key": key, "label": labels[key], "amount": currency.round(amount)}
-                       for key, amount in ageing.items()],
+            "ageing": [
+                {"key": key, "label": labels[key], "amount": currency.round(amount)} for key, amount in ageing.items()
+            ],
             "ageing_total": currency.round(sum(ageing.values())),
             "balance_url": self._collection_balance_url(),
         }
@@ -191,8 +222,9 @@ class ResPartner(models.Model):
     def _collection_statement_movements(self, where, date_from, date_to, currency, opening, open_items):
         """The period's journal entries in date order (one query), with the running balance; the
         payments and credits still unapplied at DATE_TO say how much of them is."""
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             SELECT l.move_id, MIN(l.date) AS date, MIN(l.date_maturity) AS date_maturity,
                    SUM(l.debit) AS debit, SUM(l.credit) AS credit,
                    SUM(l.amount_currency) AS amount_currency,
@@ -202,8 +234,11 @@ class ResPartner(models.Model):
           GROUP BY l.move_id
           ORDER BY MIN(l.date), l.move_id
             """,
-            where=where, date_from=date_from, date_to=date_to,
-        ))
+                where=where,
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
         moves = self.env["account.move"].browse([row["move_id"] for row in rows])
         unapplied = {}
         for item in open_items:
@@ -217,28 +252,31 @@ class ResPartner(models.Model):
             foreign = self.env["res.currency"].browse(row["currency_ids"])
             if len(foreign) != 1 or foreign == currency:
                 foreign = self.env["res.currency"]
-            lines.append({
-                "date": row["date"],
-                "move": move,
-                "name": move.name,
-                "kind": self._collection_statement_kind(move),
-                "reference": move.ref if move.ref != move.name else False,
-                "origin": move.collection_penalty_origin_id,
-                "due_date": row["date_maturity"] if move.is_invoice(include_receipts=True) and debit else False,
-                "debit": debit,
-                "credit": credit,
-                "balance": balance,
-                "foreign_currency": foreign,
-                "foreign_amount": abs(row["amount_currency"]) if foreign else 0.0,
-                "unapplied": currency.round(unapplied.get(move.id, 0.0)),
-            })
+            lines.append(
+                {
+                    "date": row["date"],
+                    "move": move,
+                    "name": move.name,
+                    "kind": self._collection_statement_kind(move),
+                    "reference": move.ref if move.ref != move.name else False,
+                    "origin": move.collection_penalty_origin_id,
+                    "due_date": row["date_maturity"] if move.is_invoice(include_receipts=True) and debit else False,
+                    "debit": debit,
+                    "credit": credit,
+                    "balance": balance,
+                    "foreign_currency": foreign,
+                    "foreign_amount": abs(row["amount_currency"]) if foreign else 0.0,
+                    "unapplied": currency.round(unapplied.get(move.id, 0.0)),
+                }
+            )
         return lines
 
     def _collection_statement_open_items(self, where, date_to, currency):
         """The receivable lines still open at DATE_TO (one query), aged at DATE_TO, each late-fee
         invoice right after the invoice it charges fees on when that one is open too."""
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             SELECT * FROM (
                 SELECT l.id, l.move_id, l.date, l.date_maturity, l.currency_id,
                        l.balance - COALESCE(d.amount, 0) + COALESCE(c.amount, 0) AS residual,
@@ -260,15 +298,19 @@ class ResPartner(models.Model):
              WHERE ROUND(item.residual, %(digits)s) != 0 OR ROUND(item.residual_currency, %(digits)s) != 0
           ORDER BY COALESCE(item.date_maturity, item.date), item.move_id, item.id
             """,
-            where=where, date_to=date_to, digits=currency.decimal_places,
-        ))
+                where=where,
+                date_to=date_to,
+                digits=currency.decimal_places,
+            )
+        )
         moves = self.env["account.move"].browse([row["move_id"] for row in rows])
         Currency = self.env["res.currency"]
         # the fees accrued since the last late-fee invoice (as of today), on the invoices' first line;
         # computed in one batch for the invoices under a policy (its own prefetch set: the compute
         # needs a policy on each invoice it runs for)
         fee_moves = self.env["account.move"].browse(
-            moves.filtered(lambda m: m.move_type == "out_invoice" and m.collection_policy_id).ids)
+            moves.filtered(lambda m: m.move_type == "out_invoice" and m.collection_policy_id).ids
+        )
         accrued = dict(zip(fee_moves.ids, fee_moves.mapped("collection_fee_accrued"), strict=True))
         fees_shown = set()
         items = []
@@ -281,20 +323,22 @@ class ResPartner(models.Model):
             if move.id in accrued and move.id not in fees_shown:
                 fees_shown.add(move.id)
                 fee = accrued[move.id]
-            items.append({
-                "move": move,
-                "name": move.name,
-                "kind": self._collection_statement_kind(move),
-                "origin": move.collection_penalty_origin_id,
-                "invoice_date": move.invoice_date or row["date"],
-                "due_date": due_date,
-                "days_late": max(days_late, 0) if amount > 0 else 0,
-                "bucket": ageing_bucket(days_late),
-                "currency": item_currency,
-                "amount": amount,
-                "amount_company": currency.round(row["residual"]),
-                "fee_accrued": move.currency_id.round(fee),
-            })
+            items.append(
+                {
+                    "move": move,
+                    "name": move.name,
+                    "kind": self._collection_statement_kind(move),
+                    "origin": move.collection_penalty_origin_id,
+                    "invoice_date": move.invoice_date or row["date"],
+                    "due_date": due_date,
+                    "days_late": max(days_late, 0) if amount > 0 else 0,
+                    "bucket": ageing_bucket(days_late),
+                    "currency": item_currency,
+                    "amount": amount,
+                    "amount_company": currency.round(row["residual"]),
+                    "fee_accrued": move.currency_id.round(fee),
+                }
+            )
         return self._collection_statement_group_fees(items)
 
     @api.model
@@ -321,8 +365,9 @@ class ResPartner(models.Model):
         """[{currency, amount, fee_accrued}] of the open ITEMS, one per document currency."""
         totals = {}
         for item in items:
-            total = totals.setdefault(item["currency"], {"currency": item["currency"], "amount": 0.0,
-                                                         "fee_accrued": 0.0})
+            total = totals.setdefault(
+                item["currency"], {"currency": item["currency"], "amount": 0.0, "fee_accrued": 0.0}
+            )
             total["amount"] += item["amount"]
             total["fee_accrued"] += item["fee_accrued"]
         for total in totals.values():

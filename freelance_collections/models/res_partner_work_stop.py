@@ -16,8 +16,7 @@ class ResPartner(models.Model):
         compute="_compute_collection_work_stop",
         store=True,
         tracking=True,
-        help="Set while an open invoice of the client is at or past a work-stop stage, "
-        "unless overridden by hand.",
+        help="Set while an open invoice of the client is at or past a work-stop stage, unless overridden by hand.",
     )
     collection_work_stop_override = fields.Selection(
         [("stop", "Always stop work"), ("release", "Never stop work")],
@@ -46,10 +45,21 @@ class ResPartner(models.Model):
         saved = self.filtered("id")
         open_by_client = {partner.id: [] for partner in self}
         if saved:
-            invoices = self.env["account.move"].sudo().search_fetch(
-                [("commercial_partner_id", "in", saved.ids), *OPEN_INVOICE_DOMAIN],
-                ["commercial_partner_id", "company_id", "collection_stage_id", "collection_policy_id",
-                 "amount_residual_signed", "collection_due_date"])
+            invoices = (
+                self.env["account.move"]
+                .sudo()
+                .search_fetch(
+                    [("commercial_partner_id", "in", saved.ids), *OPEN_INVOICE_DOMAIN],
+                    [
+                        "commercial_partner_id",
+                        "company_id",
+                        "collection_stage_id",
+                        "collection_policy_id",
+                        "amount_residual_signed",
+                        "collection_due_date",
+                    ],
+                )
+            )
             for move in invoices:
                 open_by_client[move.commercial_partner_id.id].append(move)
         for partner in self - saved:
@@ -59,7 +69,7 @@ class ResPartner(models.Model):
         def threshold(move):
             key = (move.collection_policy_id.id, move.company_id.id)
             if key not in thresholds:
-                thresholds[key] = move.collection_policy_id._collection_work_stop_threshold(move.company_id, today)
+                thresholds[key] = _threshold(move.collection_policy_id, move.company_id, today)
             return thresholds[key]
 
         result = {}
@@ -75,7 +85,8 @@ class ResPartner(models.Model):
                     overdue[move.company_id] = _overdue(open_invoices, move.company_id, today)
             result[partner.id] = any(
                 overdue[move.company_id] >= threshold(move)
-                for move in open_invoices if move.collection_stage_id.stops_work
+                for move in open_invoices
+                if move.collection_stage_id.stops_work
             )
         return result
 
@@ -105,6 +116,12 @@ class ResPartner(models.Model):
 def _overdue(invoices, company, today):
     """What INVOICES of COMPANY owe past their due date, in its currency."""
     return sum(
-        move.amount_residual_signed for move in invoices
+        move.amount_residual_signed
+        for move in invoices
         if move.company_id == company and move.collection_due_date and move.collection_due_date < today
     )
+
+
+def _threshold(policy, company, date):
+    """POLICY's work-stop threshold in COMPANY's currency on DATE."""
+    return policy.currency_id._convert(policy.work_stop_min_amount, company.currency_id, company, date)

@@ -38,13 +38,19 @@ def validate_tiers(tiers):
             errors.append(Message.of("discount.percent_range", days=tier.days, percent=percent))
         if tier.days < 0:
             errors.append(Message.of("discount.negative_days", days=tier.days))
-    for previous, tier in zip(ordered, ordered[1:]):
+    for previous, tier in zip(ordered, ordered[1:], strict=False):
         if previous.days == tier.days:
             errors.append(Message.of("discount.duplicate_days", days=tier.days))
         elif to_decimal(tier.percent) >= to_decimal(previous.percent):
-            errors.append(Message.of(
-                "discount.not_decreasing", days=tier.days, percent=to_decimal(tier.percent),
-                previous_days=previous.days, previous_percent=to_decimal(previous.percent)))
+            errors.append(
+                Message.of(
+                    "discount.not_decreasing",
+                    days=tier.days,
+                    percent=to_decimal(tier.percent),
+                    previous_days=previous.days,
+                    previous_percent=to_decimal(previous.percent),
+                )
+            )
     return errors
 
 

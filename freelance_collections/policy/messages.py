@@ -14,29 +14,24 @@ from dataclasses import dataclass
 
 ENGLISH = {
     # discounts.validate_tiers
-    "discount.percent_range":
-        "The discount within {days} days is {percent}%; enter more than 0% and less than 100%.",
+    "discount.percent_range": "The discount within {days} days is {percent}%; enter more than 0% and less than 100%.",
     "discount.negative_days": "A discount tier has {days} days; enter zero or a positive number of days.",
     "discount.duplicate_days": "Two discount tiers end after {days} days; keep one.",
-    "discount.not_decreasing":
-        "The discount within {days} days ({percent}%) must be smaller than "
-        "the one within {previous_days} days ({previous_percent}%).",
+    "discount.not_decreasing": "The discount within {days} days ({percent}%) must be smaller than "
+    "the one within {previous_days} days ({previous_percent}%).",
     # penalties.validate_rules
     "penalty.tier_negative_days": "A penalty tier is at {days} days late; enter zero or more days.",
     "penalty.tier_percent_range": "The penalty tier at {days} days is {percent}%; enter 0 to 100%.",
-    "penalty.tiers_out_of_order":
-        "Penalty tiers at {previous_days} and {days} days are out of order: "
-        "each tier must come strictly later than the one before it.",
-    "penalty.tier_decreasing":
-        "The penalty tier at {days} days ({percent}%) is lower than the one "
-        "at {previous_days} days ({previous_percent}%): tiers state the total surcharge, "
-        "which can only grow.",
+    "penalty.tiers_out_of_order": "Penalty tiers at {previous_days} and {days} days are out of order: "
+    "each tier must come strictly later than the one before it.",
+    "penalty.tier_decreasing": "The penalty tier at {days} days ({percent}%) is lower than the one "
+    "at {previous_days} days ({previous_percent}%): tiers state the total surcharge, "
+    "which can only grow.",
     "penalty.fixed_fee_negative": "The fixed fee cannot be negative.",
     "penalty.band_fee_negative": "The fixed fee from a debt of {min_debt} cannot be negative.",
     "penalty.first_band_not_zero": "The first fixed-fee band must start at a debt of 0.",
-    "penalty.bands_out_of_order":
-        "Fixed-fee bands from {previous_min_debt} and {min_debt} are out of order: "
-        "each band must start at a larger debt than the one before it.",
+    "penalty.bands_out_of_order": "Fixed-fee bands from {previous_min_debt} and {min_debt} are out of order: "
+    "each band must start at a larger debt than the one before it.",
     "penalty.unknown_fixed_fee_mode": "Unknown fixed fee mode '{mode}'; use 'once' or 'per_tier'.",
     "penalty.unknown_interest_mode": "Unknown interest mode '{mode}'; use none, fixed or reference.",
     "penalty.annual_rate_range": "The annual interest rate is {rate}%; enter 0 to 100%.",
@@ -50,9 +45,8 @@ ENGLISH = {
     "penalty.no_installment": "An invoice needs at least one installment to compute penalties.",
     # stages.validate_stages
     "stage.duplicate_key": "Two stages share the same key; each stage must be distinct.",
-    "stage.out_of_order":
-        "Stages '{previous_name}' ({previous_days} days) and '{name}' ({days} days) "
-        "are out of order: each stage must be reached strictly later than the one before it.",
+    "stage.out_of_order": "Stages '{previous_name}' ({previous_days} days) and '{name}' ({days} days) "
+    "are out of order: each stage must be reached strictly later than the one before it.",
     # schedule.validate_deposit_lines, split_equal
     "deposit.no_line": "Add at least one deposit line.",
     "deposit.line_percent_range": "Line {line} is {percent}%; each line must be more than 0% and at most 100%.",
@@ -64,6 +58,8 @@ ENGLISH = {
     # fee_invoicing
     "fee_invoice.negative_interval": "The late-fee invoice interval cannot be negative.",
     "reminder.negative_repeat": "A reminder cannot repeat every negative number of days.",
+    # overpayment
+    "overpayment.negative_payment": "A payment of {amount} is negative; a payment received is zero or more.",
 }
 
 #: Every code the engine can produce.

@@ -85,7 +85,7 @@ class PenaltyBreakdown:
     days_late: int
 
 
-def validate_rules(rules):
+def validate_rules(rules):  # noqa: C901 - one check per rule, read top to bottom
     """Return what is wrong with penalty rules, as Messages that say what to fix."""
     errors = []
     tiers = list(rules.penalty_tiers)
@@ -95,14 +95,21 @@ def validate_rules(rules):
             errors.append(Message.of("penalty.tier_negative_days", days=tier.days_late))
         if percent < 0 or percent > HUNDRED:
             errors.append(Message.of("penalty.tier_percent_range", days=tier.days_late, percent=percent))
-    for previous, tier in zip(tiers, tiers[1:]):
+    for previous, tier in zip(tiers, tiers[1:], strict=False):
         if tier.days_late <= previous.days_late:
-            errors.append(Message.of(
-                "penalty.tiers_out_of_order", previous_days=previous.days_late, days=tier.days_late))
+            errors.append(
+                Message.of("penalty.tiers_out_of_order", previous_days=previous.days_late, days=tier.days_late)
+            )
         elif to_decimal(tier.percent) < to_decimal(previous.percent):
-            errors.append(Message.of(
-                "penalty.tier_decreasing", days=tier.days_late, percent=to_decimal(tier.percent),
-                previous_days=previous.days_late, previous_percent=to_decimal(previous.percent)))
+            errors.append(
+                Message.of(
+                    "penalty.tier_decreasing",
+                    days=tier.days_late,
+                    percent=to_decimal(tier.percent),
+                    previous_days=previous.days_late,
+                    previous_percent=to_decimal(previous.percent),
+                )
+            )
     if to_decimal(rules.fixed_fee) < 0:
         errors.append(Message.of("penalty.fixed_fee_negative"))
     bands = list(rules.fee_bands)
@@ -111,11 +118,15 @@ def validate_rules(rules):
             errors.append(Message.of("penalty.band_fee_negative", min_debt=to_decimal(band.min_debt)))
     if bands and to_decimal(bands[0].min_debt) != 0:
         errors.append(Message.of("penalty.first_band_not_zero"))
-    for previous, band in zip(bands, bands[1:]):
+    for previous, band in zip(bands, bands[1:], strict=False):
         if to_decimal(band.min_debt) <= to_decimal(previous.min_debt):
-            errors.append(Message.of(
-                "penalty.bands_out_of_order", previous_min_debt=to_decimal(previous.min_debt),
-                min_debt=to_decimal(band.min_debt)))
+            errors.append(
+                Message.of(
+                    "penalty.bands_out_of_order",
+                    previous_min_debt=to_decimal(previous.min_debt),
+                    min_debt=to_decimal(band.min_debt),
+                )
+            )
     if rules.fixed_fee_mode not in FIXED_FEE_MODES:
         errors.append(Message.of("penalty.unknown_fixed_fee_mode", mode=rules.fixed_fee_mode))
     if rules.interest_mode not in INTEREST_MODES:
@@ -180,7 +191,7 @@ def _interest(rules, original, due_date, on_date, balances, periods):
         cuts.update(p.start for p in periods if due_date < p.start <= on_date)
     bounds = sorted(cuts)
     total = ZERO
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in zip(bounds, bounds[1:], strict=False):
         residual = _residual_on(start, original, balances)
         if not residual:
             continue
@@ -189,8 +200,9 @@ def _interest(rules, original, due_date, on_date, balances, periods):
     return total
 
 
-def compute_penalty(rules, *, original_amount, due_date, on_date, balances=(), reference_rates=(),
-                    digits=2, already_charged=ZERO):
+def compute_penalty(
+    rules, *, original_amount, due_date, on_date, balances=(), reference_rates=(), digits=2, already_charged=ZERO
+):
     """What is due in penalties on ON_DATE, and what is still to charge (see module docstring)."""
     original = to_decimal(original_amount)
     balances = sorted(balances, key=lambda change: change.date)
@@ -264,8 +276,7 @@ class InstallmentDebt:
     balances: tuple = ()
 
 
-def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(), digits=2,
-                            already_charged=ZERO):
+def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(), digits=2, already_charged=ZERO):
     """Penalties of an invoice paid in INSTALLMENTS, each late from its own due date.
 
     Penalty tiers and interest run per installment on what it still owes; the fixed fee (or fee
@@ -278,17 +289,39 @@ def compute_invoice_penalty(rules, *, installments, on_date, reference_rates=(),
         raise PolicyError(Message.of("penalty.no_installment"))
     if len(installments) == 1:
         only = installments[0]
-        return compute_penalty(rules, original_amount=only.amount, due_date=only.due_date, on_date=on_date,
-                               balances=only.balances, reference_rates=reference_rates, digits=digits,
-                               already_charged=already_charged)
+        return compute_penalty(
+            rules,
+            original_amount=only.amount,
+            due_date=only.due_date,
+            on_date=on_date,
+            balances=only.balances,
+            reference_rates=reference_rates,
+            digits=digits,
+            already_charged=already_charged,
+        )
     variable = replace(rules, fixed_fee=ZERO, fee_bands=(), cap_percent=None, cap_amount=None, minimum_charge=ZERO)
     fixed_only = replace(rules, interest_mode="none", cap_percent=None, cap_amount=None, minimum_charge=ZERO)
-    parts = [compute_penalty(variable, original_amount=inst.amount, due_date=inst.due_date, on_date=on_date,
-                             balances=inst.balances, reference_rates=reference_rates, digits=digits)
-             for inst in installments]
+    parts = [
+        compute_penalty(
+            variable,
+            original_amount=inst.amount,
+            due_date=inst.due_date,
+            on_date=on_date,
+            balances=inst.balances,
+            reference_rates=reference_rates,
+            digits=digits,
+        )
+        for inst in installments
+    ]
     first = installments[0]
-    fixed = compute_penalty(fixed_only, original_amount=first.amount, due_date=first.due_date, on_date=on_date,
-                            balances=first.balances, digits=digits).fixed
+    fixed = compute_penalty(
+        fixed_only,
+        original_amount=first.amount,
+        due_date=first.due_date,
+        on_date=on_date,
+        balances=first.balances,
+        digits=digits,
+    ).fixed
     percent = sum((part.percent for part in parts), ZERO)
     interest = sum((part.interest for part in parts), ZERO)
     original = sum((to_decimal(inst.amount) for inst in installments), ZERO)

@@ -107,10 +107,19 @@ def summarize(installments, today):
         residual = max(amount - paid, ZERO)
         settled = residual == 0
         considered = settled or inst.due_date < today
-        state = invoices.setdefault(inst.invoice, {
-            "considered": False, "on_time": True, "invoiced": ZERO, "paid": ZERO,
-            "settled": ZERO, "settled_days": ZERO, "overdue": ZERO, "overdue_days": ZERO,
-        })
+        state = invoices.setdefault(
+            inst.invoice,
+            {
+                "considered": False,
+                "on_time": True,
+                "invoiced": ZERO,
+                "paid": ZERO,
+                "settled": ZERO,
+                "settled_days": ZERO,
+                "overdue": ZERO,
+                "overdue_days": ZERO,
+            },
+        )
         state["invoiced"] += amount
         state["paid"] += amount - residual
         if not considered:
@@ -130,8 +139,10 @@ def summarize(installments, today):
     return PayerHistory(
         invoice_count=len(considered),
         on_time_count=sum(1 for state in considered if state["on_time"]),
-        **{key: sum((state[key] for state in considered), ZERO)
-           for key in ("invoiced", "paid", "settled", "settled_days", "overdue", "overdue_days")},
+        **{
+            key: sum((state[key] for state in considered), ZERO)
+            for key in ("invoiced", "paid", "settled", "settled_days", "overdue", "overdue_days")
+        },
     )
 
 
@@ -179,9 +190,14 @@ def pick_schedule(suggested, candidates):
     if suggested is None or not candidates:
         return None
     suggested = to_decimal(suggested)
-    covering = [(to_decimal(share), index, key) for index, (key, share) in enumerate(candidates)
-                if to_decimal(share) >= suggested]
+    covering = [
+        (to_decimal(share), index, key)
+        for index, (key, share) in enumerate(candidates)
+        if to_decimal(share) >= suggested
+    ]
     if covering:
         return min(covering, key=lambda item: (item[0], item[1]))[2]
-    return max(((to_decimal(share), -index, key) for index, (key, share) in enumerate(candidates)),
-               key=lambda item: (item[0], item[1]))[2]
+    return max(
+        ((to_decimal(share), -index, key) for index, (key, share) in enumerate(candidates)),
+        key=lambda item: (item[0], item[1]),
+    )[2]

@@ -44,11 +44,17 @@ def validate_stages(stages):
     if len(set(keys)) != len(keys):
         errors.append(Message.of("stage.duplicate_key"))
     ordered = sorted(stages, key=lambda stage: stage.sequence)
-    for previous, stage in zip(ordered, ordered[1:]):
+    for previous, stage in zip(ordered, ordered[1:], strict=False):
         if stage.days <= previous.days:
-            errors.append(Message.of(
-                "stage.out_of_order", previous_name=previous.title, previous_days=previous.days,
-                name=stage.title, days=stage.days))
+            errors.append(
+                Message.of(
+                    "stage.out_of_order",
+                    previous_name=previous.title,
+                    previous_days=previous.days,
+                    name=stage.title,
+                    days=stage.days,
+                )
+            )
     return errors
 
 

@@ -20,4 +20,6 @@ from . import test_first_month
 from . import test_pay_links
 from . import test_delivery
 from . import test_engine_messages
+from . import test_overpayment
+from . import test_run_pieces
 from . import test_run_query_count

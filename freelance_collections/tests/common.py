@@ -18,8 +18,12 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             {"name": "Client Co", "is_company": True, "email": "client@example.com"}
         )
         cls.client_contact = cls.env["res.partner"].create(
-            {"name": "Client Accountant", "parent_id": cls.client.id, "type": "invoice",
-             "email": "accounts@client.example.com"}
+            {
+                "name": "Client Accountant",
+                "parent_id": cls.client.id,
+                "type": "invoice",
+                "email": "accounts@client.example.com",
+            }
         )
 
     @classmethod
@@ -27,22 +31,39 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         vals = {
             "name": name,
             "stage_ids": [
-                Command.create({"name": "Courtesy", "days": -3, "action_email": True,
-                                "mail_template_id": cls.template_friendly.id}),
-                Command.create({"name": "Friendly", "days": 1, "action_email": True,
-                                "mail_template_id": cls.template_friendly.id}),
-                Command.create({"name": "Firm", "days": 15, "action_email": True,
-                                "mail_template_id": cls.template_firm.id, "severity": "warning"}),
-                Command.create({"name": "Work stop", "days": 30, "action_work_stop": True,
-                                "severity": "danger"}),
+                Command.create(
+                    {"name": "Courtesy", "days": -3, "action_email": True, "mail_template_id": cls.template_friendly.id}
+                ),
+                Command.create(
+                    {"name": "Friendly", "days": 1, "action_email": True, "mail_template_id": cls.template_friendly.id}
+                ),
+                Command.create(
+                    {
+                        "name": "Firm",
+                        "days": 15,
+                        "action_email": True,
+                        "mail_template_id": cls.template_firm.id,
+                        "severity": "warning",
+                    }
+                ),
+                Command.create({"name": "Work stop", "days": 30, "action_work_stop": True, "severity": "danger"}),
             ],
         }
         vals.update(extra)
         return vals
 
     @classmethod
-    def _invoice(cls, amount=1000.0, invoice_date="2026-01-01", due_date="2026-01-31", partner=None,
-                 post=True, currency=None, company=None, **extra):
+    def _invoice(
+        cls,
+        amount=1000.0,
+        invoice_date="2026-01-01",
+        due_date="2026-01-31",
+        partner=None,
+        post=True,
+        currency=None,
+        company=None,
+        **extra,
+    ):
         company = company or cls.env.company
         vals = {
             "move_type": "out_invoice",
@@ -50,9 +71,7 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             "invoice_date": invoice_date,
             "invoice_date_due": due_date,
             "company_id": company.id,
-            "invoice_line_ids": [
-                Command.create({"name": "Work", "quantity": 1, "price_unit": amount, "tax_ids": []})
-            ],
+            "invoice_line_ids": [Command.create({"name": "Work", "quantity": 1, "price_unit": amount, "tax_ids": []})],
         }
         if currency:
             vals["currency_id"] = currency.id
@@ -67,6 +86,9 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         vals = {"payment_date": date or fields.Date.context_today(moves)}
         if amount is not None:
             vals["amount"] = amount
-        return cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=moves.ids
-        ).create(vals)._create_payments()
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create(vals)
+            ._create_payments()
+        )

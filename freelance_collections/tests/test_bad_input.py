@@ -14,8 +14,17 @@ from odoo.tests import new_test_user, tagged
 from .common import CollectionsCommon
 
 POLICY_FIELDS = [
-    "fixed_fee", "fixed_fee_days", "annual_rate", "interest_mode", "cap_amount", "cap_percent",
-    "minimum_charge", "waiver_days", "grace_days", "contract_threshold_amount", "reminder_interval_days",
+    "fixed_fee",
+    "fixed_fee_days",
+    "annual_rate",
+    "interest_mode",
+    "cap_amount",
+    "cap_percent",
+    "minimum_charge",
+    "waiver_days",
+    "grace_days",
+    "contract_threshold_amount",
+    "reminder_interval_days",
 ]
 
 
@@ -41,27 +50,37 @@ class TestBadPolicyInput(RefusalCase):
 
     def test_penalty_numbers_out_of_range(self):
         cases = [
-            ({"discount_tier_ids": [Command.create({"days": -5, "percent": 3})]},
-             "discount tier has -5 days; enter zero or a positive number of days"),
-            ({"discount_tier_ids": [Command.create({"days": 5, "percent": 0})]},
-             "enter more than 0% and less than 100%"),
-            ({"penalty_tier_ids": [Command.create({"days_late": -5, "percent": 3})]},
-             "-5 days late; enter zero or more days"),
+            (
+                {"discount_tier_ids": [Command.create({"days": -5, "percent": 3})]},
+                "discount tier has -5 days; enter zero or a positive number of days",
+            ),
+            (
+                {"discount_tier_ids": [Command.create({"days": 5, "percent": 0})]},
+                "enter more than 0% and less than 100%",
+            ),
+            (
+                {"penalty_tier_ids": [Command.create({"days_late": -5, "percent": 3})]},
+                "-5 days late; enter zero or more days",
+            ),
             ({"penalty_tier_ids": [Command.create({"days_late": 15, "percent": -3})]}, "enter 0 to 100%"),
             ({"interest_mode": "fixed", "annual_rate": 150}, "annual interest rate is 150.0%; enter 0 to 100%"),
             ({"interest_mode": "fixed", "annual_rate": -1}, "annual interest rate is -1.0%; enter 0 to 100%"),
             ({"cap_amount": -10}, "cap amount cannot be negative"),
             ({"cap_percent": -5}, "enter 0 to 100%"),
             ({"minimum_charge": -10}, "minimum amount worth charging cannot be negative"),
-            ({"cap_amount": 10, "minimum_charge": 50, "fixed_fee": 40},
-             "below the minimum worth charging .* lower the minimum or raise the cap"),
+            (
+                {"cap_amount": 10, "minimum_charge": 50, "fixed_fee": 40},
+                "below the minimum worth charging .* lower the minimum or raise the cap",
+            ),
             ({"waiver_days": -1}, "goodwill waiver period cannot be negative"),
             ({"fixed_fee_days": -1}, "fixed fee delay cannot be negative"),
             ({"grace_days": -3}, "grace period cannot be negative"),
             ({"contract_threshold_amount": -800}, "threshold cannot be negative: enter 0"),
             ({"fee_band_ids": [Command.create({"min_debt": 0, "amount": -5})]}, "cannot be negative"),
-            ({"fee_band_ids": [Command.create({"min_debt": -100, "amount": 5})]},
-             "first fixed-fee band must start at a debt of 0"),
+            (
+                {"fee_band_ids": [Command.create({"min_debt": -100, "amount": 5})]},
+                "first fixed-fee band must start at a debt of 0",
+            ),
         ]
         for vals, pattern in cases:
             with self.subTest(vals=vals):
@@ -70,41 +89,77 @@ class TestBadPolicyInput(RefusalCase):
         self.assertFalse(self.policy.penalty_tier_ids)
         self.assertFalse(self.policy.fee_band_ids)
         # Within range: accepted. A cap equal to the minimum still charges; 0 means no reminder throttle.
-        self.policy.write({"cap_amount": 50, "minimum_charge": 50, "fixed_fee": 40, "reminder_interval_days": 0,
-                           "interest_mode": "fixed", "annual_rate": 100})
+        self.policy.write(
+            {
+                "cap_amount": 50,
+                "minimum_charge": 50,
+                "fixed_fee": 40,
+                "reminder_interval_days": 0,
+                "interest_mode": "fixed",
+                "annual_rate": 100,
+            }
+        )
         self.assertEqual(self.policy.cap_amount, 50)
 
     def test_email_stage_needs_a_template_for_clients(self):
         invoice_template = self.env.ref("account.email_template_edi_invoice")
         count = self.env["collection.stage"].search_count([])
         with self.assertRaisesRegex(ValidationError, "template must be one for Contacts, not for Journal Entry"):
-            self.env["collection.stage"].create({
-                "policy_id": self.policy.id, "name": "Mail", "days": 60, "action_email": True,
-                "mail_template_id": invoice_template.id})
+            self.env["collection.stage"].create(
+                {
+                    "policy_id": self.policy.id,
+                    "name": "Mail",
+                    "days": 60,
+                    "action_email": True,
+                    "mail_template_id": invoice_template.id,
+                }
+            )
         self.assertEqual(self.env["collection.stage"].search_count([]), count)
-        self.assertRefused("template must be one for Contacts", self.stage_firm, ["mail_template_id"],
-                           lambda: self.stage_firm.write({"mail_template_id": invoice_template.id}))
+        self.assertRefused(
+            "template must be one for Contacts",
+            self.stage_firm,
+            ["mail_template_id"],
+            lambda: self.stage_firm.write({"mail_template_id": invoice_template.id}),
+        )
 
     def test_deposit_schedule_lines(self):
         Template = self.env["collection.deposit.template"]
         count = Template.search_count([])
         cases = [
             ({"name": "Nothing"}, "Add at least one deposit line"),
-            ({"name": "Negative", "line_ids": [Command.create({"percent": 100, "trigger": "days_after", "days": -3})]},
-             "Line 1 has -3 days; enter zero or a positive number of days"),
-            ({"name": "Zero", "line_ids": [Command.create({"percent": 0}), Command.create({"percent": 100})]},
-             "Line 1 is 0.0%; each line must be more than 0% and at most 100%"),
-            ({"name": "Over", "line_ids": [Command.create({"percent": -10}), Command.create({"percent": 110})]},
-             "Line 2 is 110.0%"),
-            ({"name": "Short", "line_ids": [Command.create({"percent": 33.33})] * 3},
-             "add up to 99.99%; they must add up to 100%"),
+            (
+                {
+                    "name": "Negative",
+                    "line_ids": [Command.create({"percent": 100, "trigger": "days_after", "days": -3})],
+                },
+                "Line 1 has -3 days; enter zero or a positive number of days",
+            ),
+            (
+                {"name": "Zero", "line_ids": [Command.create({"percent": 0}), Command.create({"percent": 100})]},
+                "Line 1 is 0.0%; each line must be more than 0% and at most 100%",
+            ),
+            (
+                {"name": "Over", "line_ids": [Command.create({"percent": -10}), Command.create({"percent": 110})]},
+                "Line 2 is 110.0%",
+            ),
+            (
+                {"name": "Short", "line_ids": [Command.create({"percent": 33.33})] * 3},
+                "add up to 99.99%; they must add up to 100%",
+            ),
         ]
         for vals, pattern in cases:
             with self.subTest(name=vals["name"]), self.assertRaisesRegex(ValidationError, pattern):
                 Template.create(vals)
         self.assertEqual(Template.search_count([]), count, "nothing created")
-        template = Template.create({"name": "50/50", "line_ids": [
-            Command.create({"percent": 50}), Command.create({"percent": 50, "trigger": "days_after", "days": 30})]})
+        template = Template.create(
+            {
+                "name": "50/50",
+                "line_ids": [
+                    Command.create({"percent": 50}),
+                    Command.create({"percent": 50, "trigger": "days_after", "days": 30}),
+                ],
+            }
+        )
         with self.assertRaisesRegex(ValidationError, "add up to 50%; they must add up to 100%"):
             template.line_ids[1].unlink()
         with self.assertRaisesRegex(ValidationError, "Add at least one deposit line"):
@@ -112,8 +167,14 @@ class TestBadPolicyInput(RefusalCase):
         self.assertEqual(template.line_ids.mapped("percent"), [50, 50])
 
     def test_deleting_the_first_fee_band_is_refused(self):
-        self.policy.write({"fee_band_ids": [Command.create({"min_debt": 0, "amount": 40}),
-                                            Command.create({"min_debt": 1000, "amount": 70})]})
+        self.policy.write(
+            {
+                "fee_band_ids": [
+                    Command.create({"min_debt": 0, "amount": 40}),
+                    Command.create({"min_debt": 1000, "amount": 70}),
+                ]
+            }
+        )
         first = self.policy.fee_band_ids.sorted("min_debt")[0]
         with self.assertRaisesRegex(ValidationError, "first fixed-fee band must start at a debt of 0"):
             first.unlink()
@@ -137,15 +198,19 @@ class TestReferenceRateImport(RefusalCase):
         return [(str(rate.date), rate.rate) for rate in self.index.rate_ids.sorted("date")]
 
     def test_a_good_file_imports(self):
-        result = self.Rate.load(self.FIELDS, [
-            ["Test index", "2025-07-01", "2.5"],
-            ["TEST_IDX", "2026-01-01", "-0.5"],  # by code; negative reference rates happen (ECB 2014-2022)
-            ["Test index", "2028-02-29", "0"],  # leap day; a real zero is typed as 0
-        ])
+        result = self.Rate.load(
+            self.FIELDS,
+            [
+                ["Test index", "2025-07-01", "2.5"],
+                ["TEST_IDX", "2026-01-01", "-0.5"],  # by code; negative reference rates happen (ECB 2014-2022)
+                ["Test index", "2028-02-29", "0"],  # leap day; a real zero is typed as 0
+            ],
+        )
         self.assertFalse(result["messages"])
         self.assertEqual(len(result["ids"]), 3)
-        self.assertEqual(self._rates(), [("2025-01-01", 3.0), ("2025-07-01", 2.5), ("2026-01-01", -0.5),
-                                         ("2028-02-29", 0.0)])
+        self.assertEqual(
+            self._rates(), [("2025-01-01", 3.0), ("2025-07-01", 2.5), ("2026-01-01", -0.5), ("2028-02-29", 0.0)]
+        )
 
     def test_a_bad_row_imports_nothing_and_says_what_to_fix(self):
         good = ["Test index", "2025-07-01", "2.5"]
@@ -180,17 +245,31 @@ class TestReferenceRateImport(RefusalCase):
         manager = new_test_user(self.env, login="fc_bad_import", groups="account.group_account_manager")
 
         def execute(content, dryrun=False):
-            wizard = self.env["base_import.import"].with_user(manager).create({
-                "res_model": "collection.reference.rate", "file": content.encode(),
-                "file_name": "rates.csv", "file_type": "text/csv"})
-            options = {"has_headers": True, "separator": ",", "quoting": '"', "date_format": "%Y-%m-%d",
-                       "float_decimal_separator": ".", "float_thousand_separator": ","}
+            wizard = (
+                self.env["base_import.import"]
+                .with_user(manager)
+                .create(
+                    {
+                        "res_model": "collection.reference.rate",
+                        "file": content.encode(),
+                        "file_name": "rates.csv",
+                        "file_type": "text/csv",
+                    }
+                )
+            )
+            options = {
+                "has_headers": True,
+                "separator": ",",
+                "quoting": '"',
+                "date_format": "%Y-%m-%d",
+                "float_decimal_separator": ".",
+                "float_thousand_separator": ",",
+            }
             return wizard.execute_import(self.FIELDS, self.FIELDS, options, dryrun=dryrun)
 
         result = execute("index_id,date,rate\nTEST_IDX,2025-07-01,2.5\nTEST_IDX,2026-01-01,abc\n")
         self.assertFalse(result.get("ids"))
-        self.assertIn("rate contains incorrect values (value: abc)",
-                      " ".join(m["message"] for m in result["messages"]))
+        self.assertIn("rate contains incorrect values (value: abc)", " ".join(m["message"] for m in result["messages"]))
         self.assertEqual(self._rates(), [("2025-01-01", 3.0)])
         result = execute("index_id,date,rate\nTEST_IDX,2025-07-01,2.5\nTEST_IDX,2026-01-01,\n")
         self.assertFalse(result.get("ids"))
@@ -220,14 +299,24 @@ class TestBadWizardInput(RefusalCase):
         invoice = self._invoice(due_date="2026-02-01")
         cases = [
             ("dispute", invoice, {}, ValidationError, "Say why"),
-            ("dispute", invoice, {"reason": "Hours", "date": "2026-02-19"},
-             ValidationError, "2026-02-19 is in the past: choose a date from today on"),
+            (
+                "dispute",
+                invoice,
+                {"reason": "Hours", "date": "2026-02-19"},
+                ValidationError,
+                "2026-02-19 is in the past: choose a date from today on",
+            ),
             ("dispute", self.env["account.move"], {"reason": "Hours"}, UserError, "Choose customer invoices"),
             ("pause", self.client, {"date": "2026-03-01"}, ValidationError, "Say why"),
             ("pause", self.client, {"reason": "Holidays"}, ValidationError, "Choose until when"),
             ("pause", self.client, {"reason": "Holidays", "date": "2026-01-01"}, ValidationError, "in the past"),
-            ("pause", self.env["res.partner"], {"reason": "Holidays", "date": "2026-03-01"},
-             UserError, "Choose the clients"),
+            (
+                "pause",
+                self.env["res.partner"],
+                {"reason": "Holidays", "date": "2026-03-01"},
+                UserError,
+                "Choose the clients",
+            ),
         ]
         for mode, records, vals, exception, pattern in cases:
             with self.subTest(mode=mode, vals=vals), self.assertRaisesRegex(exception, pattern):
@@ -246,8 +335,12 @@ class TestBadWizardInput(RefusalCase):
         paid = self._invoice(due_date="2026-02-01")
         self._pay(paid)
         cases = [
-            (invoice, self.billing, {"agency_partner_id": self.agency.id, "agency_commission": 20},
-             "Only a collections manager"),
+            (
+                invoice,
+                self.billing,
+                {"agency_partner_id": self.agency.id, "agency_commission": 20},
+                "Only a collections manager",
+            ),
             (invoice, None, {"agency_commission": 20}, "Choose the collection agency"),
             (invoice, None, {"agency_partner_id": self.agency.id, "agency_commission": 150}, "between 0 and 100%"),
             (invoice, None, {"agency_partner_id": self.agency.id, "agency_commission": -5}, "between 0 and 100%"),
@@ -257,8 +350,9 @@ class TestBadWizardInput(RefusalCase):
             with self.subTest(vals=vals, user=user and user.login), self.assertRaisesRegex(UserError, pattern):
                 self._wizard("agency", records, user=user, **vals).action_apply()
         for move in invoice | paid:
-            self.assertFalse(move.collection_agency_id or move.collection_agency_commission
-                             or move.collection_agency_date)
+            self.assertFalse(
+                move.collection_agency_id or move.collection_agency_commission or move.collection_agency_date
+            )
         self._wizard("agency", invoice | paid, agency_partner_id=self.agency.id, agency_commission=20).action_apply()
         self.assertEqual(invoice.collection_agency_id, self.agency)
         self.assertFalse(paid.collection_agency_id, "only open invoices are handed over")
@@ -275,8 +369,7 @@ class TestBadWizardInput(RefusalCase):
     @freeze_time("2026-02-20")
     def test_dry_run_on_what_it_cannot_plan(self):
         draft = self._invoice(post=False, due_date="2026-02-01")
-        bill = self.init_invoice("in_invoice", partner=self.client, invoice_date="2026-01-01", amounts=[100],
-                                 post=True)
+        bill = self.init_invoice("in_invoice", partner=self.client, invoice_date="2026-01-01", amounts=[100], post=True)
         open_invoice = self._invoice(due_date="2026-02-01")
         logs = self.env["collection.action.log"].search_count([])
         DryRun = self.env["collection.dry.run"].with_user(self.billing)
@@ -292,7 +385,8 @@ class TestBadWizardInput(RefusalCase):
 class TestBadPaymentPlanInput(RefusalCase):
     def _plan(self, moves, **vals):
         return self.env["collection.payment.plan"].create(
-            {"partner_id": self.client.id, "move_ids": [Command.set(moves.ids)], **vals})
+            {"partner_id": self.client.id, "move_ids": [Command.set(moves.ids)], **vals}
+        )
 
     @freeze_time("2026-02-20")
     def test_installments(self):
@@ -338,7 +432,8 @@ class TestBadPaymentPlanInput(RefusalCase):
             lambda: plan.line_ids[0].write({"amount": 1}),
             lambda: plan.line_ids[0].unlink(),
             lambda: self.env["collection.payment.plan.line"].create(
-                {"plan_id": plan.id, "date": "2026-09-01", "amount": 5}),
+                {"plan_id": plan.id, "date": "2026-09-01", "amount": 5}
+            ),
             lambda: plan.write({"move_ids": [Command.link(other.id)]}),
             lambda: plan.write({"line_ids": [Command.clear()]}),
         ]

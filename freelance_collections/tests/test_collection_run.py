@@ -30,9 +30,14 @@ class RunCommon(CollectionsCommon):
     def _client_emails(self, partner=None):
         """Reminder emails posted on the client (one mail.message each)."""
         partner = partner or self.client
-        return self.env["mail.message"].search([
-            ("model", "=", "res.partner"), ("res_id", "=", partner.id), ("message_type", "=", "comment"),
-        ], order="id")
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("message_type", "=", "comment"),
+            ],
+            order="id",
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -56,10 +61,10 @@ class TestCollectionRun(RunCommon):
     def test_email_is_combined_per_client_and_goes_to_invoicing_contact(self):
         other_client = self.env["res.partner"].create({"name": "Other Co", "email": "other@example.com"})
         with freeze_time("2026-02-20"):
-            firm = self._invoice(invoice_date="2026-01-01", due_date="2026-02-01")      # 19 days: firm
+            firm = self._invoice(invoice_date="2026-01-01", due_date="2026-02-01")  # 19 days: firm
             friendly = self._invoice(invoice_date="2026-01-15", due_date="2026-02-15")  # 5 days: friendly
             courtesy = self._invoice(invoice_date="2026-02-01", due_date="2026-02-22")  # -2 days: courtesy
-            not_yet = self._invoice(invoice_date="2026-02-10", due_date="2026-03-30")   # no stage
+            not_yet = self._invoice(invoice_date="2026-02-10", due_date="2026-03-30")  # no stage
             other = self._invoice(partner=other_client, due_date="2026-02-10")
             self._run()
             emails = self._client_emails()
@@ -80,8 +85,11 @@ class TestCollectionRun(RunCommon):
             self.assertEqual(len(statement), 1)
             self.assertTrue(statement.name.startswith("Statement of account"))
             self.assertTrue(statement.raw)
-            html = self.env["ir.actions.report"]._render_qweb_html(
-                "freelance_collections.action_report_statement", self.client.ids)[0].decode()
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("freelance_collections.action_report_statement", self.client.ids)[0]
+                .decode()
+            )
             for move in firm + friendly + courtesy + not_yet:
                 self.assertIn(move.name, html, "the statement lists every open invoice")
             self.assertNotIn(other.name, html)
@@ -159,12 +167,25 @@ class TestCollectionRun(RunCommon):
     def test_agency_handoff_and_write_off_with_undo(self):
         agency = self.env["res.partner"].create({"name": "Recover Ltd", "is_company": True})
         bad_debt = self.env["account.account"].create(
-            {"code": "681000", "name": "Bad debts", "account_type": "expense"})
-        self.policy.write({"write_off_account_id": bad_debt.id, "stage_ids": [
-            Command.create({"name": "Agency", "days": 60, "action_agency": True,
-                            "agency_partner_id": agency.id, "agency_commission": 15}),
-            Command.create({"name": "Write-off", "days": 120, "action_write_off": True}),
-        ]})
+            {"code": "681000", "name": "Bad debts", "account_type": "expense"}
+        )
+        self.policy.write(
+            {
+                "write_off_account_id": bad_debt.id,
+                "stage_ids": [
+                    Command.create(
+                        {
+                            "name": "Agency",
+                            "days": 60,
+                            "action_agency": True,
+                            "agency_partner_id": agency.id,
+                            "agency_commission": 15,
+                        }
+                    ),
+                    Command.create({"name": "Write-off", "days": 120, "action_write_off": True}),
+                ],
+            }
+        )
         with freeze_time("2026-04-05"):
             invoice = self._invoice(amount=1000, due_date="2026-02-01")
             self._pay(invoice, amount=250)
@@ -178,7 +199,7 @@ class TestCollectionRun(RunCommon):
             self.assertTrue(entry)
             self.assertEqual(entry.state, "posted")
             self.assertEqual(invoice.payment_state, "paid")
-            bad_line = entry.line_ids.filtered(lambda l: l.account_id == bad_debt)
+            bad_line = entry.line_ids.filtered(lambda ln: ln.account_id == bad_debt)
             self.assertAlmostEqual(bad_line.debit, 750.0)
             self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), sum(entry.line_ids.mapped("credit")))
             self.assertFalse(invoice.collection_stage_id)
@@ -191,8 +212,7 @@ class TestCollectionRun(RunCommon):
             self.assertEqual(len(self._logs(invoice, "write_off")), 1, "an undone write-off is not redone")
 
     def test_write_off_without_account_fails_and_is_recorded(self):
-        self.policy.write({"stage_ids": [Command.create({"name": "Write-off", "days": 120,
-                                                         "action_write_off": True})]})
+        self.policy.write({"stage_ids": [Command.create({"name": "Write-off", "days": 120, "action_write_off": True})]})
         with freeze_time("2026-06-05"):
             invoice = self._invoice(due_date="2026-02-01")
             self._run()
@@ -210,9 +230,9 @@ class TestCollectionRun(RunCommon):
             second = self._invoice(due_date="2026-02-02")
             self._run()
             for move in first + second:
-                letters = self.env["ir.attachment"].search([
-                    ("res_model", "=", "account.move"), ("res_id", "=", move.id),
-                    ("name", "like", "Demand letter")])
+                letters = self.env["ir.attachment"].search(
+                    [("res_model", "=", "account.move"), ("res_id", "=", move.id), ("name", "like", "Demand letter")]
+                )
                 self.assertEqual(len(letters), 1, move.name)
                 self.assertTrue(letters.raw)
             emails = self._client_emails()
@@ -235,8 +255,9 @@ class TestCollectionRun(RunCommon):
             invoice.action_collection_close_dispute()
             self._run()
             self.assertEqual(invoice.collection_stage_id, self.stage_stop, "facts decide again")
-            self.client.write({"collection_pause_until": "2026-04-30",
-                               "collection_pause_reason": "Long-standing client"})
+            self.client.write(
+                {"collection_pause_until": "2026-04-30", "collection_pause_reason": "Long-standing client"}
+            )
         with freeze_time("2026-04-10"):
             self._run()
             self.assertEqual(invoice.collection_stage_id, self.stage_stop)
@@ -251,8 +272,7 @@ class TestCollectionRun(RunCommon):
             action = invoice.action_collection_propose_plan()
             plan = self.env["collection.payment.plan"].browse(action["res_id"])
             self.assertEqual(plan.line_ids.mapped("amount"), [300.0, 300.0, 300.0])
-            self.assertEqual([str(d) for d in plan.line_ids.mapped("date")],
-                             ["2026-02-20", "2026-03-20", "2026-04-20"])
+            self.assertEqual([str(d) for d in plan.line_ids.mapped("date")], ["2026-02-20", "2026-03-20", "2026-04-20"])
             plan.action_confirm()
             self.assertEqual(plan.state, "active")
             self.assertEqual(invoice.collection_plan_id, plan)
@@ -268,8 +288,9 @@ class TestCollectionRun(RunCommon):
             self.assertEqual(plan.state, "broken")
             self.assertFalse(invoice.collection_plan_id)
             self.assertEqual(invoice.collection_pause_days, 61)
-            self.assertEqual(invoice.collection_stage_id, self.stage_firm,
-                             "resumes at the stage it left, not at the facts' 80 days")
+            self.assertEqual(
+                invoice.collection_stage_id, self.stage_firm, "resumes at the stage it left, not at the facts' 80 days"
+            )
         with freeze_time("2026-05-01"):  # 89 days late, 61 of them on the plan: 28 counted
             self._run()
             self.assertEqual(invoice.collection_stage_id, self.stage_firm)
@@ -281,8 +302,9 @@ class TestCollectionRun(RunCommon):
     def test_payment_plan_kept_closes_and_validation(self):
         with freeze_time("2026-02-20"):
             invoice = self._invoice(amount=1000.01, due_date="2026-02-01")
-            plan = self.env["collection.payment.plan"].create({
-                "partner_id": self.client.id, "move_ids": [Command.set(invoice.ids)], "installment_count": 3})
+            plan = self.env["collection.payment.plan"].create(
+                {"partner_id": self.client.id, "move_ids": [Command.set(invoice.ids)], "installment_count": 3}
+            )
             plan.action_generate_lines()
             self.assertEqual(plan.line_ids.mapped("amount"), [333.34, 333.34, 333.33])
             plan.line_ids[-1].amount = 300
@@ -301,8 +323,15 @@ class TestCollectionRun(RunCommon):
             self.assertFalse(invoice.collection_stage_id)
 
     def test_discount_nudge_once_per_tier(self):
-        self.policy.write({"discount_nudge_days": 2, "discount_tier_ids": [
-            Command.create({"days": 10, "percent": 3}), Command.create({"days": 20, "percent": 1})]})
+        self.policy.write(
+            {
+                "discount_nudge_days": 2,
+                "discount_tier_ids": [
+                    Command.create({"days": 10, "percent": 3}),
+                    Command.create({"days": 20, "percent": 1}),
+                ],
+            }
+        )
         with freeze_time("2026-01-07"):
             invoice = self._invoice(amount=1000, invoice_date="2026-01-01", due_date="2026-01-31")
             self.assertEqual(invoice.collection_discount_percent, 3)
@@ -326,7 +355,7 @@ class TestCollectionRun(RunCommon):
         with freeze_time("2026-03-05"):
             action = self.env["collection.dry.run"].action_open()
             wizard = self.env["collection.dry.run"].browse(action["res_id"])
-            lines = wizard.line_ids.filtered(lambda l: l.move_id == invoice)
+            lines = wizard.line_ids.filtered(lambda ln: ln.move_id == invoice)
             self.assertEqual(lines.stage_id, self.stage_stop)
             self.assertEqual(lines.current_stage_id, self.stage_firm)
             self.assertEqual(lines.action, "work_stop")
@@ -339,13 +368,18 @@ class TestCollectionRun(RunCommon):
         with freeze_time("2026-02-20"):
             invoice = self._invoice(due_date="2026-02-01")
             self.env.ref("freelance_collections.action_server_move_send_reminder").with_context(
-                active_model="account.move", active_ids=invoice.ids, active_id=invoice.id).run()
+                active_model="account.move", active_ids=invoice.ids, active_id=invoice.id
+            ).run()
             self.assertEqual(len(self._client_emails()), 1)
             self.env.ref("freelance_collections.action_server_partner_send_reminder").with_context(
-                active_model="res.partner", active_ids=self.client.ids, active_id=self.client.id).run()
+                active_model="res.partner", active_ids=self.client.ids, active_id=self.client.id
+            ).run()
             self.assertEqual(len(self._client_emails()), 2, "sent by hand: not throttled")
-            action = self.env.ref("freelance_collections.action_server_move_open_dispute").with_context(
-                active_model="account.move", active_ids=invoice.ids, active_id=invoice.id).run()
+            action = (
+                self.env.ref("freelance_collections.action_server_move_open_dispute")
+                .with_context(active_model="account.move", active_ids=invoice.ids, active_id=invoice.id)
+                .run()
+            )
             wizard = self.env["collection.action.wizard"].browse(action["res_id"])
             with self.assertRaisesRegex(ValidationError, "Say why"):
                 wizard.action_apply()
@@ -375,8 +409,8 @@ class TestCollectionRun(RunCommon):
     def test_second_company_is_run_with_its_own_policy(self):
         company_2 = self.setup_other_company(name="Second Co")["company"]
         policy_2 = self.env["collection.policy"].create(
-            self._policy_vals("Second policy", company_id=company_2.id, quiet_days="none",
-                              reminder_interval_days=0))
+            self._policy_vals("Second policy", company_id=company_2.id, quiet_days="none", reminder_interval_days=0)
+        )
         company_2.collection_policy_id = policy_2
         with freeze_time("2026-02-05"):
             invoice_2 = self._invoice(company=company_2, due_date="2026-02-01")
@@ -391,18 +425,21 @@ class TestWorkStop(RunCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.billing = new_test_user(cls.env, login="fc_ws_billing", groups="account.group_account_invoice",
-                                    company_id=cls.env.company.id)
-        cls.manager = new_test_user(cls.env, login="fc_ws_manager", groups="account.group_account_manager",
-                                    company_id=cls.env.company.id)
+        cls.billing = new_test_user(
+            cls.env, login="fc_ws_billing", groups="account.group_account_invoice", company_id=cls.env.company.id
+        )
+        cls.manager = new_test_user(
+            cls.env, login="fc_ws_manager", groups="account.group_account_manager", company_id=cls.env.company.id
+        )
 
     def test_posting_for_a_stopped_client(self):
         with freeze_time("2026-03-05"):
             self._invoice(due_date="2026-02-01")
             self.assertTrue(self.client.collection_work_stop)
             self.assertTrue(self.client_contact.collection_work_stop, "contacts follow their company")
-            new = self._invoice(post=False, partner=self.client_contact, invoice_date="2026-03-05",
-                                due_date="2026-04-05")
+            new = self._invoice(
+                post=False, partner=self.client_contact, invoice_date="2026-03-05", due_date="2026-04-05"
+            )
             with self.assertRaisesRegex(UserError, "Work is stopped"):
                 new.with_user(self.billing).action_post()
             self.assertEqual(new.state, "draft")
@@ -423,17 +460,23 @@ class TestWorkStop(RunCommon):
         with freeze_time("2026-03-05"):
             late = self._invoice(due_date="2026-02-01")
             self.assertTrue(self.client.collection_work_stop)
-            self.client.write({"collection_work_stop_override": "release",
-                               "collection_work_stop_reason": "Paying next week, agreed by phone"})
+            self.client.write(
+                {
+                    "collection_work_stop_override": "release",
+                    "collection_work_stop_reason": "Paying next week, agreed by phone",
+                }
+            )
             self.assertFalse(self.client.collection_work_stop)
             self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-04-05").with_user(
-                self.billing).action_post()
+                self.billing
+            ).action_post()
             self.client.collection_work_stop_override = False
             self.assertTrue(self.client.collection_work_stop)
             self._pay(late)
             self.assertFalse(self.client.collection_work_stop, "lifts once the client pays")
             self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-04-05").with_user(
-                self.billing).action_post()
+                self.billing
+            ).action_post()
             other = self.env["res.partner"].create({"name": "Blocked by hand"})
             other.collection_work_stop_override = "stop"
             with self.assertRaises(UserError):
@@ -443,8 +486,7 @@ class TestWorkStop(RunCommon):
 @tagged("post_install", "-at_install")
 class TestRunFaults(RunCommon):
     def test_a_broken_template_for_one_client_does_not_stop_the_others(self):
-        broken = self.template_friendly.copy({
-            "subject": "{{ 1 / (0 if object.name == 'Broken Co' else 1) }} reminder"})
+        broken = self.template_friendly.copy({"subject": "{{ 1 / (0 if object.name == 'Broken Co' else 1) }} reminder"})
         self.stage_friendly.mail_template_id = broken
         bad_client = self.env["res.partner"].create({"name": "Broken Co", "email": "broken@example.com"})
         with freeze_time("2026-02-05"):
@@ -491,9 +533,10 @@ class TestRunFaults(RunCommon):
 
         def flaky(policy, plan):
             counts = original(policy, plan)
-            calls.append(1)
-            if len(calls) == 1:
-                raise errors.SerializationFailure("could not serialize access due to concurrent update")
+            if any(item.move == invoice for item in plan):  # not the batches of other books (demo data)
+                calls.append(1)
+                if len(calls) == 1:
+                    raise errors.SerializationFailure("could not serialize access due to concurrent update")
             return counts
 
         with freeze_time("2026-02-05"):

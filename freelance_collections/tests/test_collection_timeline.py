@@ -22,39 +22,75 @@ class TestCollectionTimeline(CollectionsCommon):
         ref = cls.env.ref
         cls.agency = cls.env["res.partner"].create({"name": "Recover Ltd", "is_company": True})
         cls.call = ref("freelance_collections.mail_activity_collection_call")
-        cls.timeline_policy = cls.env["collection.policy"].create({
-            "name": "Timeline policy",
-            "reminder_interval_days": 5,
-            "quiet_days": "sat_sun",
-            "stage_ids": [
-                Command.create({"name": "Courtesy", "days": -3, "action_email": True,
-                                "mail_template_id": ref("freelance_collections.mail_template_courtesy").id}),
-                Command.create({"name": "Friendly", "days": 1, "action_email": True,
-                                "mail_template_id": ref("freelance_collections.mail_template_friendly").id}),
-                Command.create({"name": "Firm", "days": 15, "action_email": True,
-                                "mail_template_id": ref("freelance_collections.mail_template_firm").id}),
-                Command.create({"name": "Call", "days": 30, "action_activity": True,
-                                "activity_type_id": cls.call.id}),
-                Command.create({"name": "Work stop", "days": 45, "action_work_stop": True, "action_email": True,
-                                "mail_template_id": ref("freelance_collections.mail_template_work_stop").id}),
-                Command.create({"name": "Formal notice", "days": 60, "action_formal_notice": True}),
-                Command.create({"name": "Agency", "days": 90, "action_agency": True,
-                                "agency_partner_id": cls.agency.id, "agency_commission": 20}),
-            ],
-        })
+        cls.timeline_policy = cls.env["collection.policy"].create(
+            {
+                "name": "Timeline policy",
+                "reminder_interval_days": 5,
+                "quiet_days": "sat_sun",
+                "stage_ids": [
+                    Command.create(
+                        {
+                            "name": "Courtesy",
+                            "days": -3,
+                            "action_email": True,
+                            "mail_template_id": ref("freelance_collections.mail_template_courtesy").id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Friendly",
+                            "days": 1,
+                            "action_email": True,
+                            "mail_template_id": ref("freelance_collections.mail_template_friendly").id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Firm",
+                            "days": 15,
+                            "action_email": True,
+                            "mail_template_id": ref("freelance_collections.mail_template_firm").id,
+                        }
+                    ),
+                    Command.create(
+                        {"name": "Call", "days": 30, "action_activity": True, "activity_type_id": cls.call.id}
+                    ),
+                    Command.create(
+                        {
+                            "name": "Work stop",
+                            "days": 45,
+                            "action_work_stop": True,
+                            "action_email": True,
+                            "mail_template_id": ref("freelance_collections.mail_template_work_stop").id,
+                        }
+                    ),
+                    Command.create({"name": "Formal notice", "days": 60, "action_formal_notice": True}),
+                    Command.create(
+                        {
+                            "name": "Agency",
+                            "days": 90,
+                            "action_agency": True,
+                            "agency_partner_id": cls.agency.id,
+                            "agency_commission": 20,
+                        }
+                    ),
+                ],
+            }
+        )
         cls.client.collection_policy_id = cls.timeline_policy
         cls.client_contact.email = "accounts@client.example.com"
         cls.subjects = {
-            key: ref(f"freelance_collections.mail_template_{key}")._render_field(
-                "subject", cls.client.ids)[cls.client.id]
+            key: ref(f"freelance_collections.mail_template_{key}")._render_field("subject", cls.client.ids)[
+                cls.client.id
+            ]
             for key in ("courtesy", "friendly", "firm", "work_stop", "formal_notice")
         }
 
     def _snapshot(self):
-        messages = self.env["mail.message"].search([
-            ("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")])
-        pdfs = self.env["ir.attachment"].search([
-            ("res_model", "=", "account.move"), ("name", "like", "Demand letter")])
+        messages = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")]
+        )
+        pdfs = self.env["ir.attachment"].search([("res_model", "=", "account.move"), ("name", "like", "Demand letter")])
         activities = self.env["mail.activity"].search([("res_model", "=", "account.move")])
         return set(messages.ids), set(pdfs.ids), set(activities.ids)
 
@@ -63,19 +99,34 @@ class TestCollectionTimeline(CollectionsCommon):
         events = []
         names = {move.name: key for key, move in invoices.items()}
         subject_keys = {subject: key for key, subject in self.subjects.items()}
-        for message in self.env["mail.message"].search([
-                ("model", "=", "res.partner"), ("res_id", "=", self.client.id),
-                ("message_type", "=", "comment"), ("id", "not in", list(messages))], order="id"):
+        for message in self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.client.id),
+                ("message_type", "=", "comment"),
+                ("id", "not in", list(messages)),
+            ],
+            order="id",
+        ):
             listed = sorted(key for name, key in names.items() if re.search(re.escape(name) + r"\b", message.body))
-            events.append((day, "email", subject_keys.get(message.subject, message.subject), "".join(listed),
-                           len(message.attachment_ids)))
-        for attachment in self.env["ir.attachment"].search([
-                ("res_model", "=", "account.move"), ("name", "like", "Demand letter"),
-                ("id", "not in", list(pdfs))], order="id"):
+            events.append(
+                (
+                    day,
+                    "email",
+                    subject_keys.get(message.subject, message.subject),
+                    "".join(listed),
+                    len(message.attachment_ids),
+                )
+            )
+        for attachment in self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("name", "like", "Demand letter"), ("id", "not in", list(pdfs))],
+            order="id",
+        ):
             move = self.env["account.move"].browse(attachment.res_id)
             events.append((day, "pdf", names[move.name]))
-        for activity in self.env["mail.activity"].search([
-                ("res_model", "=", "account.move"), ("id", "not in", list(activities))], order="id"):
+        for activity in self.env["mail.activity"].search(
+            [("res_model", "=", "account.move"), ("id", "not in", list(activities))], order="id"
+        ):
             move = self.env["account.move"].browse(activity.res_id)
             events.append((day, "activity", activity.activity_type_id.name, names[move.name]))
         return events
@@ -112,8 +163,9 @@ class TestCollectionTimeline(CollectionsCommon):
                 for key, move in invoices.items():
                     if move.collection_agency_id and key not in agency_seen:
                         agency_seen.add(key)
-                        events.append((day, "agency", key, move.collection_agency_id.name,
-                                       move.collection_agency_commission))
+                        events.append(
+                            (day, "agency", key, move.collection_agency_id.name, move.collection_agency_commission)
+                        )
         d = date
         # every reminder carries the statement of account; the formal notice carries the demand letter
         expected = [
@@ -139,15 +191,22 @@ class TestCollectionTimeline(CollectionsCommon):
         self.assertEqual(len(logs), len(set(logs.mapped("key"))), "no action recorded twice")
         self.assertEqual(
             sorted((log.move_id.id, log.stage_id.name, log.action) for log in logs),
-            sorted([
-                (invoices["A"].id, "Courtesy", "email"),
-                (invoices["B"].id, "Courtesy", "email"), (invoices["B"].id, "Friendly", "email"),
-                (invoices["B"].id, "Firm", "email"),
-                (invoices["C"].id, "Courtesy", "email"), (invoices["C"].id, "Friendly", "email"),
-                (invoices["C"].id, "Firm", "email"), (invoices["C"].id, "Call", "activity"),
-                (invoices["C"].id, "Work stop", "work_stop"), (invoices["C"].id, "Work stop", "email"),
-                (invoices["C"].id, "Formal notice", "formal_notice"), (invoices["C"].id, "Agency", "agency"),
-            ]),
+            sorted(
+                [
+                    (invoices["A"].id, "Courtesy", "email"),
+                    (invoices["B"].id, "Courtesy", "email"),
+                    (invoices["B"].id, "Friendly", "email"),
+                    (invoices["B"].id, "Firm", "email"),
+                    (invoices["C"].id, "Courtesy", "email"),
+                    (invoices["C"].id, "Friendly", "email"),
+                    (invoices["C"].id, "Firm", "email"),
+                    (invoices["C"].id, "Call", "activity"),
+                    (invoices["C"].id, "Work stop", "work_stop"),
+                    (invoices["C"].id, "Work stop", "email"),
+                    (invoices["C"].id, "Formal notice", "formal_notice"),
+                    (invoices["C"].id, "Agency", "agency"),
+                ]
+            ),
         )
         queued = self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", self.client.id)])
         self.assertEqual(len(queued), 8, "one outgoing email per reminder")

@@ -22,15 +22,14 @@ class TestDashboard(CollectionsCommon):
         cls.today = cls.env.cr.fetchone()[0]
         cls.client_b = cls.env["res.partner"].create({"name": "Client B", "is_company": True})
         cls.billing_user = new_test_user(
-            cls.env, login="fc_dash_billing", groups="account.group_account_invoice",
-            company_id=cls.env.company.id)
+            cls.env, login="fc_dash_billing", groups="account.group_account_invoice", company_id=cls.env.company.id
+        )
 
     def _day(self, offset):
         return self.today + timedelta(days=offset)
 
     def _invoice_on(self, amount, invoice_days, due_days, **extra):
-        return self._invoice(amount=amount, invoice_date=self._day(invoice_days),
-                             due_date=self._day(due_days), **extra)
+        return self._invoice(amount=amount, invoice_date=self._day(invoice_days), due_date=self._day(due_days), **extra)
 
     def _receivable(self, move):
         return move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
@@ -59,13 +58,15 @@ class TestDashboard(CollectionsCommon):
     def _buckets(self, env=None):
         env = env or self.env
         groups = env["collection.aging.report"]._read_group(
-            [("company_id", "=", self.env.company.id)], ["bucket"], ["amount_residual:sum"])
+            [("company_id", "=", self.env.company.id)], ["bucket"], ["amount_residual:sum"]
+        )
         return dict(groups)
 
     def test_aging_buckets_exact(self):
         self._aging_book()
-        self.assertEqual(self._buckets(), {
-            "0_current": 850.0, "1_30": 1500.0, "31_60": 800.0, "61_90": 400.0, "91_plus": 300.0})
+        self.assertEqual(
+            self._buckets(), {"0_current": 850.0, "1_30": 1500.0, "31_60": 800.0, "61_90": 400.0, "91_plus": 300.0}
+        )
         rows = self.env["collection.aging.report"].search([("company_id", "=", self.env.company.id)])
         self.assertEqual(sorted(rows.mapped("days_overdue")), [0, 0, 30, 31, 90, 91])
         self.assertEqual(rows.partner_id, self.client)
@@ -137,18 +138,31 @@ class TestDashboard(CollectionsCommon):
     def test_discounts_granted(self):
         self.policy.write({"discount_tier_ids": [Command.create({"days": 5, "percent": 3})]})
         invoice = self._invoice_on(1000, 0, 30)
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids).create({"payment_date": self.today})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"payment_date": self.today})
+        )
         self.assertEqual(wizard.amount, 970)
         wizard._create_payments()
         self.assertEqual(invoice.payment_state, self.env["account.move"]._get_invoice_in_payment_state())
         loss = self.env.company.account_journal_early_pay_discount_loss_account_id
-        entry = self.env["account.move"].create({
-            "move_type": "entry", "date": self.today, "line_ids": [
-                Command.create({"account_id": loss.id, "debit": 99.0, "name": "Not a payment"}),
-                Command.create({"account_id": self.company_data["default_account_revenue"].id,
-                                "credit": 99.0, "name": "Not a payment"}),
-            ]})
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": self.today,
+                "line_ids": [
+                    Command.create({"account_id": loss.id, "debit": 99.0, "name": "Not a payment"}),
+                    Command.create(
+                        {
+                            "account_id": self.company_data["default_account_revenue"].id,
+                            "credit": 99.0,
+                            "name": "Not a payment",
+                        }
+                    ),
+                ],
+            }
+        )
         entry.action_post()
         dashboard = self.env["collection.dashboard"].create({})
         self.assertEqual(dashboard.discount_amount, 30, "only the discount taken on a customer payment")
@@ -204,10 +218,16 @@ class TestDashboard(CollectionsCommon):
         self._invoice_on(1000, -70, -40)
         self._invoice_on(500, -20, 10)
         credit_note = self._invoice_on(300, -5, -5, move_type="out_refund")
-        payment = self.env["account.payment"].create({
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.client.id,
-            "amount": 900.0, "date": self._day(-2), "journal_id": self.company_data["default_journal_bank"].id,
-        })
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.client.id,
+                "amount": 900.0,
+                "date": self._day(-2),
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
         payment.action_post()
         self.assertTrue(payment.move_id, "the payment is booked on the receivable account")
         self._invoice_on(200, -40, -10, partner=self.client_b)

@@ -43,33 +43,45 @@ class TestDelivery(CollectionsCommon):
             if refused:
                 raise MailDeliveryException(
                     "Mail Delivery Failed",
-                    f"Mail delivery failed via SMTP server 'smtp.example.com'.\nSMTPRecipientsRefused: {refused}")
+                    f"Mail delivery failed via SMTP server 'smtp.example.com'.\nSMTPRecipientsRefused: {refused}",
+                )
             return message["Message-Id"]
 
         mails = self.env["mail.mail"].search([("state", "=", "outgoing")])
         IrMailServer = self.registry["ir.mail_server"]
         # no SMTP connection (the test runner may not say it is a test to ir.mail_server)
-        with patch.object(IrMailServer, "connect", lambda *args, **kwargs: None), \
-                patch.object(IrMailServer, "send_email", send_email):
+        with (
+            patch.object(IrMailServer, "connect", lambda *args, **kwargs: None),
+            patch.object(IrMailServer, "send_email", send_email),
+        ):
             mails.send()
         return mails
 
     def _undeliverable_logs(self, partner=None):
         return self.env["collection.action.log"].search(
-            [("partner_id", "=", (partner or self.client).id), ("action", "=", "undeliverable")], order="id")
+            [("partner_id", "=", (partner or self.client).id), ("action", "=", "undeliverable")], order="id"
+        )
 
     def _activities(self, partner=None):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"), ("res_id", "=", (partner or self.client).id),
-            ("activity_type_id", "=", self.activity_type.id)])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", (partner or self.client).id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
 
     def _dashboard_count(self):
         return self.env["collection.dashboard"].create({}).undeliverable_partner_count
 
     def _client_emails(self, partner=None):
-        return self.env["mail.message"].search([
-            ("model", "=", "res.partner"), ("res_id", "=", (partner or self.client).id),
-            ("message_type", "=", "comment")])
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", (partner or self.client).id),
+                ("message_type", "=", "comment"),
+            ]
+        )
 
     def test_hard_bounce_is_recorded_once_with_one_activity(self):
         other = self.env["res.partner"].create({"name": "Other Co", "email": "other@example.com"})
@@ -140,7 +152,8 @@ class TestDelivery(CollectionsCommon):
             self.assertFalse(report.actions.get("email"))
             self.assertFalse(self._client_emails(), "nothing sent to a blacklisted address")
             email_log = self.env["collection.action.log"].search(
-                [("move_id", "=", invoice.id), ("action", "=", "email")])
+                [("move_id", "=", invoice.id), ("action", "=", "email")]
+            )
             self.assertEqual(email_log.state, "failed", "tried again tomorrow")
             self.assertIn("blacklist", email_log.note)
             log = self._undeliverable_logs()

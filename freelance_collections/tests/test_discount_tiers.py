@@ -15,17 +15,28 @@ class TestDiscountTiers(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy.write({"quiet_days": "none", "discount_nudge_days": 0, "discount_tier_ids": [
-            Command.create({"days": 5, "percent": 3}), Command.create({"days": 10, "percent": 2}),
-            Command.create({"days": 20, "percent": 1})]})
+        cls.policy.write(
+            {
+                "quiet_days": "none",
+                "discount_nudge_days": 0,
+                "discount_tier_ids": [
+                    Command.create({"days": 5, "percent": 3}),
+                    Command.create({"days": 10, "percent": 2}),
+                    Command.create({"days": 20, "percent": 1}),
+                ],
+            }
+        )
         cls.loss_account = cls.env.company.account_journal_early_pay_discount_loss_account_id
 
     def _term(self, invoice):
-        return invoice.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        return invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
 
     def _register(self, invoice, day):
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids).create({"payment_date": day})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"payment_date": day})
+        )
         amount = wizard.amount
         wizard._create_payments()
         return amount
@@ -43,10 +54,14 @@ class TestDiscountTiers(CollectionsCommon):
         self.assertEqual(amount, expected_amount, "the register proposes the discounted amount")
         self.assertEqual(invoice.payment_state, "paid")
         self.assertTrue(self._term(invoice).reconciled)
-        discount_lines = self.env["account.move.line"].search([
-            ("account_id", "=", self.loss_account.id), ("partner_id", "=", self.client.id)])
-        self.assertAlmostEqual(sum(discount_lines.mapped("balance")), expected_discount,
-                               msg="Odoo books the discount on the early-payment discount account")
+        discount_lines = self.env["account.move.line"].search(
+            [("account_id", "=", self.loss_account.id), ("partner_id", "=", self.client.id)]
+        )
+        self.assertAlmostEqual(
+            sum(discount_lines.mapped("balance")),
+            expected_discount,
+            msg="Odoo books the discount on the early-payment discount account",
+        )
         return invoice
 
     def test_paid_on_day_4_takes_3_percent(self):
@@ -54,8 +69,9 @@ class TestDiscountTiers(CollectionsCommon):
 
     def test_paid_on_day_9_takes_2_percent_after_the_run_moved_the_tier(self):
         invoice = self._tier_day(9, "2026-03-10", 980.0, 20.0)
-        self.assertTrue(invoice.message_ids.filtered(lambda m: "2.0% until" in (m.body or "")
-                                                     or "2% until" in (m.body or "")))
+        self.assertTrue(
+            invoice.message_ids.filtered(lambda m: "2.0% until" in (m.body or "") or "2% until" in (m.body or ""))
+        )
 
     def test_paid_on_day_16_takes_1_percent(self):
         self._tier_day(16, "2026-03-17", 990.0, 10.0)
@@ -104,8 +120,11 @@ class TestDiscountTiers(CollectionsCommon):
 
     def _register_line(self, line, day):
         """Pay one installment: the register opened on that journal item, as from the Journal Items list."""
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move.line", active_ids=line.ids).create({"payment_date": day})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move.line", active_ids=line.ids)
+            .create({"payment_date": day})
+        )
         amount = wizard.amount
         payment = wizard._create_payments()
         self.assertEqual(payment.move_id.state, "posted")
@@ -113,7 +132,7 @@ class TestDiscountTiers(CollectionsCommon):
         return amount, payment
 
     def _booked(self, account, payment):
-        return sum(payment.move_id.line_ids.filtered(lambda l: l.account_id == account).mapped("balance"))
+        return sum(payment.move_id.line_ids.filtered(lambda ln: ln.account_id == account).mapped("balance"))
 
     def test_mixed_mode_taxes_the_discounted_base_upon_invoice(self):
         """Belgian 'mixed' mode: 21% VAT on 1,000 less the best tier (3%): 203.70, whatever is paid."""
@@ -125,8 +144,10 @@ class TestDiscountTiers(CollectionsCommon):
             self.assertEqual(invoice.amount_tax, 203.7)
             self.assertEqual(invoice.amount_total, 1203.7)
             self.assertEqual(self._term(invoice).discount_amount_currency, 1173.7, "less 3% of the untaxed")
-            self.assertTrue(invoice.line_ids.filtered(lambda l: l.display_type == "epd"),
-                            "Odoo's own 'upon invoice' discount lines carry the tax reduction")
+            self.assertTrue(
+                invoice.line_ids.filtered(lambda ln: ln.display_type == "epd"),
+                "Odoo's own 'upon invoice' discount lines carry the tax reduction",
+            )
         for day in range(2, 10):
             with freeze_time(f"2026-03-{day:02d}"):
                 self.env["collection.run"]._cron_run_collections()
@@ -136,8 +157,9 @@ class TestDiscountTiers(CollectionsCommon):
         self.assertEqual(invoice.payment_state, "paid")
         tax_lines = self.env["account.move.line"].search([("tax_line_id", "=", tax.id)])
         self.assertAlmostEqual(sum(tax_lines.mapped("balance")), -203.7, msg="the tax is not touched at payment")
-        loss = self.env["account.move.line"].search([
-            ("account_id", "=", self.loss_account.id), ("partner_id", "=", self.client.id)])
+        loss = self.env["account.move.line"].search(
+            [("account_id", "=", self.loss_account.id), ("partner_id", "=", self.client.id)]
+        )
         self.assertAlmostEqual(sum(loss.mapped("balance")), 20.0)
 
     def test_mixed_mode_credit_note_follows_the_invoice(self):
@@ -145,9 +167,11 @@ class TestDiscountTiers(CollectionsCommon):
         tax = self.env["account.tax"].create({"name": "VAT 21", "amount": 21, "type_tax_use": "sale"})
         with freeze_time("2026-03-01"):
             invoice = self._taxed_invoice(tax)
-            reversal = self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create({
-                    "reason": "Cancelled", "journal_id": invoice.journal_id.id})
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"reason": "Cancelled", "journal_id": invoice.journal_id.id})
+            )
             refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
             self.assertEqual(refund.amount_total, 1203.7, "the credit note mirrors the invoice's tax")
             self.assertFalse(self._term(refund).discount_date, "no offer on a credit note")
@@ -157,8 +181,9 @@ class TestDiscountTiers(CollectionsCommon):
         day 4 with 3% off; the run moves the second to 2% after day 5; it is paid on day 9."""
         tax = self.env["account.tax"].create({"name": "VAT 20", "amount": 20, "type_tax_use": "sale"})
         with freeze_time("2026-03-01"):
-            invoice = self._taxed_invoice(tax, collection_deposit_template_id=self.env.ref(
-                "freelance_collections.deposit_template_50_50").id)
+            invoice = self._taxed_invoice(
+                tax, collection_deposit_template_id=self.env.ref("freelance_collections.deposit_template_50_50").id
+            )
             first, second = self._term(invoice).sorted("date_maturity")
             self.assertEqual((first.amount_currency, second.amount_currency), (600.0, 600.0))
             self.assertEqual((first.discount_date, second.discount_date), (date(2026, 3, 6), date(2026, 3, 6)))
@@ -169,8 +194,10 @@ class TestDiscountTiers(CollectionsCommon):
         self.assertEqual(amount, 582.0)
         self.assertAlmostEqual(self._booked(self.loss_account, payment), 15.0, msg="3% of 500 untaxed")
         self.assertAlmostEqual(
-            sum(payment.move_id.line_ids.filtered(lambda l: l.tax_line_id == tax).mapped("balance")), 3.0,
-            msg="3% of the installment's 100 VAT")
+            sum(payment.move_id.line_ids.filtered(lambda ln: ln.tax_line_id == tax).mapped("balance")),
+            3.0,
+            msg="3% of the installment's 100 VAT",
+        )
         self.assertTrue(payment.currency_id.is_zero(sum(payment.move_id.line_ids.mapped("balance"))), "balanced")
         self.assertEqual(invoice.payment_state, "partial")
         with freeze_time("2026-03-04"):
@@ -188,12 +215,19 @@ class TestDiscountTiers(CollectionsCommon):
 
     def test_installments_paid_together_and_native_multi_line_terms(self):
         """A payment term of 30% now and 70% in 30 days, no tax: both installments discounted together."""
-        term = self.env["account.payment.term"].create({"name": "30/70", "line_ids": [
-            Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
-            Command.create({"value": "percent", "value_amount": 70, "nb_days": 30})]})
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/70",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 30}),
+                ],
+            }
+        )
         with freeze_time("2026-03-01"):
-            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date=False,
-                                    invoice_payment_term_id=term.id)
+            invoice = self._invoice(
+                amount=1000, invoice_date="2026-03-01", due_date=False, invoice_payment_term_id=term.id
+            )
             self.assertEqual(sorted(self._term(invoice).mapped("discount_amount_currency")), [291.0, 679.0])
         with freeze_time("2026-03-03"):
             self.assertEqual(self._register(invoice, date(2026, 3, 3)), 970.0)
@@ -214,8 +248,7 @@ class TestDiscountTiers(CollectionsCommon):
         self.policy.penalty_clause = "<p>Late payments bear interest at 10% a year.</p>"
         with freeze_time("2026-03-02"):
             invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
-            html = self.env["ir.actions.report"]._render_qweb_html(
-                "account.account_invoices", invoice.ids)[0].decode()
+            html = self.env["ir.actions.report"]._render_qweb_html("account.account_invoices", invoice.ids)[0].decode()
             self.assertIn("Early-payment offer", html)
             self.assertIn("970.00", html)
             self.assertIn("Late payments bear interest at 10% a year.", html)
@@ -226,8 +259,9 @@ class TestDiscountTiers(CollectionsCommon):
         with freeze_time("2026-03-28"):  # courtesy stage, 3 days before the due date, offer until 29 March
             invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31")
             self.env["collection.run"]._cron_run_collections()
-            email = self.env["mail.message"].search([
-                ("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")])
+            email = self.env["mail.message"].search(
+                [("model", "=", "res.partner"), ("res_id", "=", self.client.id), ("message_type", "=", "comment")]
+            )
             self.assertEqual(len(email), 1)
             self.assertIn("Pay early and save", email.body)
             self.assertIn("980.00", email.body)
@@ -239,25 +273,42 @@ class TestDiscountTiers(CollectionsCommon):
         eur.active = True
         company = self.setup_other_company(name="EUR Co", currency_id=eur.id)["company"]
         usd = self.env.ref("base.USD")
-        self.env["res.currency.rate"].create({"name": "2026-01-01", "rate": 1.25, "currency_id": usd.id,
-                                              "company_id": company.id})
-        policy = self.env["collection.policy"].create(self._policy_vals(
-            "EUR policy", company_id=company.id, currency_id=eur.id, quiet_days="none", discount_nudge_days=0,
-            discount_tier_ids=[Command.create({"days": 5, "percent": 3}), Command.create({"days": 10, "percent": 2})]))
+        self.env["res.currency.rate"].create(
+            {"name": "2026-01-01", "rate": 1.25, "currency_id": usd.id, "company_id": company.id}
+        )
+        policy = self.env["collection.policy"].create(
+            self._policy_vals(
+                "EUR policy",
+                company_id=company.id,
+                currency_id=eur.id,
+                quiet_days="none",
+                discount_nudge_days=0,
+                discount_tier_ids=[
+                    Command.create({"days": 5, "percent": 3}),
+                    Command.create({"days": 10, "percent": 2}),
+                ],
+            )
+        )
         self.client.with_company(company).collection_policy_id = policy
         with freeze_time("2026-03-01"):
-            invoice = self._invoice(amount=1000, company=company, currency=usd,
-                                    invoice_date="2026-03-01", due_date="2026-03-31")
+            invoice = self._invoice(
+                amount=1000, company=company, currency=usd, invoice_date="2026-03-01", due_date="2026-03-31"
+            )
             term = self._term(invoice)
             self.assertEqual((term.discount_amount_currency, term.discount_balance), (970.0, 776.0))
         with freeze_time("2026-03-04"):
-            wizard = self.env["account.payment.register"].with_company(company).with_context(
-                active_model="account.move", active_ids=invoice.ids).create({"payment_date": "2026-03-04"})
+            wizard = (
+                self.env["account.payment.register"]
+                .with_company(company)
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"payment_date": "2026-03-04"})
+            )
             self.assertEqual((wizard.currency_id, wizard.amount), (usd, 970.0))
             payment = wizard._create_payments()
         self.assertEqual(invoice.payment_state, "paid")
         loss = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == company.account_journal_early_pay_discount_loss_account_id)
+            lambda ln: ln.account_id == company.account_journal_early_pay_discount_loss_account_id
+        )
         self.assertEqual((loss.amount_currency, loss.balance), (30.0, 24.0))
         self.assertTrue(eur.is_zero(sum(payment.move_id.line_ids.mapped("balance"))))
 
@@ -266,18 +317,35 @@ class TestDiscountTiers(CollectionsCommon):
     # percentage, and these tests tell when an Odoo update makes them part.
 
     def _native_term(self, computation):
-        return self.env["account.payment.term"].create({
-            "name": f"3% within 5 days ({computation})", "early_discount": True, "discount_percentage": 3,
-            "discount_days": 5, "early_pay_discount_computation": computation,
-            "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})]})
+        return self.env["account.payment.term"].create(
+            {
+                "name": f"3% within 5 days ({computation})",
+                "early_discount": True,
+                "discount_percentage": 3,
+                "discount_days": 5,
+                "early_pay_discount_computation": computation,
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+            }
+        )
 
     def _two_rate_invoice(self, taxes, **extra):
         """333.33 at the first tax and 166.67 at the second: amounts that round."""
-        invoice = self._invoice(amount=333.33, invoice_date="2026-03-01", due_date="2026-03-31", post=False,
-                                **extra)
+        invoice = self._invoice(amount=333.33, invoice_date="2026-03-01", due_date="2026-03-31", post=False, **extra)
         invoice.invoice_line_ids.tax_ids = taxes[0]
-        invoice.write({"invoice_line_ids": [Command.create({
-            "name": "Expenses", "quantity": 1, "price_unit": 166.67, "tax_ids": [Command.set(taxes[1].ids)]})]})
+        invoice.write(
+            {
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Expenses",
+                            "quantity": 1,
+                            "price_unit": 166.67,
+                            "tax_ids": [Command.set(taxes[1].ids)],
+                        }
+                    )
+                ]
+            }
+        )
         invoice.action_post()
         return invoice
 
@@ -288,18 +356,22 @@ class TestDiscountTiers(CollectionsCommon):
         return {key: dict(res[key][term_line]) for key in ("term_lines", "tax_lines", "base_lines")}
 
     def _epd_lines(self, invoice):
-        return sorted((line.name, line.account_id.id, line.tax_ids.ids, line.amount_currency, line.balance)
-                      for line in invoice.line_ids.filtered(lambda line: line.display_type == "epd"))
+        return sorted(
+            (line.name, line.account_id.id, line.tax_ids.ids, line.amount_currency, line.balance)
+            for line in invoice.line_ids.filtered(lambda line: line.display_type == "epd")
+        )
 
     def _assert_as_odoo(self, computation, **extra):
         self.policy.discount_computation = computation
-        taxes = self.env["account.tax"].create([
-            {"name": f"VAT 21 {computation}", "amount": 21, "type_tax_use": "sale"},
-            {"name": f"VAT 6 {computation}", "amount": 6, "type_tax_use": "sale"}])
+        taxes = self.env["account.tax"].create(
+            [
+                {"name": f"VAT 21 {computation}", "amount": 21, "type_tax_use": "sale"},
+                {"name": f"VAT 6 {computation}", "amount": 6, "type_tax_use": "sale"},
+            ]
+        )
         with freeze_time("2026-03-01"):
             tiered = self._two_rate_invoice(taxes, **extra)
-            native = self._two_rate_invoice(
-                taxes, invoice_payment_term_id=self._native_term(computation).id, **extra)
+            native = self._two_rate_invoice(taxes, invoice_payment_term_id=self._native_term(computation).id, **extra)
         self.assertTrue(tiered._collection_uses_tiers())
         self.assertFalse(native._collection_uses_tiers(), "Odoo's own early discount")
         self.assertEqual((tiered.amount_tax, tiered.amount_total), (native.amount_tax, native.amount_total))
@@ -315,10 +387,13 @@ class TestDiscountTiers(CollectionsCommon):
         self.assertEqual(len(booking["tax_lines"]), 2, "both taxes are lowered")
         self.assertEqual(len(booking["base_lines"]), 2)
         self.assertAlmostEqual(
-            sum(values["amount_currency"] for values in (*booking["tax_lines"].values(),
-                                                         *booking["base_lines"].values())),
+            sum(
+                values["amount_currency"]
+                for values in (*booking["tax_lines"].values(), *booking["base_lines"].values())
+            ),
             self._term(tiered).amount_currency - self._term(tiered).discount_amount_currency,
-            msg="the items add up to the discount")
+            msg="the items add up to the discount",
+        )
 
     def test_excluded_mode_books_as_odoo(self):
         _tiered, booking = self._assert_as_odoo("excluded")
@@ -341,26 +416,36 @@ class TestDiscountTiers(CollectionsCommon):
     def test_the_booking_is_labelled_as_odoo_labels_it(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         tiered, _booking = self._assert_as_odoo("included")
-        names = {values["name"] for per_grouping in self._booking(tiered.with_context(lang="fr_FR")).values()
-                 for values in per_grouping.values()}
+        names = {
+            values["name"]
+            for per_grouping in self._booking(tiered.with_context(lang="fr_FR")).values()
+            for values in per_grouping.values()
+        }
         self.assertTrue(names)
-        self.assertFalse({name for name in names if name.startswith("Early Payment Discount")},
-                         "Odoo's own labels, in the user's language")
+        self.assertFalse(
+            {name for name in names if name.startswith("Early Payment Discount")},
+            "Odoo's own labels, in the user's language",
+        )
 
     def test_installments_in_excluded_and_mixed_modes(self):
         """A 50/50 deposit schedule: each installment is offered 3% of its half of the untaxed 1,000 (15.00)."""
         for computation, rate, installment in (("excluded", 20, 600.0), ("mixed", 21, 601.85)):
             with self.subTest(computation=computation):
                 self.policy.discount_computation = computation
-                tax = self.env["account.tax"].create({
-                    "name": f"VAT {rate} {computation}", "amount": rate, "type_tax_use": "sale"})
+                tax = self.env["account.tax"].create(
+                    {"name": f"VAT {rate} {computation}", "amount": rate, "type_tax_use": "sale"}
+                )
                 with freeze_time("2026-03-01"):
-                    invoice = self._taxed_invoice(tax, collection_deposit_template_id=self.env.ref(
-                        "freelance_collections.deposit_template_50_50").id)
+                    invoice = self._taxed_invoice(
+                        tax,
+                        collection_deposit_template_id=self.env.ref("freelance_collections.deposit_template_50_50").id,
+                    )
                     first, second = self._term(invoice).sorted("date_maturity")
                     self.assertEqual((first.amount_currency, second.amount_currency), (installment, installment))
-                    self.assertEqual((first.discount_amount_currency, second.discount_amount_currency),
-                                     (installment - 15.0, installment - 15.0))
+                    self.assertEqual(
+                        (first.discount_amount_currency, second.discount_amount_currency),
+                        (installment - 15.0, installment - 15.0),
+                    )
                 with freeze_time("2026-03-04"):
                     amount, payment = self._register_line(first, date(2026, 3, 4))
                 self.assertAlmostEqual(amount, installment - 15.0)

@@ -62,8 +62,12 @@ class TestEngineMessages(TransactionCase):
     def test_the_terms_are_exported_with_the_module(self):
         """--i18n-export extracts python terms with babel and the keywords _ and _lt: so does this."""
         with open(inspect.getsourcefile(engine_messages), "rb") as source_file:
-            extracted = {message for _line, message, _comments, _context in
-                         extract("python", source_file, keywords={"_": None, "_lt": None})}
+            extracted = {
+                message
+                for _line, message, _comments, _context in extract(
+                    "python", source_file, keywords={"_": None, "_lt": None}
+                )
+            }
         self.assertEqual({self.source(code) for code in CODES} - extracted, set())
 
     def test_english_is_the_engines_text(self):
@@ -81,17 +85,22 @@ class TestEngineMessages(TransactionCase):
             policy.write({"discount_tier_ids": [Command.create({"days": 5, "percent": 0})]})
         self.assertEqual(
             str(caught.exception),
-            "Collection policy Messages: The discount within 5 days is 0.0%; enter more than 0% and less than 100%.")
+            "Collection policy Messages: The discount within 5 days is 0.0%; enter more than 0% and less than 100%.",
+        )
         with self.assertRaises(ValidationError) as caught:
             self.env["collection.deposit.template"].create(
-                {"name": "Short", "line_ids": [Command.create({"percent": 30})] * 3})
-        self.assertEqual(str(caught.exception),
-                         "Deposit schedule Short: Deposit lines add up to 90%; they must add up to 100%.")
+                {"name": "Short", "line_ids": [Command.create({"percent": 30})] * 3}
+            )
+        self.assertEqual(
+            str(caught.exception), "Deposit schedule Short: Deposit lines add up to 90%; they must add up to 100%."
+        )
 
     def test_engine_errors_become_text(self):
         error = PolicyError(Message.of("deposit.no_line"), Message.of("payment_plan.no_installment", count=0))
-        self.assertEqual(error_text(self.env_en, error),
-                         "Add at least one deposit line. A payment plan needs at least one installment, not 0.")
+        self.assertEqual(
+            error_text(self.env_en, error),
+            "Add at least one deposit line. A payment plan needs at least one installment, not 0.",
+        )
         self.assertEqual(error_text(self.env_en, ValueError("something else")), "something else")
         self.assertEqual(render_messages(self.env_en, []), [])
 
@@ -103,20 +112,27 @@ class TestEngineMessages(TransactionCase):
         env_fr = self.env(context=dict(self.env.context, lang="fr_FR"))
         french = dict(code_translations.get_python_translations(MODULE, "fr_FR"))
         french[self.source("discount.percent_range")] = (
-            "La remise à %(days)s jours est de %(percent)s %% : saisissez plus de 0 %% et moins de 100 %%.")
+            "La remise à %(days)s jours est de %(percent)s %% : saisissez plus de 0 %% et moins de 100 %%."
+        )
         french[self.source("penalty.no_reference_rate")] = (
-            "Aucun taux de référence au %(date)s ou avant : ajoutez le taux alors en vigueur.")
+            "Aucun taux de référence au %(date)s ou avant : ajoutez le taux alors en vigueur."
+        )
         french[self.source("deposit.no_line")] = "Un %(oops)s invalide."  # a broken translation
         with patch.dict(code_translations.python_translations, {(MODULE, "fr_FR"): french}):
             policy = self.env["collection.policy"].with_context(lang="fr_FR").create({"name": "Messages"})
             with self.assertRaises(ValidationError) as caught:
                 policy.write({"discount_tier_ids": [Command.create({"days": 5, "percent": 120.5})]})
-            self.assertIn("La remise à 5 jours est de 120,5 % : saisissez plus de 0 % et moins de 100 %.",
-                          str(caught.exception))
+            self.assertIn(
+                "La remise à 5 jours est de 120,5 % : saisissez plus de 0 % et moins de 100 %.", str(caught.exception)
+            )
             message = Message.of("penalty.no_reference_rate", date=date(2024, 1, 2))
-            self.assertEqual(translate(env_fr, message),
-                             "Aucun taux de référence au 02/01/2024 ou avant : ajoutez le taux alors en vigueur.")
-            self.assertEqual(translate(self.env_en, message),
-                             "No reference rate on or before 01/02/2024: add the rate in force then.")
+            self.assertEqual(
+                translate(env_fr, message),
+                "Aucun taux de référence au 02/01/2024 ou avant : ajoutez le taux alors en vigueur.",
+            )
+            self.assertEqual(
+                translate(self.env_en, message),
+                "No reference rate on or before 01/02/2024: add the rate in force then.",
+            )
             with self.assertLogs("odoo.addons.freelance_collections.tools.engine_messages", "ERROR"):
                 self.assertEqual(translate(env_fr, Message.of("deposit.no_line")), "Add at least one deposit line.")

@@ -16,8 +16,8 @@ class TestEvidencePack(CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.billing_user = new_test_user(
-            cls.env, login="fc_pack_billing", groups="account.group_account_invoice",
-            company_id=cls.env.company.id)
+            cls.env, login="fc_pack_billing", groups="account.group_account_invoice", company_id=cls.env.company.id
+        )
 
     def _open_zip(self, attachment):
         archive = zipfile.ZipFile(io.BytesIO(attachment.raw))
@@ -31,10 +31,16 @@ class TestEvidencePack(CollectionsCommon):
             paid = self._invoice(amount=300, invoice_date="2026-01-02", due_date="2026-01-15")
             self._pay(paid, date="2026-01-15")
             (first + second).action_collection_send_reminder()
-            self.env["collection.action.log"].create({
-                "key": f"{first.id}:test:work_stop", "move_id": first.id, "partner_id": self.client.id,
-                "stage_id": self.stage_stop.id, "action": "work_stop", "date": "2026-02-09",
-            })
+            self.env["collection.action.log"].create(
+                {
+                    "key": f"{first.id}:test:work_stop",
+                    "move_id": first.id,
+                    "partner_id": self.client.id,
+                    "stage_id": self.stage_stop.id,
+                    "action": "work_stop",
+                    "date": "2026-02-09",
+                }
+            )
         with freeze_time("2026-02-12 10:00:00"):
             action = self.client.with_user(self.billing_user).action_collection_evidence_pack()
         self.assertEqual(action["type"], "ir.actions.act_url")
@@ -47,9 +53,19 @@ class TestEvidencePack(CollectionsCommon):
 
         archive = self._open_zip(attachment)
         invoice_files = sorted(f"invoices/{move._get_invoice_report_filename()}" for move in first + second)
-        self.assertEqual(sorted(archive.namelist()), sorted([
-            *invoice_files, "statement_of_account.pdf", "demand_letter.pdf", "reminder_history.csv", "CONTENTS.txt",
-        ]), "open invoices only: the paid one is not in the pack")
+        self.assertEqual(
+            sorted(archive.namelist()),
+            sorted(
+                [
+                    *invoice_files,
+                    "statement_of_account.pdf",
+                    "demand_letter.pdf",
+                    "reminder_history.csv",
+                    "CONTENTS.txt",
+                ]
+            ),
+            "open invoices only: the paid one is not in the pack",
+        )
         for name in archive.namelist():
             if name.endswith(".pdf"):
                 self.assertTrue(archive.read(name).startswith(b"%PDF"), name)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -24,8 +23,7 @@ class TestPolicyPropagation(CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.other = cls.env["collection.policy"].create(cls._policy_vals("Other policy"))
-        cls.client_b = cls.env["res.partner"].create({"name": "Client B", "is_company": True,
-                                                      "email": "b@example.com"})
+        cls.client_b = cls.env["res.partner"].create({"name": "Client B", "is_company": True, "email": "b@example.com"})
 
     def test_company_default_moves_open_invoices_not_hand_picked_or_paid_ones(self):
         with freeze_time("2026-03-01"):
@@ -110,8 +108,10 @@ class TestFeeMoments(CollectionsCommon):
             with freeze_time(_day(start, n)):
                 self.env["collection.run"]._cron_run_collections()
                 self.assertLessEqual(len(invoice.collection_penalty_ids), 3)
-                self.assertFalse(invoice.collection_penalty_ids.collection_stage_id,
-                                 "late fees are not laddered while their invoice is open")
+                self.assertFalse(
+                    invoice.collection_penalty_ids.collection_stage_id,
+                    "late fees are not laddered while their invoice is open",
+                )
         with freeze_time(_day(start, 98)):
             self.assertGreater(invoice.collection_fee_accrued, 0, "accrued since the last fee invoice")
             self._pay(invoice)
@@ -123,13 +123,18 @@ class TestFeeMoments(CollectionsCommon):
         fees = invoice.collection_penalty_ids.sorted("id")
         booked = [(fee.invoice_date, fee.amount_untaxed) for fee in fees]
         # the firm stage (15 days) invoices fees, then every 30 days, and once more on payment
-        self.assertEqual([day for day, _amount in booked],
-                         [date.fromisoformat(_day(start, n)) for n in (15, 45, 75, 98)])
+        self.assertEqual(
+            [day for day, _amount in booked], [date.fromisoformat(_day(start, n)) for n in (15, 45, 75, 98)]
+        )
         # the one-shot computation on the payment day, with the shipped ECB rates + 10 points
         debts = invoice._collection_installment_debts()[invoice.id]
         one_shot = penalties.compute_invoice_penalty(
-            self.france._get_penalty_rules(), installments=debts, on_date=date.fromisoformat(_day(start, 98)),
-            reference_rates=self.france._get_reference_rates(), digits=2)
+            self.france._get_penalty_rules(),
+            installments=debts,
+            on_date=date.fromisoformat(_day(start, 98)),
+            reference_rates=self.france._get_reference_rates(),
+            digits=2,
+        )
         self.assertEqual(one_shot.fixed, Decimal("40.00"))
         self.assertGreater(one_shot.interest, 0)
         self.assertEqual(sum(Decimal(str(amount)) for _day_, amount in booked), one_shot.interest + Decimal(40))
@@ -163,7 +168,8 @@ class TestRepeatAndWorkStop(CollectionsCommon):
 
     def _emails(self, invoice):
         return self.env["collection.action.log"].search(
-            [("move_id", "=", invoice.id), ("action", "=", "email"), ("state", "=", "done")])
+            [("move_id", "=", invoice.id), ("action", "=", "email"), ("state", "=", "done")]
+        )
 
     def test_the_firm_reminder_repeats_every_7_days_until_the_next_stage(self):
         with freeze_time("2026-02-01"):
@@ -213,5 +219,4 @@ class TestRepeatAndWorkStop(CollectionsCommon):
         chf.rate_ids.unlink()
         chf.active = True
         with self.assertRaisesRegex(ValidationError, "no CHF exchange rate"):
-            self.policy.write({"company_id": self.env.company.id, "currency_id": chf.id,
-                               "work_stop_min_amount": 100})
+            self.policy.write({"company_id": self.env.company.id, "currency_id": chf.id, "work_stop_min_amount": 100})

@@ -23,16 +23,21 @@ class TestInvoiceStage(CollectionsCommon):
         with Form(invoice_2) as form:
             form.collection_policy_id = third
         self.assertEqual(invoice_2.collection_policy_id, third, "per-invoice override")
-        vendor_bill = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": self.client.id, "invoice_date": "2026-01-01",
-            "invoice_line_ids": [Command.create({"name": "x", "price_unit": 10, "tax_ids": []})],
-        })
+        vendor_bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.client.id,
+                "invoice_date": "2026-01-01",
+                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 10, "tax_ids": []})],
+            }
+        )
         self.assertFalse(vendor_bill.collection_policy_id)
 
     def test_second_company_policy(self):
         company_2 = self.setup_other_company(name="Second Co")["company"]
         policy_2 = self.env["collection.policy"].create(
-            self._policy_vals("Second company policy", company_id=company_2.id))
+            self._policy_vals("Second company policy", company_id=company_2.id)
+        )
         company_2.collection_policy_id = policy_2
         invoice = self._invoice(company=company_2, post=False)
         self.assertEqual(invoice.collection_policy_id, policy_2)
@@ -45,9 +50,13 @@ class TestInvoiceStage(CollectionsCommon):
             invoice = self._invoice(due_date="2026-01-31")
             self.assertFalse(invoice.collection_stage_id, "not yet within 3 days of due")
         expectations = [
-            ("2026-01-28", self.stage_pre), ("2026-01-31", self.stage_pre),
-            ("2026-02-01", self.stage_friendly), ("2026-02-14", self.stage_friendly),
-            ("2026-02-15", self.stage_firm), ("2026-03-01", self.stage_firm), ("2026-03-02", self.stage_stop),
+            ("2026-01-28", self.stage_pre),
+            ("2026-01-31", self.stage_pre),
+            ("2026-02-01", self.stage_friendly),
+            ("2026-02-14", self.stage_friendly),
+            ("2026-02-15", self.stage_firm),
+            ("2026-03-01", self.stage_firm),
+            ("2026-03-02", self.stage_stop),
             ("2026-07-01", self.stage_stop),
         ]
         for day, stage in expectations:
@@ -74,9 +83,11 @@ class TestInvoiceStage(CollectionsCommon):
             self.assertEqual(invoice.payment_state, "partial")
             self.assertEqual(invoice.amount_residual, 600)
             self.assertEqual(invoice.collection_stage_id, self.stage_firm)
-            reversal = self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create({"journal_id": invoice.journal_id.id, "reason": "Goodwill"})
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"journal_id": invoice.journal_id.id, "reason": "Goodwill"})
+            )
             credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
             credit_note.invoice_line_ids.price_unit = 600
             credit_note.action_post()
@@ -88,14 +99,19 @@ class TestInvoiceStage(CollectionsCommon):
             self.assertFalse(invoice.collection_stage_id)
 
     def test_installments_lateness_counts_from_first_unpaid(self):
-        term = self.env["account.payment.term"].create({
-            "name": "30/70",
-            "line_ids": [Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
-                         Command.create({"value": "percent", "value_amount": 70, "nb_days": 60})],
-        })
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/70",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 60}),
+                ],
+            }
+        )
         with freeze_time("2026-02-20"):
-            invoice = self._invoice(amount=1000, invoice_date="2026-01-01", due_date=False,
-                                    invoice_payment_term_id=term.id)
+            invoice = self._invoice(
+                amount=1000, invoice_date="2026-01-01", due_date=False, invoice_payment_term_id=term.id
+            )
             self.assertEqual(invoice.invoice_date_due.isoformat(), "2026-03-02")
             self.assertEqual(invoice.collection_due_date.isoformat(), "2026-01-01")
             self.assertEqual(invoice.collection_stage_id, self.stage_stop, "deposit 50 days late")
@@ -125,8 +141,7 @@ class TestInvoiceStage(CollectionsCommon):
     def test_partner_exception_pauses(self):
         with freeze_time("2026-02-05"):
             invoice = self._invoice()
-            self.client.write({"collection_pause_until": "2026-03-15",
-                               "collection_pause_reason": "Valued client"})
+            self.client.write({"collection_pause_until": "2026-03-15", "collection_pause_reason": "Valued client"})
         with freeze_time("2026-03-10"):
             invoice._collection_refresh_stages()
             self.assertTrue(invoice.collection_paused)
@@ -150,16 +165,25 @@ class TestDepositSchedule(CollectionsCommon):
         template = self.env.ref("freelance_collections.deposit_template_30_30_40")
         with freeze_time("2026-03-01"):
             self.assertFalse(self._invoice(post=False).collection_deposit_template_id, "chosen per invoice")
-            invoice = self._invoice(amount=1000.01, invoice_date="2026-03-01", due_date="2026-04-30", post=False,
-                                    collection_deposit_template_id=template.id)
+            invoice = self._invoice(
+                amount=1000.01,
+                invoice_date="2026-03-01",
+                due_date="2026-04-30",
+                post=False,
+                collection_deposit_template_id=template.id,
+            )
             invoice.action_post()
-            terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            terms = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted("date_maturity")
             self.assertEqual(terms.mapped("debit"), [300.0, 300.0, 400.01])
             self.assertEqual(sum(terms.mapped("debit")), invoice.amount_total)
-            self.assertEqual(terms.mapped("date_maturity"), [date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 30)],
-                             "on issue, milestone 30 days later, before final delivery on the due date")
-            self.assertEqual(terms.mapped("name"), ["Upfront deposit (30%)", "Agreed milestone (30%)",
-                                                    "On completion (40%)"])
+            self.assertEqual(
+                terms.mapped("date_maturity"),
+                [date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 30)],
+                "on issue, milestone 30 days later, before final delivery on the due date",
+            )
+            self.assertEqual(
+                terms.mapped("name"), ["Upfront deposit (30%)", "Agreed milestone (30%)", "On completion (40%)"]
+            )
             self.assertEqual(invoice.collection_due_date, date(2026, 3, 1))
         with freeze_time("2026-03-20"):
             invoice._collection_refresh_stages()
@@ -176,14 +200,15 @@ class TestDepositSchedule(CollectionsCommon):
         template = self.env.ref("freelance_collections.deposit_template_50_50")
         eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 0.8)])
         with freeze_time("2026-03-01"):
-            invoice = self._invoice(amount=999.99, invoice_date="2026-03-01", due_date="2026-04-30", post=False,
-                                    currency=eur)
+            invoice = self._invoice(
+                amount=999.99, invoice_date="2026-03-01", due_date="2026-04-30", post=False, currency=eur
+            )
             invoice.collection_deposit_template_id = template
             invoice.action_post()
-            terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            terms = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted("date_maturity")
             self.assertEqual(terms.mapped("amount_currency"), [500.0, 499.99])
             self.assertAlmostEqual(sum(terms.mapped("balance")), invoice.amount_total_signed)
             plain = self._invoice(amount=100, invoice_date="2026-03-01", due_date="2026-04-30", post=False)
             plain.collection_deposit_template_id = False
             plain.action_post()
-            self.assertEqual(len(plain.line_ids.filtered(lambda l: l.display_type == "payment_term")), 1)
+            self.assertEqual(len(plain.line_ids.filtered(lambda ln: ln.display_type == "payment_term")), 1)

@@ -26,8 +26,9 @@ class TestPartnerCollections(CollectionsCommon):
         with freeze_time("2026-03-05"):
             self._invoice(due_date="2026-02-01")
             self.assertTrue(self.client.collection_work_stop)
-            self.client.write({"collection_work_stop_override": "release",
-                               "collection_work_stop_reason": "Payment promised by phone"})
+            self.client.write(
+                {"collection_work_stop_override": "release", "collection_work_stop_reason": "Payment promised by phone"}
+            )
             self.assertFalse(self.client.collection_work_stop)
             self.assertFalse(self.client_contact.collection_work_stop)
             self.client.write({"collection_work_stop_override": "stop"})
@@ -70,8 +71,7 @@ class TestPartnerCollections(CollectionsCommon):
             self._invoice(amount=100, due_date="2026-02-01")
             self.client.invalidate_recordset()
             self.assertEqual(self.client.collection_overdue_amount, 100)
-            self.assertEqual(
-                self.client.with_company(company_2).collection_overdue_amount, 700)
+            self.assertEqual(self.client.with_company(company_2).collection_overdue_amount, 700)
 
     def test_partner_form_and_settings(self):
         with Form(self.client) as form:

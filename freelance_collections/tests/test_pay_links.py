@@ -34,8 +34,7 @@ class TestPayLinkEmails(CollectionsCommon):
 
     def _body(self, template, invoices, partner=None):
         partner = partner or self.client
-        rendered = template.with_context(collection_invoice_ids=invoices.ids)._render_field(
-            "body_html", partner.ids)
+        rendered = template.with_context(collection_invoice_ids=invoices.ids)._render_field("body_html", partner.ids)
         return str(rendered[partner.id])
 
     def test_every_template_links_the_invoices_and_the_balance(self):
@@ -43,8 +42,11 @@ class TestPayLinkEmails(CollectionsCommon):
             invoices = self._invoice(amount=1000) | self._invoice(amount=250)
             balance_url = self.client._collection_balance_url()
             self.assertIn(f"/collections/balance/{self.client.id}?access_token=", balance_url)
-            self.assertEqual(self.client_contact._collection_balance_url(), balance_url,
-                             "a contact's link opens its company's balance")
+            self.assertEqual(
+                self.client_contact._collection_balance_url(),
+                balance_url,
+                "a contact's link opens its company's balance",
+            )
             for name in TEMPLATES:
                 template = self.env.ref(f"freelance_collections.mail_template_{name}")
                 with self.subTest(template=name):
@@ -60,8 +62,16 @@ class TestPayLinkEmails(CollectionsCommon):
                     self.assertNotIn("Late fees", body, "no fees on these invoices")
 
     def test_fees_appear_under_their_invoice(self):
-        self.policy.write({"quiet_days": "none", "reminder_interval_days": 0, "penalty_tier_ids": [
-            Command.create({"days_late": 15, "percent": 5}), Command.create({"days_late": 30, "percent": 10})]})
+        self.policy.write(
+            {
+                "quiet_days": "none",
+                "reminder_interval_days": 0,
+                "penalty_tier_ids": [
+                    Command.create({"days_late": 15, "percent": 5}),
+                    Command.create({"days_late": 30, "percent": 10}),
+                ],
+            }
+        )
         with freeze_time("2026-02-01"):
             invoice = self._invoice(amount=1000, invoice_date="2026-01-02", due_date="2026-02-01")
         with freeze_time("2026-02-16"):  # 15 days late: the 5% is invoiced
@@ -91,14 +101,18 @@ class TestPayLinks(CollectionsCommon, AccountPaymentCommon, PaymentHttpCommon):
         super().setUpClass()
         cls.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", True)
         cls.other_client = cls.env["res.partner"].create(
-            {"name": "Other Client Ltd", "is_company": True, "email": "other@example.com"})
+            {"name": "Other Client Ltd", "is_company": True, "email": "other@example.com"}
+        )
         today = fields.Date.context_today(cls.env.user)
-        cls.invoice_1 = cls._invoice(amount=1000, invoice_date=today - timedelta(days=40),
-                                     due_date=today - timedelta(days=10))
-        cls.invoice_2 = cls._invoice(amount=234.5, invoice_date=today, due_date=today + timedelta(days=30),
-                                     partner=cls.client_contact)
-        cls.invoice_other = cls._invoice(amount=777, invoice_date=today, due_date=today + timedelta(days=30),
-                                         partner=cls.other_client)
+        cls.invoice_1 = cls._invoice(
+            amount=1000, invoice_date=today - timedelta(days=40), due_date=today - timedelta(days=10)
+        )
+        cls.invoice_2 = cls._invoice(
+            amount=234.5, invoice_date=today, due_date=today + timedelta(days=30), partner=cls.client_contact
+        )
+        cls.invoice_other = cls._invoice(
+            amount=777, invoice_date=today, due_date=today + timedelta(days=30), partner=cls.other_client
+        )
 
     def _balance_path(self, partner, token=None, suffix=""):
         token = partner._collection_balance_token() if token is None else token
@@ -107,18 +121,28 @@ class TestPayLinks(CollectionsCommon, AccountPaymentCommon, PaymentHttpCommon):
     def _assert_refused(self, response, *secrets):
         self.assertIn(response.status_code, (301, 302, 303, 403, 404))
         if response.is_redirect:
-            self.assertTrue(urlsplit(response.headers["Location"]).path.rstrip("/").endswith("/my"),
-                            response.headers["Location"])
+            self.assertTrue(
+                urlsplit(response.headers["Location"]).path.rstrip("/").endswith("/my"), response.headers["Location"]
+            )
         for secret in secrets:
             self.assertNotIn(secret, response.text)
 
     def _transaction(self, path, amount):
-        return self.make_jsonrpc_request(path, {
-            "provider_id": self.provider.id, "payment_method_id": self.payment_method_id, "token_id": None,
-            "amount": amount, "flow": "direct", "tokenization_requested": False,
-            "landing_route": "/collections/balance", "is_validation": False,
-            "access_token": self.client._collection_balance_token(), "payment_reference": "forged",
-        })
+        return self.make_jsonrpc_request(
+            path,
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method_id,
+                "token_id": None,
+                "amount": amount,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": "/collections/balance",
+                "is_validation": False,
+                "access_token": self.client._collection_balance_token(),
+                "payment_reference": "forged",
+            },
+        )
 
     def test_the_balance_page_lists_the_invoices_and_pays_them_all(self):
         page = self.url_open(_path(self.client._collection_balance_url()))
@@ -138,8 +162,11 @@ class TestPayLinks(CollectionsCommon, AccountPaymentCommon, PaymentHttpCommon):
         pay = self.url_open(self._balance_path(self.client, suffix=pay_suffix))
         self.assertEqual(pay.status_code, 200)
         self.assertIn('id="o_payment_form"', pay.text)
-        self.assertIn(f'data-transaction-route="/collections/balance/{self.client.id}/transaction/'
-                      f'{self.env.company.id}/{currency.id}"', pay.text)
+        self.assertIn(
+            f'data-transaction-route="/collections/balance/{self.client.id}/transaction/'
+            f'{self.env.company.id}/{currency.id}"',
+            pay.text,
+        )
         self.assertIn(self.invoice_2.name, pay.text)
 
         route = f"/collections/balance/{self.client.id}/transaction/{self.env.company.id}/{currency.id}"
@@ -171,16 +198,19 @@ class TestPayLinks(CollectionsCommon, AccountPaymentCommon, PaymentHttpCommon):
             self._balance_path(self.client, token=self.other_client._collection_balance_token()),
             self._balance_path(self.client_contact, token=token_a),
             f"/collections/balance/{missing}?access_token={token_a}",
-            self._balance_path(self.other_client, token=token_a,
-                               suffix=f"/pay/{self.env.company.id}/{self.invoice_1.currency_id.id}"),
+            self._balance_path(
+                self.other_client, token=token_a, suffix=f"/pay/{self.env.company.id}/{self.invoice_1.currency_id.id}"
+            ),
         ):
             with self.subTest(path=path):
                 response = self.url_open(path, allow_redirects=False)
                 self.assertEqual(response.status_code, 404)
                 for secret in secrets:
                     self.assertNotIn(secret, response.text)
-        route = (f"/collections/balance/{self.other_client.id}/transaction/{self.env.company.id}/"
-                 f"{self.invoice_1.currency_id.id}")
+        route = (
+            f"/collections/balance/{self.other_client.id}/transaction/{self.env.company.id}/"
+            f"{self.invoice_1.currency_id.id}"
+        )
         with self.assertRaises(JsonRpcException) as caught:
             self._transaction(route, 777.0)
         self.assertEqual(caught.exception.code, 404)

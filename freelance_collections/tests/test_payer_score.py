@@ -19,10 +19,12 @@ class TestPayerScore(CollectionsCommon):
 
     def _credit_note(self, invoice, amount, date):
         """A credit note of AMOUNT dated DATE, reconciled with INVOICE."""
-        refund = self._invoice(amount=amount, invoice_date=date, due_date=date, move_type="out_refund",
-                               partner=invoice.partner_id)
+        refund = self._invoice(
+            amount=amount, invoice_date=date, due_date=date, move_type="out_refund", partner=invoice.partner_id
+        )
         (refund + invoice).line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled).reconcile()
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
         return refund
 
     def test_on_time_payer(self):
@@ -118,7 +120,9 @@ class TestPayerScore(CollectionsCommon):
             newcomer.invalidate_recordset()
             self.assertFalse(newcomer.collection_payer_grade)
             self.assertEqual(newcomer.collection_payer_invoice_count, 0)
-            self.assertNotIn(old, self.env["account.move"].search(newcomer.action_view_collection_payer_invoices()["domain"]))
+            self.assertNotIn(
+                old, self.env["account.move"].search(newcomer.action_view_collection_payer_invoices()["domain"])
+            )
 
     def test_late_fee_invoices_are_not_scored(self):
         with freeze_time(TODAY):
@@ -137,7 +141,8 @@ class TestPayerScore(CollectionsCommon):
             self._pay(mine, date="2026-01-31")
             theirs = self._invoice(amount=5000, due_date="2026-01-31", company=company_2)
             self.env["account.payment.register"].with_company(company_2).with_context(
-                active_model="account.move", active_ids=theirs.ids,
+                active_model="account.move",
+                active_ids=theirs.ids,
             ).create({"payment_date": "2026-05-01"})._create_payments()  # 90 days late
             self._refresh()
             self.assertEqual(self.client.collection_payer_grade, "A")
@@ -148,17 +153,22 @@ class TestPayerScore(CollectionsCommon):
             self.assertEqual(client_2.collection_payer_grade, "E")
 
     def test_installments_scored_on_their_own_due_dates(self):
-        term = self.env["account.payment.term"].create({
-            "name": "Half now, half in 30 days",
-            "line_ids": [
-                Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
-                Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
-            ],
-        })
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                ],
+            }
+        )
         with freeze_time(TODAY):
-            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date=False,
-                                    invoice_payment_term_id=term.id)
-            first, second = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+            invoice = self._invoice(
+                amount=1000, invoice_date="2026-03-01", due_date=False, invoice_payment_term_id=term.id
+            )
+            first, second = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted(
+                "date_maturity"
+            )
             self.assertEqual(str(second.date_maturity), "2026-03-31")
             self._pay(invoice, amount=500, date="2026-03-01")
             self._pay(invoice, amount=500, date="2026-03-31")

@@ -20,16 +20,22 @@ class TestPortalPanel(CollectionsCommon):
         return _panel(self.env, invoice)
 
     def test_installments_stage_message_fees_and_clause(self):
-        self.policy.write({
-            "penalty_clause": "<p>Late payments bear a 5% surcharge after 15 days.</p>",
-            "penalty_tier_ids": [Command.create({"days_late": 15, "percent": 5})],
-            "quiet_days": "none",
-        })
+        self.policy.write(
+            {
+                "penalty_clause": "<p>Late payments bear a 5% surcharge after 15 days.</p>",
+                "penalty_tier_ids": [Command.create({"days_late": 15, "percent": 5})],
+                "quiet_days": "none",
+            }
+        )
         self.stage_firm.portal_message = "This invoice is 15 days overdue: please pay it now."
         template = self.env.ref("freelance_collections.deposit_template_30_30_40")
         with freeze_time("2026-03-01"):
-            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-04-30",
-                                    collection_deposit_template_id=template.id)
+            invoice = self._invoice(
+                amount=1000,
+                invoice_date="2026-03-01",
+                due_date="2026-04-30",
+                collection_deposit_template_id=template.id,
+            )
         with freeze_time("2026-04-20"):
             self._pay(invoice, amount=300)
             self.env["collection.run"]._cron_run_collections()
@@ -68,8 +74,13 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy.write({"quiet_days": "none", "discount_nudge_days": 0,
-                          "discount_tier_ids": [Command.create({"days": 10, "percent": 2})]})
+        cls.policy.write(
+            {
+                "quiet_days": "none",
+                "discount_nudge_days": 0,
+                "discount_tier_ids": [Command.create({"days": 10, "percent": 2})],
+            }
+        )
         cls.deposit_50_50 = cls.env.ref("freelance_collections.deposit_template_50_50")
         cls.loss_account = cls.env.company.account_journal_early_pay_discount_loss_account_id
 
@@ -80,21 +91,31 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
     def _deposit(self):
         """1,000 in two installments: 500 on issue (1 March), 500 on 31 March; offer 2% until 11 March."""
         with freeze_time("2026-03-01"):
-            return self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31",
-                                 collection_deposit_template_id=self.deposit_50_50.id)
+            return self._invoice(
+                amount=1000,
+                invoice_date="2026-03-01",
+                due_date="2026-03-31",
+                collection_deposit_template_id=self.deposit_50_50.id,
+            )
 
     def _pay_online(self, invoice, amount):
         """An online payment of AMOUNT for INVOICE, done and post-processed as after the portal."""
-        tx = self.env["payment.transaction"].sudo().create({
-            "provider_id": self.provider.id,
-            "payment_method_id": self.payment_method_id,
-            "reference": f"{invoice.name}-{len(invoice.transaction_ids) + 1}",
-            "amount": amount,
-            "currency_id": invoice.currency_id.id,
-            "partner_id": self.client.id,
-            "operation": "online_direct",
-            "invoice_ids": [Command.set(invoice.ids)],
-        })
+        tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.payment_method_id,
+                    "reference": f"{invoice.name}-{len(invoice.transaction_ids) + 1}",
+                    "amount": amount,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": self.client.id,
+                    "operation": "online_direct",
+                    "invoice_ids": [Command.set(invoice.ids)],
+                }
+            )
+        )
         tx._set_done()
         tx._post_process()
         self.assertTrue(tx.payment_id, "the transaction created its payment")
@@ -104,7 +125,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
         return _panel(self.env, invoice)
 
     def _discount_booked(self, payment):
-        return sum(payment.move_id.line_ids.filtered(lambda l: l.account_id == self.loss_account).mapped("balance"))
+        return sum(payment.move_id.line_ids.filtered(lambda ln: ln.account_id == self.loss_account).mapped("balance"))
 
     def test_a_single_due_date_inside_the_window_proposes_the_discounted_total(self):
         invoice = self._single()
@@ -120,7 +141,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
 
     def test_b_deposit_schedule_inside_the_window(self):
         invoice = self._deposit()
-        terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted("date_maturity")
+        terms = invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").sorted("date_maturity")
         with freeze_time("2026-03-01"):
             values = invoice._get_invoice_next_payment_values()
             self.assertEqual(values["installment_state"], "next")
@@ -157,7 +178,9 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
             payment = self._pay_online(invoice, 980.0)
         self.assertEqual(self._discount_booked(payment), 20.0)
         self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
-        self.assertTrue(all(invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").mapped("reconciled")))
+        self.assertTrue(
+            all(invoice.line_ids.filtered(lambda ln: ln.display_type == "payment_term").mapped("reconciled"))
+        )
 
     def test_b_a_link_for_the_whole_balance_proposes_it_discounted(self):
         invoice = self._deposit()
@@ -225,8 +248,13 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
         at 588 books 10.00 on the discount account and lowers the tax by 2.00, as the register does."""
         tax = self.env["account.tax"].create({"name": "VAT 20 portal", "amount": 20, "type_tax_use": "sale"})
         with freeze_time("2026-03-01"):
-            invoice = self._invoice(amount=1000, invoice_date="2026-03-01", due_date="2026-03-31", post=False,
-                                    collection_deposit_template_id=self.deposit_50_50.id)
+            invoice = self._invoice(
+                amount=1000,
+                invoice_date="2026-03-01",
+                due_date="2026-03-31",
+                post=False,
+                collection_deposit_template_id=self.deposit_50_50.id,
+            )
             invoice.invoice_line_ids.tax_ids = tax
             invoice.action_post()
         terms = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted("date_maturity")
@@ -235,6 +263,7 @@ class TestPortalPayNow(CollectionsCommon, AccountPaymentCommon):
             payment = self._pay_online(invoice, 588.0)
         self.assertAlmostEqual(self._discount_booked(payment), 10.0)
         self.assertAlmostEqual(
-            sum(payment.move_id.line_ids.filtered(lambda line: line.tax_line_id == tax).mapped("balance")), 2.0)
+            sum(payment.move_id.line_ids.filtered(lambda line: line.tax_line_id == tax).mapped("balance")), 2.0
+        )
         self.assertTrue(terms[0].reconciled)
         self.assertFalse(terms[1].reconciled)

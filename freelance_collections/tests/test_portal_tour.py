@@ -24,28 +24,47 @@ class PortalClientsCommon(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy.write({"quiet_days": "none", "discount_nudge_days": 0,
-                          "discount_tier_ids": [Command.create({"days": 10, "percent": 2})]})
+        cls.policy.write(
+            {
+                "quiet_days": "none",
+                "discount_nudge_days": 0,
+                "discount_tier_ids": [Command.create({"days": 10, "percent": 2})],
+            }
+        )
         cls.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", True)
         cls.other_client = cls.env["res.partner"].create(
-            {"name": "Other Client Ltd", "is_company": True, "email": "other@example.com"})
+            {"name": "Other Client Ltd", "is_company": True, "email": "other@example.com"}
+        )
         cls.user_a = cls._portal_user("fc_portal_a", cls.client)
         cls.user_b = cls._portal_user("fc_portal_b", cls.other_client)
         today = fields.Date.context_today(cls.env.user)
         cls.invoice_a = cls._invoice(
-            amount=1000, invoice_date=today, due_date=today + timedelta(days=30),
-            collection_deposit_template_id=cls.env.ref("freelance_collections.deposit_template_50_50").id)
-        cls.invoice_b = cls._invoice(amount=777, invoice_date=today, due_date=today + timedelta(days=30),
-                                     partner=cls.other_client)
+            amount=1000,
+            invoice_date=today,
+            due_date=today + timedelta(days=30),
+            collection_deposit_template_id=cls.env.ref("freelance_collections.deposit_template_50_50").id,
+        )
+        cls.invoice_b = cls._invoice(
+            amount=777, invoice_date=today, due_date=today + timedelta(days=30), partner=cls.other_client
+        )
 
     @classmethod
     def _portal_user(cls, login, company_partner):
-        contact = cls.env["res.partner"].create({
-            "name": f"{company_partner.name} buyer", "parent_id": company_partner.id,
-            "email": f"{login}@example.com",
-        })
-        return new_test_user(cls.env, login=login, groups="base.group_portal", partner_id=contact.id,
-                             company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)])
+        contact = cls.env["res.partner"].create(
+            {
+                "name": f"{company_partner.name} buyer",
+                "parent_id": company_partner.id,
+                "email": f"{login}@example.com",
+            }
+        )
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=contact.id,
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+        )
 
 
 @tagged("post_install", "-at_install", "fc_portal_tour")
@@ -60,8 +79,7 @@ class TestPortalAccess(PortalClientsCommon, AccountPaymentCommon, PaymentHttpCom
     def _assert_closed(self, response):
         self.assertIn(response.status_code, (301, 302, 303, 403, 404))
         if response.is_redirect:
-            self.assertTrue(response.headers["Location"].rstrip("/").endswith("/my"),
-                            response.headers["Location"])
+            self.assertTrue(response.headers["Location"].rstrip("/").endswith("/my"), response.headers["Location"])
         self.assertNotIn(self.invoice_a.name, response.text)
         self.assertNotIn("980.00", response.text)
 
@@ -92,8 +110,11 @@ class TestPortalAccess(PortalClientsCommon, AccountPaymentCommon, PaymentHttpCom
         self.assertIn(self.invoice_a.name, page.text)
         self.assertIn("Early-payment offer", page.text)
         self.authenticate("fc_portal_b", "fc_portal_b")
-        self.assertEqual(self._get(self.invoice_a.id, access_token=token_a).status_code, 200,
-                         "a shared link opens for whoever holds it, as in Odoo")
+        self.assertEqual(
+            self._get(self.invoice_a.id, access_token=token_a).status_code,
+            200,
+            "a shared link opens for whoever holds it, as in Odoo",
+        )
         self.authenticate("fc_portal_a", "fc_portal_a")
         page = self._get(self.invoice_a.id)
         self.assertEqual(page.status_code, 200, "its own client needs no token")
@@ -109,16 +130,19 @@ class TestPortalAccess(PortalClientsCommon, AccountPaymentCommon, PaymentHttpCom
             self.assertNotIn(foreign, page.text)
 
     def _transaction(self, invoice, amount, access_token=None):
-        return self.make_jsonrpc_request(f"/invoice/transaction/{invoice.id}", {
-            "provider_id": self.provider.id,
-            "payment_method_id": self.payment_method_id,
-            "token_id": None,
-            "amount": amount,
-            "flow": "direct",
-            "tokenization_requested": False,
-            "landing_route": invoice.get_portal_url(),
-            "access_token": access_token or invoice._portal_ensure_token(),
-        })
+        return self.make_jsonrpc_request(
+            f"/invoice/transaction/{invoice.id}",
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method_id,
+                "token_id": None,
+                "amount": amount,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": invoice.get_portal_url(),
+                "access_token": access_token or invoice._portal_ensure_token(),
+            },
+        )
 
     @mute_logger("odoo.http", "odoo.addons.payment.models.payment_transaction")
     def test_the_transaction_route_refuses_negative_or_huge_amounts(self):
@@ -137,15 +161,25 @@ class TestPortalAccess(PortalClientsCommon, AccountPaymentCommon, PaymentHttpCom
     @mute_logger("odoo.http", "odoo.addons.payment.models.payment_transaction")
     def test_the_overdue_route_refuses_negative_amounts(self):
         yesterday = fields.Date.context_today(self.env.user) - timedelta(days=1)
-        overdue = self._invoice(amount=300, invoice_date=yesterday - timedelta(days=30), due_date=yesterday,
-                                partner=self.user_a.partner_id)
+        overdue = self._invoice(
+            amount=300, invoice_date=yesterday - timedelta(days=30), due_date=yesterday, partner=self.user_a.partner_id
+        )
         self.authenticate("fc_portal_a", "fc_portal_a")
         for amount in (-300.0, 300.01):
             with self.subTest(amount=amount), self.assertRaises(JsonRpcException):
-                self.make_jsonrpc_request("/invoice/transaction/overdue", {
-                    "payment_reference": overdue.name, "provider_id": self.provider.id,
-                    "payment_method_id": self.payment_method_id, "token_id": None, "amount": amount,
-                    "flow": "direct", "tokenization_requested": False, "landing_route": "/my/invoices"})
+                self.make_jsonrpc_request(
+                    "/invoice/transaction/overdue",
+                    {
+                        "payment_reference": overdue.name,
+                        "provider_id": self.provider.id,
+                        "payment_method_id": self.payment_method_id,
+                        "token_id": None,
+                        "amount": amount,
+                        "flow": "direct",
+                        "tokenization_requested": False,
+                        "landing_route": "/my/invoices",
+                    },
+                )
         self.assertFalse(overdue.transaction_ids)
 
     @mute_logger("odoo.http")
@@ -153,8 +187,9 @@ class TestPortalAccess(PortalClientsCommon, AccountPaymentCommon, PaymentHttpCom
         """Odoo's own checks: an amount in a link must come with the payment token signed for it."""
         token_a = self.invoice_a._portal_ensure_token()
         self._assert_closed(self._get(self.invoice_a.id, access_token=token_a, amount="-500"))
-        self._assert_closed(self._get(self.invoice_a.id, access_token=token_a, amount="1000000",
-                                      payment_token="forged"))
+        self._assert_closed(
+            self._get(self.invoice_a.id, access_token=token_a, amount="1000000", payment_token="forged")
+        )
         response = self.url_open(f"/payment/pay?invoice_id={self.invoice_a.id}&amount=-500&access_token={token_a}")
         self.assertNotEqual(response.status_code, 200)
         self.assertNotIn("o_payment_form", response.text)
@@ -173,21 +208,24 @@ class TestPortalPayTour(PortalClientsCommon, HttpCase):
             method = cls.env.ref("payment_demo.payment_method_demo").sudo()
             method.active = True
             cls.demo_provider = demo.copy({"company_id": cls.env.company.id, "name": "Demo (collections)"})
-            cls.demo_provider.write({"state": "test", "is_published": True,
-                                     "payment_method_ids": [Command.set(method.ids)]})
+            cls.demo_provider.write(
+                {"state": "test", "is_published": True, "payment_method_ids": [Command.set(method.ids)]}
+            )
             # Only the demo provider in this company.
-            (cls.env["payment.provider"].sudo().search([("company_id", "=", cls.env.company.id)])
-             - cls.demo_provider).write({"state": "disabled"})
+            (
+                cls.env["payment.provider"].sudo().search([("company_id", "=", cls.env.company.id)]) - cls.demo_provider
+            ).write({"state": "disabled"})
 
     def setUp(self):
         super().setUp()
         if not self.demo_installed:
-            self.skipTest("payment_demo is not installed: run it in a database with payment_demo "
-                          "(scripts/test.sh does)")
+            self.skipTest(
+                "payment_demo is not installed: run it in a database with payment_demo " "(scripts/test.sh does)"
+            )
 
     def test_portal_client_pays_the_installment_offer(self):
         self.assertTrue(self.demo_provider.journal_id, "the demo provider books into a bank journal")
-        terms = self.invoice_a.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        terms = self.invoice_a.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
         self.assertEqual(len(terms), 2)
         self.assertEqual(self.invoice_a.collection_discount_amount_to_pay, 980.0)
 
@@ -204,7 +242,8 @@ class TestPortalPayTour(PortalClientsCommon, HttpCase):
         self.assertIn(self.invoice_a.payment_state, ("paid", "in_payment"))
         self.assertTrue(all(terms.mapped("reconciled")), "both installments are reconciled")
         loss_account = self.env.company.account_journal_early_pay_discount_loss_account_id
-        discount = tx.payment_id.move_id.line_ids.filtered(lambda l: l.account_id == loss_account)
-        self.assertAlmostEqual(sum(discount.mapped("balance")), 20.0,
-                               msg="the 2% is booked on the early-payment discount account")
+        discount = tx.payment_id.move_id.line_ids.filtered(lambda ln: ln.account_id == loss_account)
+        self.assertAlmostEqual(
+            sum(discount.mapped("balance")), 20.0, msg="the 2% is booked on the early-payment discount account"
+        )
         self.assertFalse(self.invoice_b.transaction_ids, "the other client's invoice is untouched")

@@ -24,12 +24,12 @@ class TestReportRtl(CollectionsCommon):
         cls.env.user.lang = "en_US"  # the one printing reads English
         cls.policy.write({"discount_tier_ids": [Command.create({"days": 10, "percent": 2})]})
         cls.client.lang = "he_IL"
-        cls.english = cls.env["res.partner"].create(
-            {"name": "English Client Ltd", "is_company": True, "lang": "en_US"})
+        cls.english = cls.env["res.partner"].create({"name": "English Client Ltd", "is_company": True, "lang": "en_US"})
         with freeze_time("2026-03-01"):
             cls.hebrew_invoice = cls._invoice(amount=1000, invoice_date="2026-01-01", due_date="2026-01-31")
-            cls.english_invoice = cls._invoice(amount=500, invoice_date="2026-01-01", due_date="2026-01-31",
-                                               partner=cls.english)
+            cls.english_invoice = cls._invoice(
+                amount=500, invoice_date="2026-01-01", due_date="2026-01-31", partner=cls.english
+            )
             cls.offer_invoice = cls._invoice(amount=800, invoice_date="2026-03-01", due_date="2026-03-31")
 
     def _html(self, report, records):
@@ -47,8 +47,11 @@ class TestReportRtl(CollectionsCommon):
         content, root = self._html(STATEMENT, self.client)
         self.assertEqual(root.xpath("//body")[0].get("dir"), "rtl")
         self.assertEqual(self._pages(root)[0].get("dir"), "rtl")
-        self.assertEqual(self._article(root).get("data-oe-lang"), "he_IL",
-                         "the PDF renders the page in the client's language (and direction)")
+        self.assertEqual(
+            self._article(root).get("data-oe-lang"),
+            "he_IL",
+            "the PDF renders the page in the client's language (and direction)",
+        )
         self.assertIn("דף חשבון", content)  # "Statement of account"
         self.assertNotIn("Statement of account", content)
         self.assertIn(self.hebrew_invoice.name, content)
@@ -97,7 +100,10 @@ class TestReportRtl(CollectionsCommon):
 
     def test_hebrew_statement_pdf(self):
         with freeze_time("2026-03-01"):
-            pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-                STATEMENT, self.client.ids)
+            pdf, kind = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf(STATEMENT, self.client.ids)
+            )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

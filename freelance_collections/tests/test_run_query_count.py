@@ -11,6 +11,7 @@ from .common import CollectionsCommon
 MAX_QUERIES_PER_CHANGED_INVOICE = 10
 MAX_QUERIES_PER_CHANGED_INVOICE_EMAILED = 16
 
+
 @tagged("post_install", "-at_install")
 class TestRunQueryCount(CollectionsCommon):
     """The cost of a day of stage changes grows with the invoices that change, by a bounded number of
@@ -25,15 +26,16 @@ class TestRunQueryCount(CollectionsCommon):
         savepoint = self.env.cr.savepoint()
         env = self.env(context=dict(self.env.context, tracking_disable=False, mail_notrack=False))
         try:
-            partners = env["res.partner"].create([
-                {"name": f"Load client {n}", "is_company": True, "email": f"load{n}@example.com"}
-                for n in range(clients)])
+            partners = env["res.partner"].create(
+                [
+                    {"name": f"Load client {n}", "is_company": True, "email": f"load{n}@example.com"}
+                    for n in range(clients)
+                ]
+            )
             moves = env["account.move"]
             for partner in partners:
-                moves |= self._invoice(amount=1000, partner=partner, invoice_date="2026-01-01",
-                                       due_date="2026-01-31")
-                moves |= self._invoice(amount=500, partner=partner, invoice_date="2026-01-02",
-                                       due_date="2026-01-31")
+                moves |= self._invoice(amount=1000, partner=partner, invoice_date="2026-01-01", due_date="2026-01-31")
+                moves |= self._invoice(amount=500, partner=partner, invoice_date="2026-01-02", due_date="2026-01-31")
             counts = []
             for day, stage in (("2026-02-20", self.stage_firm), ("2026-03-03", self.stage_stop)):
                 env.cr.flush()  # the work before, and its tracking messages (precommit)
@@ -58,11 +60,14 @@ class TestRunQueryCount(CollectionsCommon):
         large_email, large_stop, large_moves = self._changed_day_queries(12)
         added = large_moves - small_moves
         for label, small, large, bound in (
-                ("work stop", small_stop, large_stop, MAX_QUERIES_PER_CHANGED_INVOICE),
-                ("email", small_email, large_email, MAX_QUERIES_PER_CHANGED_INVOICE_EMAILED)):
+            ("work stop", small_stop, large_stop, MAX_QUERIES_PER_CHANGED_INVOICE),
+            ("email", small_email, large_email, MAX_QUERIES_PER_CHANGED_INVOICE_EMAILED),
+        ):
             per_invoice = (large - small) / added
             with self.subTest(day=label):
                 self.assertLessEqual(
-                    per_invoice, bound,
+                    per_invoice,
+                    bound,
                     f"{label} day: {small} queries for {small_moves} changed invoices, {large} for "
-                    f"{large_moves}: {per_invoice:.1f} per changed invoice")
+                    f"{large_moves}: {per_invoice:.1f} per changed invoice",
+                )

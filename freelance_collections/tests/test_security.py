@@ -4,9 +4,10 @@ from pathlib import Path
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.base.models.ir_qweb import QWebException
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.base.models.ir_qweb import QWebException
 
 from .common import CollectionsCommon
 
@@ -17,11 +18,11 @@ class TestSecurity(CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.billing_user = new_test_user(
-            cls.env, login="fc_billing", groups="account.group_account_invoice",
-            company_id=cls.env.company.id)
+            cls.env, login="fc_billing", groups="account.group_account_invoice", company_id=cls.env.company.id
+        )
         cls.manager = new_test_user(
-            cls.env, login="fc_manager", groups="account.group_account_manager",
-            company_id=cls.env.company.id)
+            cls.env, login="fc_manager", groups="account.group_account_manager", company_id=cls.env.company.id
+        )
         cls.employee = new_test_user(cls.env, login="fc_employee", groups="base.group_user")
         cls.portal = new_test_user(cls.env, login="fc_portal", groups="base.group_portal")
 
@@ -39,8 +40,12 @@ class TestSecurity(CollectionsCommon):
             self.env["collection.policy"].with_user(self.billing_user).create({"name": "Mine"})
         with self.assertRaises(AccessError):
             self.env["collection.reference.rate"].with_user(self.billing_user).create(
-                {"index_id": self.env.ref("freelance_collections.rate_index_ecb_mro").id,
-                 "date": "2026-01-01", "rate": 2})
+                {
+                    "index_id": self.env.ref("freelance_collections.rate_index_ecb_mro").id,
+                    "date": "2026-01-01",
+                    "rate": 2,
+                }
+            )
         new = self.env["collection.policy"].with_user(self.manager).create({"name": "Manager's"})
         new.name = "Renamed"
         new.unlink()
@@ -54,15 +59,13 @@ class TestSecurity(CollectionsCommon):
 
     def test_multi_company_isolation(self):
         company_2 = self.setup_other_company(name="Second Co")["company"]
-        private = self.env["collection.policy"].create(
-            self._policy_vals("Company 2 only", company_id=company_2.id))
+        private = self.env["collection.policy"].create(self._policy_vals("Company 2 only", company_id=company_2.id))
         found = self.env["collection.policy"].with_user(self.manager).search([])
         self.assertNotIn(private, found)
         self.assertIn(self.env.ref("freelance_collections.policy_france_b2b"), found, "presets are shared")
         with self.assertRaises(AccessError):
             private.with_user(self.manager).read(["name"])
-        stages = self.env["collection.stage"].with_user(self.manager).search(
-            [("policy_id", "=", private.id)])
+        stages = self.env["collection.stage"].with_user(self.manager).search([("policy_id", "=", private.id)])
         self.assertFalse(stages)
 
 
@@ -113,19 +116,22 @@ class TestAccessRights(CollectionsCommon):
 
     def test_access_matrix(self):
         for model, expected in EXPECTED_ACCESS.items():
-            for kind, allowed in zip(("employee", "billing", "manager"), expected):
+            for kind, allowed in zip(("employee", "billing", "manager"), expected, strict=False):
                 for letter, operation in OPERATIONS.items():
                     with self.subTest(model=model, user=kind, operation=operation):
                         self.assertEqual(
-                            self.env[model].with_user(self.users[kind]).has_access(operation), letter in allowed)
+                            self.env[model].with_user(self.users[kind]).has_access(operation), letter in allowed
+                        )
 
     def test_every_model_is_closed_to_portal_and_plain_employees(self):
         models = self._addon_models()
         self.assertTrue(set(EXPECTED_ACCESS) <= set(models))
         for model in models:
             with self.subTest(model=model):
-                self.assertTrue(self.env["ir.model.access"].search_count([("model_id.model", "=", model)]),
-                                "every model has access rights")
+                self.assertTrue(
+                    self.env["ir.model.access"].search_count([("model_id.model", "=", model)]),
+                    "every model has access rights",
+                )
                 for operation in OPERATIONS.values():
                     self.assertFalse(self.env[model].with_user(self.users["portal"]).has_access(operation))
                 for operation in ("write", "create", "unlink"):
@@ -135,8 +141,12 @@ class TestAccessRights(CollectionsCommon):
         employee, billing, portal = self.users["employee"], self.users["billing"], self.users["portal"]
         index = self.env.ref("freelance_collections.rate_index_ecb_mro")
         for user in (employee, portal):
-            for model in ("collection.action.log", "collection.payment.plan", "collection.reference.rate",
-                          "collection.deposit.template"):
+            for model in (
+                "collection.action.log",
+                "collection.payment.plan",
+                "collection.reference.rate",
+                "collection.deposit.template",
+            ):
                 with self.subTest(user=user.login, model=model), self.assertRaises(AccessError):
                     self.env[model].with_user(user).search([])
         with self.assertRaises(AccessError):
@@ -147,13 +157,15 @@ class TestAccessRights(CollectionsCommon):
             index.rate_ids[:1].with_user(billing).unlink()
         with self.assertRaises(AccessError):
             self.env["collection.discount.tier"].with_user(billing).create(
-                {"policy_id": self.policy.id, "days": 5, "percent": 2})
+                {"policy_id": self.policy.id, "days": 5, "percent": 2}
+            )
         self.assertEqual(self.policy.name, "Test policy")
         self.assertEqual(self.stage_firm.days, 15)
 
         invoice = self._invoice()
-        log = self.env["collection.action.log"].create({
-            "key": "acl-test", "move_id": invoice.id, "partner_id": self.client.id, "action": "email"})
+        log = self.env["collection.action.log"].create(
+            {"key": "acl-test", "move_id": invoice.id, "partner_id": self.client.id, "action": "email"}
+        )
         self.assertEqual(log.with_user(billing).action, "email", "billing users read the log")
         with self.assertRaises(AccessError):
             log.with_user(billing).write({"note": "edited"})
@@ -161,8 +173,11 @@ class TestAccessRights(CollectionsCommon):
             log.with_user(self.users["manager"]).unlink()
         self.assertTrue(log.exists())
 
-        plan = self.env["collection.payment.plan"].with_user(billing).create(
-            {"partner_id": self.client.id, "move_ids": [Command.set(invoice.ids)], "installment_count": 2})
+        plan = (
+            self.env["collection.payment.plan"]
+            .with_user(billing)
+            .create({"partner_id": self.client.id, "move_ids": [Command.set(invoice.ids)], "installment_count": 2})
+        )
         plan.action_generate_lines()
         with self.assertRaises(AccessError):
             plan.unlink()
@@ -171,10 +186,17 @@ class TestAccessRights(CollectionsCommon):
     def test_manager_only_actions_refused_to_billing_users(self):
         billing = self.users["billing"]
         invoice = self._invoice()
-        for xmlid in ("action_server_move_waive_penalties", "action_server_move_agency",
-                      "action_server_move_write_off", "action_server_move_undo_write_off"):
-            action = self.env.ref(f"freelance_collections.{xmlid}").with_user(billing).with_context(
-                active_model="account.move", active_ids=invoice.ids, active_id=invoice.id)
+        for xmlid in (
+            "action_server_move_waive_penalties",
+            "action_server_move_agency",
+            "action_server_move_write_off",
+            "action_server_move_undo_write_off",
+        ):
+            action = (
+                self.env.ref(f"freelance_collections.{xmlid}")
+                .with_user(billing)
+                .with_context(active_model="account.move", active_ids=invoice.ids, active_id=invoice.id)
+            )
             with self.subTest(action=xmlid), self.assertRaises(AccessError):
                 action.run()
         with self.assertRaisesRegex(UserError, "collections manager"):
@@ -193,38 +215,62 @@ class TestMultiCompanyIsolation(CollectionsCommon):
         super().setUpClass()
         cls.company_a = cls.env.company
         cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.policy_a = cls.env["collection.policy"].create(
-            cls._policy_vals("Policy of A", company_id=cls.company_a.id))
-        cls.policy_b = cls.env["collection.policy"].create(cls._policy_vals(
-            "Policy of B", company_id=cls.company_b.id, currency_id=cls.company_b.currency_id.id,
-            penalty_tier_ids=[Command.create({"days_late": 15, "percent": 5})],
-            discount_tier_ids=[Command.create({"days": 5, "percent": 2})],
-            fee_band_ids=[Command.create({"min_debt": 0, "amount": 40})]))
+        cls.policy_a = cls.env["collection.policy"].create(cls._policy_vals("Policy of A", company_id=cls.company_a.id))
+        cls.policy_b = cls.env["collection.policy"].create(
+            cls._policy_vals(
+                "Policy of B",
+                company_id=cls.company_b.id,
+                currency_id=cls.company_b.currency_id.id,
+                penalty_tier_ids=[Command.create({"days_late": 15, "percent": 5})],
+                discount_tier_ids=[Command.create({"days": 5, "percent": 2})],
+                fee_band_ids=[Command.create({"min_debt": 0, "amount": 40})],
+            )
+        )
         cls.company_a.collection_policy_id = cls.policy_a
         cls.company_b.collection_policy_id = cls.policy_b
-        cls.template_b = cls.env["collection.deposit.template"].create({
-            "name": "B's 50/50", "company_id": cls.company_b.id,
-            "line_ids": [Command.create({"percent": 50}), Command.create({"percent": 50})]})
+        cls.template_b = cls.env["collection.deposit.template"].create(
+            {
+                "name": "B's 50/50",
+                "company_id": cls.company_b.id,
+                "line_ids": [Command.create({"percent": 50}), Command.create({"percent": 50})],
+            }
+        )
         cls.client_b = cls.env["res.partner"].create(
-            {"name": "Client of B", "company_id": cls.company_b.id, "email": "b@example.com"})
+            {"name": "Client of B", "company_id": cls.company_b.id, "email": "b@example.com"}
+        )
         cls.shared_client = cls.env["res.partner"].create({"name": "Client of both", "email": "both@example.com"})
         cls.invoice_a = cls._invoice(partner=cls.shared_client, due_date="2026-01-31")
         cls.invoice_b = cls._invoice(partner=cls.client_b, company=cls.company_b, due_date="2026-01-31")
         cls.shared_invoice_b = cls._invoice(partner=cls.shared_client, company=cls.company_b, due_date="2026-01-31")
-        cls.fee_b = cls._invoice(amount=50, partner=cls.client_b, company=cls.company_b,
-                                 collection_penalty_origin_id=cls.invoice_b.id)
-        cls.log_b = cls.env["collection.action.log"].create({
-            "key": "b-email", "move_id": cls.invoice_b.id, "partner_id": cls.client_b.id, "action": "email"})
-        cls.plan_b = cls.env["collection.payment.plan"].create({
-            "partner_id": cls.client_b.id, "company_id": cls.company_b.id,
-            "currency_id": cls.invoice_b.currency_id.id, "move_ids": [Command.set(cls.invoice_b.ids)],
-            "line_ids": [Command.create({"date": "2099-01-01", "amount": cls.invoice_b.amount_residual})]})
+        cls.fee_b = cls._invoice(
+            amount=50, partner=cls.client_b, company=cls.company_b, collection_penalty_origin_id=cls.invoice_b.id
+        )
+        cls.log_b = cls.env["collection.action.log"].create(
+            {"key": "b-email", "move_id": cls.invoice_b.id, "partner_id": cls.client_b.id, "action": "email"}
+        )
+        cls.plan_b = cls.env["collection.payment.plan"].create(
+            {
+                "partner_id": cls.client_b.id,
+                "company_id": cls.company_b.id,
+                "currency_id": cls.invoice_b.currency_id.id,
+                "move_ids": [Command.set(cls.invoice_b.ids)],
+                "line_ids": [Command.create({"date": "2099-01-01", "amount": cls.invoice_b.amount_residual})],
+            }
+        )
         cls.user_a = new_test_user(
-            cls.env, login="fc_mc_manager_a", groups="account.group_account_manager",
-            company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)])
+            cls.env,
+            login="fc_mc_manager_a",
+            groups="account.group_account_manager",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
         cls.billing_a = new_test_user(
-            cls.env, login="fc_mc_billing_a", groups="account.group_account_invoice",
-            company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)])
+            cls.env,
+            login="fc_mc_billing_a",
+            groups="account.group_account_invoice",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
 
     def test_every_company_model_has_a_company_rule(self):
         """Each stored model holds one company's data behind a global multi-company rule, except the
@@ -263,8 +309,9 @@ class TestMultiCompanyIsolation(CollectionsCommon):
                     self.assertFalse(found)
                     with self.assertRaises(AccessError):
                         records.with_user(user).read(["display_name"])
-        penalty_invoices = self.env["account.move"].with_user(self.user_a).search(
-            [("collection_penalty_origin_id", "!=", False)])
+        penalty_invoices = (
+            self.env["account.move"].with_user(self.user_a).search([("collection_penalty_origin_id", "!=", False)])
+        )
         self.assertNotIn(self.fee_b, penalty_invoices)
         own = self.env["collection.stage"].with_user(self.user_a).search([("policy_id", "=", self.policy_a.id)])
         self.assertEqual(own, self.policy_a.stage_ids, "its own company's records stay visible")
@@ -300,31 +347,45 @@ class TestMultiCompanyIsolation(CollectionsCommon):
         for xmlid in ("action_report_statement", "action_report_demand_letter"):
             with self.subTest(report=xmlid):
                 self._assert_refused(
-                    lambda xmlid=xmlid: Report._render_qweb_pdf(f"freelance_collections.{xmlid}", self.client_b.ids))
-        self._assert_refused(lambda: Report.with_context(collection_invoice_ids=self.shared_invoice_b.ids)
-                             ._render_qweb_pdf("freelance_collections.action_report_demand_letter",
-                                               self.shared_client.ids))
+                    lambda xmlid=xmlid: Report._render_qweb_pdf(f"freelance_collections.{xmlid}", self.client_b.ids)
+                )
+        self._assert_refused(
+            lambda: Report.with_context(collection_invoice_ids=self.shared_invoice_b.ids)._render_qweb_pdf(
+                "freelance_collections.action_report_demand_letter", self.shared_client.ids
+            )
+        )
         # A client both companies work for: A's statement lists A's invoices only.
-        html, _type = Report._render_qweb_html(
-            "freelance_collections.action_report_statement", self.shared_client.ids)
+        html, _type = Report._render_qweb_html("freelance_collections.action_report_statement", self.shared_client.ids)
         self.assertIn(self.invoice_a.name, html.decode())
         self.assertNotIn(self.shared_invoice_b.name, html.decode())
 
     def test_server_actions_on_company_b_records_are_refused(self):
         def run(xmlid, records):
-            return self.env.ref(f"freelance_collections.{xmlid}").with_user(self.user_a).with_context(
-                active_model=records._name, active_ids=records.ids, active_id=records.id).run()
+            return (
+                self.env.ref(f"freelance_collections.{xmlid}")
+                .with_user(self.user_a)
+                .with_context(active_model=records._name, active_ids=records.ids, active_id=records.id)
+                .run()
+            )
 
-        for xmlid in ("action_server_move_send_reminder", "action_server_move_escalate",
-                      "action_server_move_payment_plan", "action_server_move_close_dispute",
-                      "action_server_move_write_off", "action_server_move_dry_run"):
+        for xmlid in (
+            "action_server_move_send_reminder",
+            "action_server_move_escalate",
+            "action_server_move_payment_plan",
+            "action_server_move_close_dispute",
+            "action_server_move_write_off",
+            "action_server_move_dry_run",
+        ):
             with self.subTest(action=xmlid), self.assertRaises(AccessError):
                 run(xmlid, self.invoice_b)
         for xmlid in ("action_server_partner_send_reminder", "action_server_partner_resume"):
             with self.subTest(action=xmlid), self.assertRaises(AccessError):
                 run(xmlid, self.client_b)
-        for xmlid in ("action_server_move_open_dispute", "action_server_move_waive_penalties",
-                      "action_server_move_agency"):
+        for xmlid in (
+            "action_server_move_open_dispute",
+            "action_server_move_waive_penalties",
+            "action_server_move_agency",
+        ):
             with self.subTest(action=xmlid), self.assertRaises(AccessError):
                 action = run(xmlid, self.invoice_b)
                 wizard = self.env["collection.action.wizard"].with_user(self.user_a).browse(action["res_id"])
@@ -338,14 +399,18 @@ class TestMultiCompanyIsolation(CollectionsCommon):
 
     def test_wizards_of_other_users_are_private(self):
         with freeze_time("2026-02-20"):
-            dry_run = self.env["collection.dry.run"].with_user(self.user_a).browse(
-                self.env["collection.dry.run"].with_user(self.user_a).action_open()["res_id"])
+            dry_run = (
+                self.env["collection.dry.run"]
+                .with_user(self.user_a)
+                .browse(self.env["collection.dry.run"].with_user(self.user_a).action_open()["res_id"])
+            )
             self.assertIn(self.invoice_a, dry_run.line_ids.move_id)
             self.assertFalse(dry_run.line_ids.move_id.filtered(lambda m: m.company_id == self.company_b))
             with self.assertRaises(AccessError):
                 dry_run.with_user(self.billing_a).read(["line_ids"])
-            self.assertFalse(self.env["collection.dry.run.line"].with_user(self.billing_a).search(
-                [("wizard_id", "=", dry_run.id)]))
+            self.assertFalse(
+                self.env["collection.dry.run.line"].with_user(self.billing_a).search([("wizard_id", "=", dry_run.id)])
+            )
 
 
 MALICIOUS = "'); DROP TABLE res_partner; --"
@@ -357,15 +422,22 @@ class TestNoSqlInjection(CollectionsCommon):
     text typed by users travels as data, never as SQL."""
 
     def _tables(self):
-        self.env.cr.execute("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
-                            "('res_partner', 'account_move', 'collection_policy', 'collection_action_log')")
+        self.env.cr.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+            "('res_partner', 'account_move', 'collection_policy', 'collection_action_log')"
+        )
         return self.env.cr.fetchone()[0]
 
     def test_malicious_text_goes_through_every_code_path(self):
-        self.policy.write({
-            "name": MALICIOUS, "penalty_tier_ids": [Command.create({"days_late": 15, "percent": 5})],
-            "fixed_fee": 40, "interest_mode": "fixed", "annual_rate": 8,
-        })
+        self.policy.write(
+            {
+                "name": MALICIOUS,
+                "penalty_tier_ids": [Command.create({"days_late": 15, "percent": 5})],
+                "fixed_fee": 40,
+                "interest_mode": "fixed",
+                "annual_rate": 8,
+            }
+        )
         self.stage_firm.name = MALICIOUS
         self.client.write({"name": MALICIOUS, "ref": MALICIOUS})
         with freeze_time("2026-02-20"):
@@ -381,12 +453,14 @@ class TestNoSqlInjection(CollectionsCommon):
             self.assertGreater(self.client.collection_avg_days_late, 0)
             self.assertTrue(self.client.collection_overdue_amount)
             wizard = self.env["collection.action.wizard"].browse(
-                self.env["collection.action.wizard"].action_open("dispute", invoice)["res_id"])
+                self.env["collection.action.wizard"].action_open("dispute", invoice)["res_id"]
+            )
             wizard.write({"reason": MALICIOUS, "date": "2026-03-01"})
             wizard.action_apply()
             self.assertEqual(invoice.collection_dispute_reason, MALICIOUS)
             html, _type = self.env["ir.actions.report"]._render_qweb_html(
-                "freelance_collections.action_report_statement", self.client.ids)
+                "freelance_collections.action_report_statement", self.client.ids
+            )
             self.assertIn(invoice.name, html.decode())
         for model in ("res.partner", "collection.policy", "collection.stage", "account.move"):
             found = self.env[model].search([("display_name", "ilike", MALICIOUS)])
@@ -429,8 +503,9 @@ class TestClientSettingsAccess(CollectionsCommon):
 
     def test_pause_and_resume_by_a_billing_user(self):
         client = self.client.with_user(self.billing)
-        self.assertFalse(self.env["res.partner"].with_user(self.billing).has_access("write"),
-                         "the billing user cannot edit contacts")
+        self.assertFalse(
+            self.env["res.partner"].with_user(self.billing).has_access("write"), "the billing user cannot edit contacts"
+        )
         client.write({"collection_pause_until": "2099-01-01", "collection_pause_reason": "Valued"})
         self.assertEqual(str(self.client.collection_pause_until), "2099-01-01")
         client.action_collection_resume()
@@ -442,7 +517,8 @@ class TestClientSettingsAccess(CollectionsCommon):
 
     def test_override_by_a_manager_only(self):
         self.client.with_user(self.manager).write(
-            {"collection_work_stop_override": "release", "collection_work_stop_reason": "Agreed"})
+            {"collection_work_stop_override": "release", "collection_work_stop_reason": "Agreed"}
+        )
         self.assertEqual(self.client.collection_work_stop_override, "release")
         with self.assertRaises(AccessError):
             self.client.with_user(self.employee).write({"collection_pause_until": "2099-01-01"})

@@ -34,15 +34,22 @@ class TestStatement(CollectionsCommon):
         return partner.with_context(**(period or PERIOD))._collection_statement_data()
 
     def _html(self, report, partner, **context):
-        content = self.env["ir.actions.report"].with_context(**context)._render_qweb_html(
-            report, partner.ids)[0].decode()
+        content = (
+            self.env["ir.actions.report"].with_context(**context)._render_qweb_html(report, partner.ids)[0].decode()
+        )
         return content, lxml_html.fromstring(content)
 
     def _unapplied_payment(self, amount, on_date):
-        payment = self.env["account.payment"].create({
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.client.id,
-            "amount": amount, "date": on_date, "journal_id": self.company_data["default_journal_bank"].id,
-        })
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.client.id,
+                "amount": amount,
+                "date": on_date,
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
         payment.action_post()
         self.assertTrue(payment.move_id, "the payment has a journal entry on the receivable account")
         return payment
@@ -50,7 +57,7 @@ class TestStatement(CollectionsCommon):
     def _credit_note(self, amount, on_date, invoice=None):
         credit = self._invoice(amount=amount, invoice_date=on_date, due_date=on_date, move_type="out_refund")
         if invoice:
-            (credit | invoice).line_ids.filtered(lambda l: l.account_type == "asset_receivable").reconcile()
+            (credit | invoice).line_ids.filtered(lambda ln: ln.account_type == "asset_receivable").reconcile()
         return credit
 
     @freeze_time(TODAY)
@@ -68,15 +75,21 @@ class TestStatement(CollectionsCommon):
         self.assertEqual(data["opening_balance"], 400, "the invoice of February is owed at March 1st")
         self.assertEqual(
             [(line["move"], line["debit"], line["credit"], line["balance"]) for line in data["lines"]],
-            [(invoice, 1000, 0, 1400), (payment.move_id, 0, 300, 1100), (credit, 0, 100, 1000),
-             (unapplied.move_id, 0, 50, 950)])
-        self.assertEqual([line["kind"] for line in data["lines"]],
-                         ["Invoice", "Payment", "Credit note", "Payment"])
+            [
+                (invoice, 1000, 0, 1400),
+                (payment.move_id, 0, 300, 1100),
+                (credit, 0, 100, 1000),
+                (unapplied.move_id, 0, 50, 950),
+            ],
+        )
+        self.assertEqual([line["kind"] for line in data["lines"]], ["Invoice", "Payment", "Credit note", "Payment"])
         self.assertEqual([line["unapplied"] for line in data["lines"]], [0, 0, 0, 50])
         self.assertEqual((data["total_debit"], data["total_credit"], data["closing_balance"]), (1000, 450, 950))
         # the open items explain the closing balance
-        self.assertEqual([(item["move"], item["amount"]) for item in data["open_items"]],
-                         [(before, 400), (unapplied.move_id, -50), (invoice, 600)])
+        self.assertEqual(
+            [(item["move"], item["amount"]) for item in data["open_items"]],
+            [(before, 400), (unapplied.move_id, -50), (invoice, 600)],
+        )
         self.assertEqual(data["ageing_total"], 950)
         self.assertEqual(data["open_totals"], [{"currency": self.currency, "amount": 950, "fee_accrued": 0}])
 
@@ -93,23 +106,35 @@ class TestStatement(CollectionsCommon):
         self._pay(invoice, amount=1000, date="2026-03-20")
         data = self._data(collection_statement_date_from="2026-02-01", collection_statement_date_to="2026-03-10")
         self.assertEqual(data["closing_balance"], 1000)
-        self.assertEqual([(item["move"], item["amount"], item["days_late"]) for item in data["open_items"]],
-                         [(invoice, 1000, 3)], "aged at the end of the period, before the payment")
+        self.assertEqual(
+            [(item["move"], item["amount"], item["days_late"]) for item in data["open_items"]],
+            [(invoice, 1000, 3)],
+            "aged at the end of the period, before the payment",
+        )
         self.assertFalse(self._data()["open_items"], "paid by the end of March")
 
     @freeze_time(TODAY)
     def test_ageing_buckets(self):
-        dues = {"current": "2026-04-15", "1_30": "2026-03-21", "31_60": "2026-02-14",
-                "61_90": "2026-01-15", "over_90": "2025-12-01"}
-        invoices = {key: self._invoice(amount=100 * (index + 1), invoice_date="2025-11-01", due_date=due)
-                    for index, (key, due) in enumerate(dues.items())}
+        dues = {
+            "current": "2026-04-15",
+            "1_30": "2026-03-21",
+            "31_60": "2026-02-14",
+            "61_90": "2026-01-15",
+            "over_90": "2025-12-01",
+        }
+        invoices = {
+            key: self._invoice(amount=100 * (index + 1), invoice_date="2025-11-01", due_date=due)
+            for index, (key, due) in enumerate(dues.items())
+        }
         data = self._data()
         by_move = {item["move"]: item for item in data["open_items"]}
         for key, invoice in invoices.items():
             self.assertEqual(by_move[invoice]["bucket"], key, invoice.invoice_date_due)
         self.assertEqual([by_move[invoices[key]]["days_late"] for key in dues], [0, 10, 45, 75, 120])
-        self.assertEqual([(bucket["key"], bucket["amount"]) for bucket in data["ageing"]],
-                         [("current", 100), ("1_30", 200), ("31_60", 300), ("61_90", 400), ("over_90", 500)])
+        self.assertEqual(
+            [(bucket["key"], bucket["amount"]) for bucket in data["ageing"]],
+            [("current", 100), ("1_30", 200), ("31_60", 300), ("61_90", 400), ("over_90", 500)],
+        )
         self.assertEqual(data["opening_balance"], 1500, "all invoiced in November")
         self.assertFalse(data["lines"])
         content, root = self._html(STATEMENT, self.client, **PERIOD)
@@ -119,8 +144,9 @@ class TestStatement(CollectionsCommon):
         self.assertIn("500.00", cells[0].text_content())
 
     def test_accrued_fees_and_late_fee_invoices_next_to_their_invoice(self):
-        self.client.collection_policy_id = self.env["collection.policy"].create(self._policy_vals(
-            "Stepped", penalty_tier_ids=[Command.create({"days_late": 15, "percent": 5})]))
+        self.client.collection_policy_id = self.env["collection.policy"].create(
+            self._policy_vals("Stepped", penalty_tier_ids=[Command.create({"days_late": 15, "percent": 5})])
+        )
         with freeze_time(TODAY):
             origin = self._invoice(amount=1000, invoice_date="2026-01-02", due_date="2026-02-01")
             other = self._invoice(amount=200, invoice_date="2026-01-10", due_date="2026-02-10")
@@ -130,8 +156,11 @@ class TestStatement(CollectionsCommon):
             accrued, accrued_other = origin.collection_fee_accrued, other.collection_fee_accrued
             self.assertEqual((accrued, accrued_other), (20, 10), "5% of 1000 less the 30 invoiced; 5% of 200")
             data = self._data()
-            self.assertEqual([item["move"] for item in data["open_items"]], [origin, fee, other],
-                             "the late-fee invoice comes right after the invoice it charges")
+            self.assertEqual(
+                [item["move"] for item in data["open_items"]],
+                [origin, fee, other],
+                "the late-fee invoice comes right after the invoice it charges",
+            )
             self.assertEqual([item["fee_accrued"] for item in data["open_items"]], [20, 0, 10])
             self.assertEqual(data["open_totals"][0]["fee_accrued"], 30)
             self.assertEqual(data["open_totals"][0]["amount"], 1230)
@@ -161,8 +190,9 @@ class TestStatement(CollectionsCommon):
         self.assertEqual((line["debit"], line["balance"]), (2000, 2000), "converted at the invoice's rate")
         self.assertEqual((line["foreign_currency"], line["foreign_amount"]), (eur, 1000))
         item = data["open_items"][0]
-        self.assertEqual((item["move"], item["currency"], item["amount"], item["amount_company"]),
-                         (invoice, eur, 1000, 2000))
+        self.assertEqual(
+            (item["move"], item["currency"], item["amount"], item["amount_company"]), (invoice, eur, 1000, 2000)
+        )
         self.assertEqual(data["open_totals"], [{"currency": eur, "amount": 1000, "fee_accrued": 0}])
         self.assertEqual(data["ageing_total"], 2000)
         content, root = self._html(STATEMENT, self.client, **PERIOD)
@@ -185,8 +215,11 @@ class TestStatement(CollectionsCommon):
 
     @freeze_time("2026-03-15")
     def test_wizard_defaults_bad_dates_and_print(self):
-        form = Form(self.env["collection.statement.wizard"].with_context(
-            active_model="res.partner", active_id=self.client_contact.id))
+        form = Form(
+            self.env["collection.statement.wizard"].with_context(
+                active_model="res.partner", active_id=self.client_contact.id
+            )
+        )
         self.assertEqual(form.partner_id, self.client, "the client, not its contact")
         self.assertEqual((form.date_from, form.date_to), (date(2025, 12, 1), date(2026, 3, 15)))
         wizard = form.save()
@@ -194,7 +227,8 @@ class TestStatement(CollectionsCommon):
             wizard.write({"date_from": "2026-03-16"})
         with self.assertRaises(ValidationError):
             self.env["collection.statement.wizard"].create(
-                {"partner_id": self.client.id, "date_from": "2026-03-02", "date_to": "2026-03-01"})
+                {"partner_id": self.client.id, "date_from": "2026-03-02", "date_to": "2026-03-01"}
+            )
         with self.assertRaises(ValidationError):
             self._data(collection_statement_date_from="2026-03-02", collection_statement_date_to="2026-03-01")
         wizard.date_from = "2026-02-01"
@@ -223,8 +257,11 @@ class TestStatement(CollectionsCommon):
     @freeze_time(TODAY)
     def test_pdf_renders_with_the_link(self):
         self._invoice(amount=400, invoice_date="2026-02-10", due_date="2026-02-28")
-        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True, **PERIOD)\
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True, **PERIOD)
             ._render_qweb_pdf(STATEMENT, self.client.ids)
+        )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         if not shutil.which("pdftotext"):
@@ -234,8 +271,9 @@ class TestStatement(CollectionsCommon):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
             file.write(pdf)
             file.flush()
-            text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, check=True,
-                                  text=True).stdout
+            text = subprocess.run(
+                ["pdftotext", "-layout", file.name, "-"], capture_output=True, check=True, text=True
+            ).stdout
         self.assertIn("Statement of account", text)
         self.assertIn("Pay online:", text)
         self.assertIn("/collections/balance/", text)

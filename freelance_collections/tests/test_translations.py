@@ -16,8 +16,11 @@ class TestTranslations(TransactionCase):
         labels = dict(stage_field._description_selection(self.env(context={"lang": "fr_FR"})))
         self.assertNotEqual(labels["formal_notice"], "Formal notice", "selection values are translated")
         client = self.env["res.partner"].create({"name": "Client FR", "lang": "fr_FR"})
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "freelance_collections.action_report_statement", client.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("freelance_collections.action_report_statement", client.ids)[0]
+            .decode()
+        )
         self.assertIn("Relevé de compte", html, "reports render in the client's language")
 
     def test_translated_mail_bodies_have_the_pay_links(self):

@@ -23,28 +23,33 @@ _logger = logging.getLogger(__name__)
 TERMS = {
     # discounts.validate_tiers
     "discount.percent_range": _lt(
-        "The discount within %(days)s days is %(percent)s%%; enter more than 0%% and less than 100%%."),
+        "The discount within %(days)s days is %(percent)s%%; enter more than 0%% and less than 100%%."
+    ),
     "discount.negative_days": _lt("A discount tier has %(days)s days; enter zero or a positive number of days."),
     "discount.duplicate_days": _lt("Two discount tiers end after %(days)s days; keep one."),
     "discount.not_decreasing": _lt(
         "The discount within %(days)s days (%(percent)s%%) must be smaller than "
-        "the one within %(previous_days)s days (%(previous_percent)s%%)."),
+        "the one within %(previous_days)s days (%(previous_percent)s%%)."
+    ),
     # penalties.validate_rules
     "penalty.tier_negative_days": _lt("A penalty tier is at %(days)s days late; enter zero or more days."),
     "penalty.tier_percent_range": _lt("The penalty tier at %(days)s days is %(percent)s%%; enter 0 to 100%%."),
     "penalty.tiers_out_of_order": _lt(
         "Penalty tiers at %(previous_days)s and %(days)s days are out of order: "
-        "each tier must come strictly later than the one before it."),
+        "each tier must come strictly later than the one before it."
+    ),
     "penalty.tier_decreasing": _lt(
         "The penalty tier at %(days)s days (%(percent)s%%) is lower than the one "
         "at %(previous_days)s days (%(previous_percent)s%%): tiers state the total surcharge, "
-        "which can only grow."),
+        "which can only grow."
+    ),
     "penalty.fixed_fee_negative": _lt("The fixed fee cannot be negative."),
     "penalty.band_fee_negative": _lt("The fixed fee from a debt of %(min_debt)s cannot be negative."),
     "penalty.first_band_not_zero": _lt("The first fixed-fee band must start at a debt of 0."),
     "penalty.bands_out_of_order": _lt(
         "Fixed-fee bands from %(previous_min_debt)s and %(min_debt)s are out of order: "
-        "each band must start at a larger debt than the one before it."),
+        "each band must start at a larger debt than the one before it."
+    ),
     "penalty.unknown_fixed_fee_mode": _lt("Unknown fixed fee mode '%(mode)s'; use 'once' or 'per_tier'."),
     "penalty.unknown_interest_mode": _lt("Unknown interest mode '%(mode)s'; use none, fixed or reference."),
     "penalty.annual_rate_range": _lt("The annual interest rate is %(rate)s%%; enter 0 to 100%%."),
@@ -60,11 +65,13 @@ TERMS = {
     "stage.duplicate_key": _lt("Two stages share the same key; each stage must be distinct."),
     "stage.out_of_order": _lt(
         "Stages '%(previous_name)s' (%(previous_days)s days) and '%(name)s' (%(days)s days) "
-        "are out of order: each stage must be reached strictly later than the one before it."),
+        "are out of order: each stage must be reached strictly later than the one before it."
+    ),
     # schedule.validate_deposit_lines, split_equal
     "deposit.no_line": _lt("Add at least one deposit line."),
     "deposit.line_percent_range": _lt(
-        "Line %(line)s is %(percent)s%%; each line must be more than 0%% and at most 100%%."),
+        "Line %(line)s is %(percent)s%%; each line must be more than 0%% and at most 100%%."
+    ),
     "deposit.unknown_trigger": _lt("Line %(line)s has an unknown trigger '%(trigger)s'; use one of %(triggers)s."),
     "deposit.negative_days": _lt("Line %(line)s has %(days)s days; enter zero or a positive number of days."),
     "deposit.missing_fixed_date": _lt("Line %(line)s is due on a fixed date: enter the date."),
@@ -73,12 +80,14 @@ TERMS = {
     # fee_invoicing
     "fee_invoice.negative_interval": _lt("The late-fee invoice interval cannot be negative."),
     "reminder.negative_repeat": _lt("A reminder cannot repeat every negative number of days."),
+    # overpayment
+    "overpayment.negative_payment": _lt("A payment of %(amount)s is negative; a payment received is zero or more."),
 }
 
 
 def format_value(env, value):
     """VALUE of an engine message as text in ENV's language."""
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple | list):
         return ", ".join(format_value(env, item) for item in value)
     if isinstance(value, float):
         value = Decimal(repr(value))

@@ -9,8 +9,12 @@ class CollectionActionWizard(models.TransientModel):
     _description = "Collection Action"
 
     mode = fields.Selection(
-        [("dispute", "Open a dispute"), ("pause", "Pause escalation"), ("agency", "Hand over to agency"),
-         ("waive", "Waive late fees")],
+        [
+            ("dispute", "Open a dispute"),
+            ("pause", "Pause escalation"),
+            ("agency", "Hand over to agency"),
+            ("waive", "Waive late fees"),
+        ],
         required=True,
     )
     move_ids = fields.Many2many("account.move", string="Invoices")
@@ -48,14 +52,21 @@ class CollectionActionWizard(models.TransientModel):
             moves = self.move_ids.filtered(lambda m: m.move_type == "out_invoice")
             if not moves:
                 raise UserError(_("Choose customer invoices to dispute."))
-            moves.write({"collection_dispute": True, "collection_dispute_reason": self.reason,
-                         "collection_dispute_review_date": self.date})
+            moves.write(
+                {
+                    "collection_dispute": True,
+                    "collection_dispute_reason": self.reason,
+                    "collection_dispute_review_date": self.date,
+                }
+            )
             if self.date:
                 for move in moves:
                     move.activity_schedule(
-                        "mail.mail_activity_data_todo", date_deadline=self.date,
+                        "mail.mail_activity_data_todo",
+                        date_deadline=self.date,
                         summary=_("Review the dispute: %(reason)s", reason=self.reason),
-                        user_id=move._collection_responsible().id)
+                        user_id=move._collection_responsible().id,
+                    )
         elif self.mode == "waive":
             self.move_ids.action_collection_waive_penalties(self.reason)
         elif self.mode == "pause":
@@ -66,8 +77,7 @@ class CollectionActionWizard(models.TransientModel):
             # Collections users pause clients without being allowed to edit contacts: only these two
             # fields are written as superuser, on clients the user can read (their companies').
             self.partner_ids.check_access("read")
-            self.partner_ids.sudo().write({"collection_pause_until": self.date,
-                                           "collection_pause_reason": self.reason})
+            self.partner_ids.sudo().write({"collection_pause_until": self.date, "collection_pause_reason": self.reason})
         else:
             if not self.env.user.has_group("freelance_collections.group_collections_manager"):
                 raise UserError(_("Only a collections manager can hand invoices over to an agency."))
@@ -79,10 +89,18 @@ class CollectionActionWizard(models.TransientModel):
             if not 0 <= self.agency_commission <= 100:
                 raise ValidationError(_("The agency commission must be between 0 and 100%."))
             for move in moves:
-                move.write({"collection_agency_id": self.agency_partner_id.id,
-                            "collection_agency_commission": self.agency_commission,
-                            "collection_agency_date": today})
-                move._message_log(body=_(
-                    "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
-                    agency=self.agency_partner_id.display_name, rate=self.agency_commission))
+                move.write(
+                    {
+                        "collection_agency_id": self.agency_partner_id.id,
+                        "collection_agency_commission": self.agency_commission,
+                        "collection_agency_date": today,
+                    }
+                )
+                move._message_log(
+                    body=_(
+                        "Handed over to collection agency %(agency)s (commission %(rate)s%%).",
+                        agency=self.agency_partner_id.display_name,
+                        rate=self.agency_commission,
+                    )
+                )
         return {"type": "ir.actions.act_window_close"}

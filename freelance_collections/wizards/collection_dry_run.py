@@ -25,24 +25,28 @@ class CollectionDryRun(models.TransientModel):
         planned_moves = set()
         for item in plan:
             planned_moves.add(item.move.id)
-            lines.append({
-                "move_id": item.move.id,
-                "current_stage_id": item.move.collection_stage_id.id,
-                "stage_id": item.stage.id,
-                "action": item.action,
-                "status": item.blocked or _("will be done"),
-                "will_run": not item.blocked,
-            })
+            lines.append(
+                {
+                    "move_id": item.move.id,
+                    "current_stage_id": item.move.collection_stage_id.id,
+                    "stage_id": item.stage.id,
+                    "action": item.action,
+                    "status": item.blocked or _("will be done"),
+                    "will_run": not item.blocked,
+                }
+            )
         for move in moves:
             if move.id not in planned_moves and targets[move.id] != move.collection_stage_id:
-                lines.append({
-                    "move_id": move.id,
-                    "current_stage_id": move.collection_stage_id.id,
-                    "stage_id": targets[move.id].id,
-                    "action": False,
-                    "status": _("stage change only"),
-                    "will_run": True,
-                })
+                lines.append(
+                    {
+                        "move_id": move.id,
+                        "current_stage_id": move.collection_stage_id.id,
+                        "stage_id": targets[move.id].id,
+                        "action": False,
+                        "status": _("stage change only"),
+                        "will_run": True,
+                    }
+                )
         return lines
 
     @api.model
@@ -82,6 +86,7 @@ class CollectionDryRunLine(models.TransientModel):
     current_stage_id = fields.Many2one("collection.stage", string="Stage Now", readonly=True)
     stage_id = fields.Many2one("collection.stage", string="Stage Tonight", readonly=True)
     action = fields.Selection(
-        selection=lambda self: self.env["collection.action.log"]._fields["action"].selection, readonly=True)
+        selection=lambda self: self.env["collection.action.log"]._fields["action"].selection, readonly=True
+    )
     status = fields.Char(readonly=True)
     will_run = fields.Boolean(readonly=True)

@@ -9,15 +9,25 @@ class CollectionStatementWizard(models.TransientModel):
     _description = "Statement of Account"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Client", required=True, domain="[('parent_id', '=', False)]",
-        default=lambda self: self._default_partner_id())
+        "res.partner",
+        string="Client",
+        required=True,
+        domain="[('parent_id', '=', False)]",
+        default=lambda self: self._default_partner_id(),
+    )
     date_from = fields.Date(
-        string="From", required=True, default=lambda self: self._default_date_from(),
+        string="From",
+        required=True,
+        default=lambda self: self._default_date_from(),
         help="The statement opens with what the client owed before this day. "
-        "Default: the first day of the month three months back.")
+        "Default: the first day of the month three months back.",
+    )
     date_to = fields.Date(
-        string="To", required=True, default=fields.Date.context_today,
-        help="The last day of the period: the closing balance and the open items are as of this day.")
+        string="To",
+        required=True,
+        default=fields.Date.context_today,
+        help="The last day of the period: the closing balance and the open items are as of this day.",
+    )
 
     @api.model
     def _default_partner_id(self):
@@ -33,9 +43,14 @@ class CollectionStatementWizard(models.TransientModel):
     def _check_dates(self):
         for wizard in self:
             if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
-                raise ValidationError(_(
-                    "The statement period starts on %(date_from)s, after its end on %(date_to)s: choose a "
-                    "start date on or before the end date.", date_from=wizard.date_from, date_to=wizard.date_to))
+                raise ValidationError(
+                    _(
+                        "The statement period starts on %(date_from)s, after its end on %(date_to)s: choose a "
+                        "start date on or before the end date.",
+                        date_from=wizard.date_from,
+                        date_to=wizard.date_to,
+                    )
+                )
 
     @api.model
     def action_open(self, partner):

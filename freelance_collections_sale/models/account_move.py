@@ -19,7 +19,7 @@ class AccountMove(models.Model):
     )
 
     @api.depends("collection_installment_due_date")
-    def _compute_invoice_date_due(self):
+    def _compute_invoice_date_due(self):  # pylint: disable=missing-return - a compute assigns, returns nothing
         """A deposit installment is due when its schedule says, not after the policy's default
         delay for invoices without an agreed due date; never before the invoice date, though (an
         upfront deposit posted a few days after it was prepared is due on its invoice date)."""

@@ -88,7 +88,8 @@ class SaleOrder(models.Model):
                 installments = order._collection_installments(issue_date)
             except ValueError as error:
                 order.collection_deposit_preview = Markup('<p class="text-danger">%s</p>') % error_text(
-                    order.env, error)
+                    order.env, error
+                )
                 continue
             order.collection_deposit_preview = order._collection_render_installments(installments)
 
@@ -128,8 +129,7 @@ class SaleOrder(models.Model):
         if installment.trigger == "fixed_date":
             return format_date(self.env, installment.due_date)
         if installment.trigger == "milestone":
-            return _("Milestone reached (about %(days)s days)", days=line.days) if line.days \
-                else _("Milestone reached")
+            return _("Milestone reached (about %(days)s days)", days=line.days) if line.days else _("Milestone reached")
         return _("Before final delivery")
 
     def _collection_render_installments(self, installments):
@@ -138,51 +138,60 @@ class SaleOrder(models.Model):
         lines = self.collection_deposit_template_id._get_policy_lines()
         rows = Markup().join(
             Markup(
-                "<tr><td>%s</td><td class=\"text-end\">%s%%</td><td class=\"text-end\">%s</td>"
+                '<tr><td>%s</td><td class="text-end">%s%%</td><td class="text-end">%s</td>'
                 "<td>%s</td><td>%s</td></tr>"
-            ) % (
+            )
+            % (
                 installment.label,
                 f"{installment.percent.normalize():f}",
                 format_amount(self.env, float(installment.amount), currency),
                 self._collection_due_description(installment, line),
                 _("final invoice") if installment.sequence == len(installments) else _("deposit invoice"),
             )
-            for installment, line in zip(installments, lines)
+            for installment, line in zip(installments, lines, strict=False)
         )
         head = Markup(
-            "<thead><tr><th>%s</th><th class=\"text-end\">%s</th><th class=\"text-end\">%s</th>"
+            '<thead><tr><th>%s</th><th class="text-end">%s</th><th class="text-end">%s</th>'
             "<th>%s</th><th>%s</th></tr></thead>"
         ) % (_("Installment"), _("Share"), _("Amount"), _("Due"), _("Invoiced as"))
         return Markup('<table class="table table-sm o_collection_deposit_preview">%s<tbody>%s</tbody></table>') % (
-            head, rows)
+            head,
+            rows,
+        )
 
     def _collection_down_payment_invoices(self):
         """Every non-cancelled down-payment invoice of the order (schedule or manual)."""
         self.ensure_one()
-        return self.sudo().invoice_ids.filtered(
-            lambda move: move.state != "cancel" and move._is_downpayment()
-        ).sudo(self.env.su)
+        return (
+            self.sudo()
+            .invoice_ids.filtered(lambda move: move.state != "cancel" and move._is_downpayment())
+            .sudo(self.env.su)
+        )
 
     def _collection_deposit_invoices(self):
         """The non-cancelled deposit invoices created from the order's deposit schedule."""
         self.ensure_one()
-        return self.sudo().invoice_ids.filtered(
-            lambda move: move.collection_sale_deposit and move.state != "cancel"
-        ).sudo(self.env.su)
+        return (
+            self.sudo()
+            .invoice_ids.filtered(lambda move: move.collection_sale_deposit and move.state != "cancel")
+            .sudo(self.env.su)
+        )
 
     def _collection_unpaid_deposit_invoices(self):
         self.ensure_one()
-        return self._collection_deposit_invoices().sudo().filtered(
-            lambda move: move.state == "posted" and move.payment_state in OPEN_PAYMENT_STATES
-        ).sudo(self.env.su)
+        return (
+            self._collection_deposit_invoices()
+            .sudo()
+            .filtered(lambda move: move.state == "posted" and move.payment_state in OPEN_PAYMENT_STATES)
+            .sudo(self.env.su)
+        )
 
     def _collection_lock(self):
         """Serialize concurrent clicks: a second transaction updating the same orders waits for
         this one and then fails with a serialization error, so Odoo retries it and it sees the
         deposit invoices created here."""
         if self.ids:
-            self.env.cr.execute(SQL(
-                "UPDATE sale_order SET write_date = write_date WHERE id IN %s", tuple(self.ids)))
+            self.env.cr.execute(SQL("UPDATE sale_order SET write_date = write_date WHERE id IN %s", tuple(self.ids)))
 
     # ------------------------------------------------------------------
     # Actions
@@ -204,40 +213,52 @@ class SaleOrder(models.Model):
             raise UserError(_("%(order)s has no deposit schedule.", order=self.name))
         existing = self._collection_deposit_invoices()
         if existing:
-            raise UserError(_(
-                "The deposit invoices of %(order)s were already created: %(invoices)s. "
-                "Cancel them first to create them again.",
-                order=self.name, invoices=", ".join(existing.sudo().mapped("display_name")),
-            ))
+            raise UserError(
+                _(
+                    "The deposit invoices of %(order)s were already created: %(invoices)s. "
+                    "Cancel them first to create them again.",
+                    order=self.name,
+                    invoices=", ".join(existing.sudo().mapped("display_name")),
+                )
+            )
         down_payments = self._collection_down_payment_invoices()
         if down_payments:
-            raise UserError(_(
-                "%(order)s already has down payment invoices (%(invoices)s): create the remaining "
-                "ones with Create Invoice > Down payment instead.",
-                order=self.name, invoices=", ".join(down_payments.sudo().mapped("display_name")),
-            ))
+            raise UserError(
+                _(
+                    "%(order)s already has down payment invoices (%(invoices)s): create the remaining "
+                    "ones with Create Invoice > Down payment instead.",
+                    order=self.name,
+                    invoices=", ".join(down_payments.sudo().mapped("display_name")),
+                )
+            )
         try:
             installments = self._collection_installments(fields.Date.context_today(self))
         except ValueError as error:
             raise UserError(error_text(self.env, error)) from error
         deposits = [installment for installment in installments[:-1] if installment.amount > 0]
         if not deposits:
-            raise UserError(_(
-                "The deposit schedule %(schedule)s leaves nothing to invoice as a deposit on %(order)s.",
-                schedule=template.display_name, order=self.name,
-            ))
+            raise UserError(
+                _(
+                    "The deposit schedule %(schedule)s leaves nothing to invoice as a deposit on %(order)s.",
+                    schedule=template.display_name,
+                    order=self.name,
+                )
+            )
         Wizard = self.env["sale.advance.payment.inv"].with_context(
-            active_model="sale.order", active_ids=self.ids, active_id=self.id)
+            active_model="sale.order", active_ids=self.ids, active_id=self.id
+        )
         invoices = self.env["account.move"]
         for installment in deposits:
-            wizard = Wizard.create({
-                "sale_order_ids": [Command.set(self.ids)],
-                "advance_payment_method": "fixed",
-                # sale treats a fixed down payment as tax included and makes the invoice total it
-                "fixed_amount": float(installment.amount),
-                "collection_installment_label": installment.label,
-                "collection_installment_due_date": installment.due_date,
-            })
+            wizard = Wizard.create(
+                {
+                    "sale_order_ids": [Command.set(self.ids)],
+                    "advance_payment_method": "fixed",
+                    # sale treats a fixed down payment as tax included and makes the invoice total it
+                    "fixed_amount": float(installment.amount),
+                    "collection_installment_label": installment.label,
+                    "collection_installment_due_date": installment.due_date,
+                }
+            )
             wizard._check_amount_is_positive()
             invoices |= wizard._create_invoices(self)
         return invoices
@@ -254,27 +275,34 @@ class SaleOrder(models.Model):
                     unpaid_by_order.append((order, unpaid))
         override = self.env.user._collection_work_stop_override() if unpaid_by_order else ""
         if unpaid_by_order and not override:
-            raise UserError(_(
-                "The final invoice cannot be created while deposit invoices are unpaid: %(invoices)s. "
-                "Register their payments first, or ask a collections manager to create it if it must "
-                "go ahead.",
-                invoices="; ".join(
-                    f"{order.name}: {', '.join(unpaid.sudo().mapped('name'))}" for order, unpaid in unpaid_by_order
-                ),
-            ))
+            raise UserError(
+                _(
+                    "The final invoice cannot be created while deposit invoices are unpaid: %(invoices)s. "
+                    "Register their payments first, or ask a collections manager to create it if it must "
+                    "go ahead.",
+                    invoices="; ".join(
+                        f"{order.name}: {', '.join(unpaid.sudo().mapped('name'))}" for order, unpaid in unpaid_by_order
+                    ),
+                )
+            )
         moves = super()._create_invoices(grouped=grouped, final=final, date=date)
         invoiced_orders = moves.sudo().line_ids.sale_line_ids.order_id
         for order, unpaid in unpaid_by_order:
             if order not in invoiced_orders:
                 continue
             names = ", ".join(unpaid.sudo().mapped("name"))
-            order._message_log(body=_(
-                "Final invoice created by %(user)s although deposit invoices %(invoices)s are not "
-                "paid (manager override).",
-                user=self.env.user.name, invoices=names,
-            ) if override == "manager" else _(
-                "Final invoice created on the client's online payment although deposit invoices "
-                "%(invoices)s are not paid.",
-                invoices=names,
-            ))
+            order._message_log(
+                body=_(
+                    "Final invoice created by %(user)s although deposit invoices %(invoices)s are not "
+                    "paid (manager override).",
+                    user=self.env.user.name,
+                    invoices=names,
+                )
+                if override == "manager"
+                else _(
+                    "Final invoice created on the client's online payment although deposit invoices "
+                    "%(invoices)s are not paid.",
+                    invoices=names,
+                )
+            )
         return moves

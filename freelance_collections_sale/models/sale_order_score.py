@@ -60,11 +60,10 @@ class SaleOrder(models.Model):
             if suggested is None:
                 continue  # no history: the policy's schedule stands
             if company not in candidates_by_company:
-                templates = self.env["collection.deposit.template"].search(
-                    [("company_id", "in", [False, company.id])])
+                templates = self.env["collection.deposit.template"].search([("company_id", "in", [False, company.id])])
                 candidates_by_company[company] = templates
             templates = candidates_by_company[company]
             # the policy's own schedule first: it wins a tie
-            ordered = policy.deposit_template_id.filtered(lambda t: t in templates) | templates
+            ordered = policy.deposit_template_id.filtered(lambda t: t in templates) | templates  # noqa: B023 - the lambda is called at once, within the loop
             candidates = [(False, 0)] + [(t, t._collection_upfront_percent()) for t in ordered]
             order.collection_deposit_template_id = scoring.pick_schedule(suggested, candidates) or False

@@ -23,16 +23,27 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         cls.schedule_30_30_40 = cls.env.ref("freelance_collections.deposit_template_30_30_40")
         cls.schedule_50_50 = cls.env.ref("freelance_collections.deposit_template_50_50")
         cls.labels = cls.schedule_30_30_40.line_ids.sorted("sequence").mapped("label")
-        cls.work = cls.env["product.product"].create({
-            "name": "Website project", "type": "service", "invoice_policy": "order",
-            "list_price": 1000.01, "taxes_id": [Command.clear()],
-        })
-        cls.tax_20 = cls.env["account.tax"].create({
-            "name": "VAT 20% (deposit tests)", "amount": 20.0, "amount_type": "percent",
-            "type_tax_use": "sale", "company_id": cls.env.company.id,
-        })
+        cls.work = cls.env["product.product"].create(
+            {
+                "name": "Website project",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 1000.01,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.tax_20 = cls.env["account.tax"].create(
+            {
+                "name": "VAT 20% (deposit tests)",
+                "amount": 20.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.env.company.id,
+            }
+        )
         cls.deposit_policy = cls.env["collection.policy"].create(
-            cls._policy_vals("Deposits 30/30/40", deposit_template_id=cls.schedule_30_30_40.id))
+            cls._policy_vals("Deposits 30/30/40", deposit_template_id=cls.schedule_30_30_40.id)
+        )
         cls.client.collection_policy_id = cls.deposit_policy  # company-dependent, current company
         cls.other_client = cls.env["res.partner"].create({"name": "No Deposit Co", "is_company": True})
 
@@ -40,14 +51,26 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
     # Helpers
     # ------------------------------------------------------------------
     def _deposit_order(self, price=1000.01, taxes=None, partner=None, confirm=True, **extra):
-        order = self.env["sale.order"].with_user(self.salesman).create({
-            "partner_id": (partner or self.client_contact).id,
-            "order_line": [Command.create({
-                "product_id": self.work.id, "product_uom_qty": 1, "price_unit": price,
-                "tax_id": [Command.set((taxes or self.env["account.tax"]).ids)],
-            })],
-            **extra,
-        })
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": (partner or self.client_contact).id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.work.id,
+                                "product_uom_qty": 1,
+                                "price_unit": price,
+                                "tax_id": [Command.set((taxes or self.env["account.tax"]).ids)],
+                            }
+                        )
+                    ],
+                    **extra,
+                }
+            )
+        )
         if confirm:
             order.with_user(self.salesman).action_confirm()
         return order.with_env(self.env)
@@ -59,8 +82,12 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
 
     def _final_invoice(self, order, user):
         """Create the regular invoice the way the UI does: the wizard, deducting down payments."""
-        wizard = self.env["sale.advance.payment.inv"].with_user(user).with_context(
-            active_model="sale.order", active_ids=order.ids).create({"advance_payment_method": "delivered"})
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_user(user)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "delivered"})
+        )
         self.assertTrue(wizard.deduct_down_payments)
         wizard.create_invoices()
         return order.invoice_ids.filtered(lambda m: not m._is_downpayment())
@@ -73,14 +100,18 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
     # ------------------------------------------------------------------
     def test_default_schedule_from_client_then_company_policy(self):
         order = self._deposit_order(confirm=False)
-        self.assertEqual(order.collection_deposit_template_id, self.schedule_30_30_40,
-                         "the commercial partner's policy, read through the contact")
+        self.assertEqual(
+            order.collection_deposit_template_id,
+            self.schedule_30_30_40,
+            "the commercial partner's policy, read through the contact",
+        )
         other = self._deposit_order(partner=self.other_client, confirm=False)
         self.assertFalse(other.collection_deposit_template_id, "the company policy has no schedule")
         self.policy.deposit_template_id = self.schedule_50_50
         another = self._deposit_order(partner=self.other_client, confirm=False)
-        self.assertEqual(another.collection_deposit_template_id, self.schedule_50_50,
-                         "the company's policy when the client has none")
+        self.assertEqual(
+            another.collection_deposit_template_id, self.schedule_50_50, "the company's policy when the client has none"
+        )
         # company-dependent: in another company the client has no policy of its own
         other_company = self.env["res.company"].create({"name": "Other Co (deposits)"})
         self.assertFalse(self.client.with_company(other_company).collection_policy_id)
@@ -133,7 +164,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         deposits.action_post()
         self.assertEqual(deposits.mapped("invoice_date_due"), [today, today + timedelta(days=30)])
         self.assertEqual(deposits.mapped("amount_residual"), [300.00, 300.00])
-        dp_lines = order.order_line.filtered(lambda l: l.is_downpayment and not l.display_type)
+        dp_lines = order.order_line.filtered(lambda ln: ln.is_downpayment and not ln.display_type)
         self.assertEqual(dp_lines.mapped("price_unit"), [300.00, 300.00])
         self.assertFalse(order.collection_can_create_deposits)
 
@@ -147,16 +178,16 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         today = fields.Date.context_today(order)
         self.assertEqual(deposits.mapped("invoice_date"), [today, today])
         self.assertEqual(deposits.mapped("invoice_date_due"), [today, today + timedelta(days=30)])
-        self.assertEqual(deposits.line_ids.filtered("date_maturity").mapped("date_maturity"),
-                         [today, today + timedelta(days=30)])
+        self.assertEqual(
+            deposits.line_ids.filtered("date_maturity").mapped("date_maturity"), [today, today + timedelta(days=30)]
+        )
 
         # prepared today, issued 5 days later: the upfront deposit is due on its invoice date
         later = self._deposit_order()
         deposits = self._create_deposits(later)
         deposits.invoice_date = today + timedelta(days=5)
         deposits.action_post()
-        self.assertEqual(deposits.mapped("invoice_date_due"),
-                         [today + timedelta(days=5), today + timedelta(days=30)])
+        self.assertEqual(deposits.mapped("invoice_date_due"), [today + timedelta(days=5), today + timedelta(days=30)])
 
     def test_button_twice_refused(self):
         order = self._deposit_order()
@@ -167,7 +198,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         self.assertIn("already created", str(refused.exception))
         self.assertIn(order.name, str(refused.exception))
         self.assertEqual(order.collection_deposit_invoice_ids, deposits, "nothing created twice")
-        self.assertEqual(len(order.order_line.filtered(lambda l: l.is_downpayment and not l.display_type)), 2)
+        self.assertEqual(len(order.order_line.filtered(lambda ln: ln.is_downpayment and not ln.display_type)), 2)
         deposits.action_post()
         with self.assertRaises(UserError):
             order.with_user(self.manager).action_collection_create_deposit_invoices()
@@ -181,13 +212,20 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
 
     def test_plain_salesman(self):
         """A salesman without any collections group proposes, previews and invoices deposits."""
-        seller = new_test_user(self.env, login="fc_plain_salesman", company_id=self.env.company.id,
-                               groups="sales_team.group_sale_salesman")
+        seller = new_test_user(
+            self.env, login="fc_plain_salesman", company_id=self.env.company.id, groups="sales_team.group_sale_salesman"
+        )
         self.assertEqual(seller._collection_work_stop_override(), "")
-        order = self.env["sale.order"].with_user(seller).create({
-            "partner_id": self.client_contact.id,
-            "order_line": [Command.create({"product_id": self.work.id, "price_unit": 1000.01})],
-        })
+        order = (
+            self.env["sale.order"]
+            .with_user(seller)
+            .create(
+                {
+                    "partner_id": self.client_contact.id,
+                    "order_line": [Command.create({"product_id": self.work.id, "price_unit": 1000.01})],
+                }
+            )
+        )
         self.assertEqual(order.collection_deposit_template_id.display_name, self.schedule_30_30_40.name)
         self.assertIn(self.labels[0], str(order.collection_deposit_preview))
         order.action_confirm()
@@ -204,7 +242,8 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
             quotation.with_user(self.salesman).action_collection_create_deposit_invoices()
         order = self._deposit_order()
         self.env["sale.advance.payment.inv"].with_context(
-            active_model="sale.order", active_ids=order.ids,
+            active_model="sale.order",
+            active_ids=order.ids,
         ).create({"advance_payment_method": "fixed", "fixed_amount": 100.0}).create_invoices()
         self.assertFalse(order.collection_can_create_deposits)
         with self.assertRaises(UserError) as refused:
@@ -245,7 +284,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         final = self._final_invoice(order, self.salesman)
         self.assertEqual(len(final), 1)
         self.assertEqual(final.amount_total, 400.01, "1,000.01 less the two 300.00 deposits")
-        product_lines = final.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        product_lines = final.invoice_line_ids.filtered(lambda ln: ln.display_type == "product")
         self.assertEqual(sorted(product_lines.mapped("price_subtotal")), [-300.00, -300.00, 1000.01])
         self.assertFalse(final.collection_sale_deposit)
         self.assertFalse(self._final_messages(order))
@@ -278,10 +317,14 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         order = self._deposit_order()
         deposits = self._create_deposits(order)
         deposits.action_post()
-        portal = self.env["res.users"].create({
-            "name": "Client Portal", "login": "fc_deposit_portal", "partner_id": self.client_contact.id,
-            "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
-        })
+        portal = self.env["res.users"].create(
+            {
+                "name": "Client Portal",
+                "login": "fc_deposit_portal",
+                "partner_id": self.client_contact.id,
+                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+            }
+        )
         final = order.with_user(portal).sudo()._create_invoices(final=True)
         self.assertEqual(final.amount_total, 400.01)
         logged = self._final_messages(order)
@@ -302,7 +345,8 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         self.assertIn("no deposit schedule", str(refused.exception))
         # sale's own down payment, posted and unpaid, does not block the final invoice
         self.env["sale.advance.payment.inv"].with_user(self.salesman).with_context(
-            active_model="sale.order", active_ids=order.ids,
+            active_model="sale.order",
+            active_ids=order.ids,
         ).create({"advance_payment_method": "percentage", "amount": 50}).create_invoices()
         down_payment = order.invoice_ids
         self.assertEqual(down_payment.amount_total, 500.01)
@@ -341,5 +385,4 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
         self._pay(deposits)
         final = self._final_invoice(order, self.salesman)
         self.assertEqual(final.amount_total, 480.04, "1,200.10 less 2 x 360.03: the last installment")
-        self.assertAlmostEqual(
-            sum(deposits.mapped("amount_total")) + final.amount_total, order.amount_total, places=2)
+        self.assertAlmostEqual(sum(deposits.mapped("amount_total")) + final.amount_total, order.amount_total, places=2)

@@ -29,10 +29,17 @@ class TestSalePayerScore(SaleWorkStopMixin, CollectionsCommon):
             cls._pay(cls._invoice(partner=cls.good_client, due_date="2026-01-31"), date="2026-01-31")
 
     def _quote(self, partner):
-        return self.env["sale.order"].with_user(self.salesman).create({
-            "partner_id": partner.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})],
-        }).with_env(self.env)
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})],
+                }
+            )
+            .with_env(self.env)
+        )
 
     def test_grade_and_suggestion_shown(self):
         with freeze_time(TODAY):
@@ -47,11 +54,17 @@ class TestSalePayerScore(SaleWorkStopMixin, CollectionsCommon):
     def test_schedule_follows_the_suggestion(self):
         self.policy.deposit_from_score = True
         with freeze_time(TODAY):
-            self.assertEqual(self._quote(self.late_client).collection_deposit_template_id, self.schedule_50_50,
-                             "E suggests 50%: the 50/50 schedule covers it")
+            self.assertEqual(
+                self._quote(self.late_client).collection_deposit_template_id,
+                self.schedule_50_50,
+                "E suggests 50%: the 50/50 schedule covers it",
+            )
             self.assertFalse(self._quote(self.good_client).collection_deposit_template_id, "A: no deposit")
-            self.assertEqual(self._quote(self.new_client).collection_deposit_template_id, self.schedule_30_30_40,
-                             "no history: the policy's schedule")
+            self.assertEqual(
+                self._quote(self.new_client).collection_deposit_template_id,
+                self.schedule_30_30_40,
+                "no history: the policy's schedule",
+            )
             # a grade C client (10 days late) gets the smallest schedule covering 30%
             c_client = self.env["res.partner"].create({"name": "C Co", "is_company": True})
             self._pay(self._invoice(partner=c_client, due_date="2026-01-31"), date="2026-02-10")
@@ -74,17 +87,24 @@ class TestSalePayerScore(SaleWorkStopMixin, CollectionsCommon):
             self.assertEqual(order.collection_deposit_template_id, self.schedule_30_30_40)
             order.action_confirm()
             order.invalidate_recordset()
-            self.assertEqual(order.collection_deposit_template_id, self.schedule_30_30_40,
-                             "a confirmed order keeps its schedule")
+            self.assertEqual(
+                order.collection_deposit_template_id, self.schedule_30_30_40, "a confirmed order keeps its schedule"
+            )
 
     def test_other_company_history_and_schedules(self):
         self.policy.deposit_from_score = True
         company_2 = self.setup_other_company(name="Second Co")["company"]
-        private = self.env["collection.deposit.template"].create({
-            "name": "Company 2: 50/50", "company_id": company_2.id, "sequence": 0,
-            "line_ids": [Command.create({"percent": 50, "trigger": "on_issue"}),
-                         Command.create({"percent": 50, "trigger": "before_final"})],
-        })
+        private = self.env["collection.deposit.template"].create(
+            {
+                "name": "Company 2: 50/50",
+                "company_id": company_2.id,
+                "sequence": 0,
+                "line_ids": [
+                    Command.create({"percent": 50, "trigger": "on_issue"}),
+                    Command.create({"percent": 50, "trigger": "before_final"}),
+                ],
+            }
+        )
         with freeze_time(TODAY):
             order = self._quote(self.late_client)
             self.assertNotEqual(order.collection_deposit_template_id, private, "another company's schedule")

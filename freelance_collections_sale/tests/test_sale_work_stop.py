@@ -14,21 +14,33 @@ class SaleWorkStopMixin:
     @classmethod
     def _setup_sale_users(cls, company):
         cls.salesman = new_test_user(
-            cls.env, login="fc_salesman", company_id=company.id,
-            groups="sales_team.group_sale_salesman,freelance_collections.group_collections_user")
+            cls.env,
+            login="fc_salesman",
+            company_id=company.id,
+            groups="sales_team.group_sale_salesman,freelance_collections.group_collections_user",
+        )
         cls.manager = new_test_user(
-            cls.env, login="fc_sale_manager", company_id=company.id,
-            groups="sales_team.group_sale_salesman_all_leads,"
-                   "freelance_collections.group_collections_manager")
+            cls.env,
+            login="fc_sale_manager",
+            company_id=company.id,
+            groups="sales_team.group_sale_salesman_all_leads," "freelance_collections.group_collections_manager",
+        )
         cls.product = cls.env["product.product"].create(
-            {"name": "Consulting day", "type": "service", "list_price": 800.0})
+            {"name": "Consulting day", "type": "service", "list_price": 800.0}
+        )
 
     def _order(self, partner, user=None):
         user = user or self.salesman
-        return self.env["sale.order"].with_user(user).create({
-            "partner_id": partner.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2})],
-        })
+        return (
+            self.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2})],
+                }
+            )
+        )
 
     def _override_messages(self, record):
         return record.message_ids.filtered(lambda m: OVERRIDE_MARK in str(m.body))
@@ -41,13 +53,11 @@ class TestSaleWorkStop(SaleWorkStopMixin, TransactionCase):
         super().setUpClass()
         cls._setup_sale_users(cls.env.company)
         cls.client = cls.env["res.partner"].create({"name": "Stopped Client Co", "is_company": True})
-        cls.client_contact = cls.env["res.partner"].create(
-            {"name": "Stopped Client Buyer", "parent_id": cls.client.id})
+        cls.client_contact = cls.env["res.partner"].create({"name": "Stopped Client Buyer", "parent_id": cls.client.id})
         cls.good_client = cls.env["res.partner"].create({"name": "Good Payer Co", "is_company": True})
 
     def _stop(self, partner, override="stop"):
-        partner.write({"collection_work_stop_override": override,
-                       "collection_work_stop_reason": "Test"})
+        partner.write({"collection_work_stop_override": override, "collection_work_stop_reason": "Test"})
 
     def test_user_groups(self):
         self.assertTrue(self.salesman.has_group("freelance_collections.group_collections_user"))
@@ -61,11 +71,15 @@ class TestSaleWorkStop(SaleWorkStopMixin, TransactionCase):
         self._stop(self.client)
         self.assertTrue(order.collection_work_stop, "read from the commercial partner of the contact")
         self.assertFalse(good.collection_work_stop)
-        found = self.env["sale.order"].with_user(self.salesman).search(
-            [("collection_work_stop", "=", True), ("id", "in", (order | good).ids)])
+        found = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .search([("collection_work_stop", "=", True), ("id", "in", (order | good).ids)])
+        )
         self.assertEqual(found, order)
         search_view = self.env["sale.order"].get_view(
-            self.env.ref("sale.sale_order_view_search_inherit_quotation").id, "search")
+            self.env.ref("sale.sale_order_view_search_inherit_quotation").id, "search"
+        )
         self.assertIn('name="collection_work_stop"', search_view["arch"])
         form_view = self.env["sale.order"].get_view(self.env.ref("sale.view_order_form").id, "form")
         self.assertIn("alert-danger", form_view["arch"])

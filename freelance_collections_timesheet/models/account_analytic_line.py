@@ -15,21 +15,24 @@ class AccountAnalyticLine(models.Model):
     def _collection_check_work_stop(self):
         """Refuse timesheets on projects of stopped clients, unless a collections manager logs them."""
         # sudo: the check must not depend on the user's read access to the project or its customer.
-        projects = self.sudo().project_id.filtered(
-            lambda p: p.partner_id.commercial_partner_id.collection_work_stop
-        )
+        projects = self.sudo().project_id.filtered(lambda p: p.partner_id.commercial_partner_id.collection_work_stop)
         if not projects:
             return
         # only a collections manager logs time past a stop: a client never logs time
-        projects.partner_id._collection_check_work_stop(lambda clients: _(
-            "Work is stopped for %(clients)s: their overdue invoices must be paid before more "
-            "time is logged on %(projects)s. Ask a collections manager to log it if it must be "
-            "recorded.",
-            clients=clients, projects=", ".join(projects.mapped("display_name")),
-        ), clients_may=False)
+        projects.partner_id._collection_check_work_stop(
+            lambda clients: _(
+                "Work is stopped for %(clients)s: their overdue invoices must be paid before more "
+                "time is logged on %(projects)s. Ask a collections manager to log it if it must be "
+                "recorded.",
+                clients=clients,
+                projects=", ".join(projects.mapped("display_name")),
+            ),
+            clients_may=False,
+        )
         for project in projects:
-            project._message_log(body=_(
-                "Timesheet logged by %(user)s although work is stopped for this client "
-                "(manager override).",
-                user=self.env.user.name,
-            ))
+            project._message_log(
+                body=_(
+                    "Timesheet logged by %(user)s although work is stopped for this client " "(manager override).",
+                    user=self.env.user.name,
+                )
+            )

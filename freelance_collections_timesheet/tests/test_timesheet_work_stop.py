@@ -14,22 +14,35 @@ class TimesheetWorkStopMixin:
     @classmethod
     def _setup_timesheet_users(cls, company):
         cls.timesheet_user = new_test_user(
-            cls.env, login="fc_ts_user", company_id=company.id,
-            groups="hr_timesheet.group_hr_timesheet_user,freelance_collections.group_collections_user")
+            cls.env,
+            login="fc_ts_user",
+            company_id=company.id,
+            groups="hr_timesheet.group_hr_timesheet_user,freelance_collections.group_collections_user",
+        )
         cls.manager = new_test_user(
-            cls.env, login="fc_ts_manager", company_id=company.id,
-            groups="hr_timesheet.group_hr_timesheet_user,freelance_collections.group_collections_manager")
-        cls.env["hr.employee"].create([
-            {"name": "Timesheet User", "user_id": cls.timesheet_user.id, "company_id": company.id},
-            {"name": "Collections Manager", "user_id": cls.manager.id, "company_id": company.id},
-        ])
+            cls.env,
+            login="fc_ts_manager",
+            company_id=company.id,
+            groups="hr_timesheet.group_hr_timesheet_user,freelance_collections.group_collections_manager",
+        )
+        cls.env["hr.employee"].create(
+            [
+                {"name": "Timesheet User", "user_id": cls.timesheet_user.id, "company_id": company.id},
+                {"name": "Collections Manager", "user_id": cls.manager.id, "company_id": company.id},
+            ]
+        )
 
     @classmethod
     def _project(cls, partner, name, company):
-        return cls.env["project.project"].create({
-            "name": name, "partner_id": partner.id, "company_id": company.id,
-            "allow_timesheets": True, "privacy_visibility": "employees",
-        })
+        return cls.env["project.project"].create(
+            {
+                "name": name,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "allow_timesheets": True,
+                "privacy_visibility": "employees",
+            }
+        )
 
     def _log(self, project, user=None, hours=1.0, **extra):
         vals = {"project_id": project.id, "name": "Work", "unit_amount": hours, **extra}
@@ -47,16 +60,14 @@ class TestTimesheetWorkStop(TimesheetWorkStopMixin, TransactionCase):
         company = cls.env.company
         cls._setup_timesheet_users(company)
         cls.client = cls.env["res.partner"].create({"name": "Stopped Client Co", "is_company": True})
-        cls.client_contact = cls.env["res.partner"].create(
-            {"name": "Stopped Client PM", "parent_id": cls.client.id})
+        cls.client_contact = cls.env["res.partner"].create({"name": "Stopped Client PM", "parent_id": cls.client.id})
         cls.good_client = cls.env["res.partner"].create({"name": "Good Payer Co", "is_company": True})
         cls.project = cls._project(cls.client_contact, "Website redesign", company)
         cls.good_project = cls._project(cls.good_client, "Maintenance", company)
         cls.task = cls.env["project.task"].create({"name": "Mockups", "project_id": cls.project.id})
 
     def _stop(self, partner, override="stop"):
-        partner.write({"collection_work_stop_override": override,
-                       "collection_work_stop_reason": "Test"})
+        partner.write({"collection_work_stop_override": override, "collection_work_stop_reason": "Test"})
 
     def test_user_groups(self):
         self.assertTrue(self.timesheet_user.has_group("freelance_collections.group_collections_user"))
@@ -82,7 +93,8 @@ class TestTimesheetWorkStop(TimesheetWorkStopMixin, TransactionCase):
             self._log(self.project, task_id=self.task.id)
         with self.assertRaises(UserError, msg="project taken from the task"):
             self.env["account.analytic.line"].with_user(self.timesheet_user).create(
-                {"task_id": self.task.id, "name": "Work", "unit_amount": 1.0})
+                {"task_id": self.task.id, "name": "Work", "unit_amount": 1.0}
+            )
         self.assertFalse(self.env["account.analytic.line"].search([("project_id", "=", self.project.id)]))
         self.assertFalse(self._override_messages(self.project))
 
@@ -104,11 +116,14 @@ class TestTimesheetWorkStop(TimesheetWorkStopMixin, TransactionCase):
 
     def test_batch(self):
         self._stop(self.client)
+
         def vals_list():  # fresh each time: hr_timesheet's create fills in the dicts it gets
             return [
                 {"project_id": project.id, "name": f"Work {i}", "unit_amount": 0.5}
-                for i in range(5) for project in (self.good_project, self.project)
+                for i in range(5)
+                for project in (self.good_project, self.project)
             ]
+
         Line = self.env["account.analytic.line"]
         with self.assertRaises(UserError) as refused:
             Line.with_user(self.timesheet_user).create(vals_list())
@@ -123,10 +138,19 @@ class TestTimesheetWorkStop(TimesheetWorkStopMixin, TransactionCase):
     def test_other_analytic_lines_unaffected(self):
         self._stop(self.client)
         # sudo() keeps a non-manager as env.user: a wrongly flagged line would raise.
-        line = self.env["account.analytic.line"].with_user(self.timesheet_user).sudo().create({
-            "name": "Not a timesheet", "account_id": self.project.account_id.id,
-            "partner_id": self.client.id, "amount": -100.0,
-        })
+        line = (
+            self.env["account.analytic.line"]
+            .with_user(self.timesheet_user)
+            .sudo()
+            .create(
+                {
+                    "name": "Not a timesheet",
+                    "account_id": self.project.account_id.id,
+                    "partner_id": self.client.id,
+                    "amount": -100.0,
+                }
+            )
+        )
         self.assertFalse(line.project_id)
         self.assertFalse(self._override_messages(self.project))
 

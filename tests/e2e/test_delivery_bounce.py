@@ -53,8 +53,10 @@ result = {{'first': dict(first.actions), 'states': states, 'second': dict(second
 for name, client in clients.items():
     activities = env['mail.activity'].search([('res_model', '=', 'res.partner'), ('res_id', '=', client.id),
                                               ('activity_type_id', '=', activity_type.id)])
-    logs = env['collection.action.log'].search([('partner_id', '=', client.id), ('action', '=', 'undeliverable')])
-    result[name] = {{'flag': client.collection_undeliverable, 'reason': client.collection_undeliverable_reason,
+    logs = env['collection.action.log'].search([('partner_id', '=', client.id),
+                                                ('action', '=', 'undeliverable')])
+    result[name] = {{'flag': client.collection_undeliverable,
+                    'reason': client.collection_undeliverable_reason,
                     'activities': activities.mapped('summary'), 'logs': logs.mapped('note')}}
 result['dashboard'] = env['collection.dashboard'].create({{}}).undeliverable_partner_count
 print('RESULT', json.dumps(result))
@@ -97,7 +99,7 @@ def test_hard_bounce_gives_the_responsible_an_activity(odoo_db):
         controller.stop()
     lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
     assert lines, out[-3000:]
-    result = json.loads(lines[-1][len("RESULT "):])
+    result = json.loads(lines[-1][len("RESULT ") :])
     assert result["first"] == {"email": 2}, result
     assert result["states"] == ["exception", "sent"], result
     assert len(sink.received) == 1 and GOOD in sink.received[0]["To"], [m["To"] for m in sink.received]

@@ -14,7 +14,8 @@ def invoice(name, days_late, amount=1000):
         {'name': name, 'is_company': True, 'email': name.split()[0].lower() + '@example.com'})
     move = env['account.move'].create({
         'move_type': 'out_invoice', 'partner_id': partner.id,
-        'invoice_date': today - timedelta(days=days_late + 30), 'invoice_date_due': today - timedelta(days=days_late),
+        'invoice_date': today - timedelta(days=days_late + 30),
+        'invoice_date_due': today - timedelta(days=days_late),
         'invoice_line_ids': [Command.create({'name': 'Design work', 'quantity': 1, 'price_unit': amount,
                                              'tax_ids': []})],
     })
@@ -24,7 +25,8 @@ invoice('Alpha Studio', 10)
 invoice('Alpha Studio', 40)
 invoice('Beta Agency', 20)
 paid = invoice('Gamma Ltd', 5)
-env['account.payment.register'].with_context(active_model='account.move', active_ids=paid.ids).create({})._create_payments()
+register = env['account.payment.register'].with_context(active_model='account.move', active_ids=paid.ids)
+register.create({})._create_payments()
 invoice('Delta SARL', -10)
 env.cr.commit()
 print('BOOK', env['account.move'].search_count([('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]))
@@ -49,8 +51,10 @@ print('RESULT', json.dumps({
                   m.collection_stage_id.name or None] for m in moves if not m.collection_penalty_origin_id],
     'fees': [[m.collection_penalty_origin_id.partner_id.name, m.amount_total] for m in moves
              if m.collection_penalty_origin_id],
-    'mailed': sorted(set(env['mail.mail'].search([('model', '=', 'res.partner')]).recipient_ids.mapped('email'))),
-    'actions': sorted({(l.partner_id.name, l.stage_id.name, l.action) for l in env['collection.action.log'].search([])}),
+    'mailed': sorted(set(
+        env['mail.mail'].search([('model', '=', 'res.partner')]).recipient_ids.mapped('email'))),
+    'actions': sorted({(log.partner_id.name, log.stage_id.name, log.action)
+                       for log in env['collection.action.log'].search([])}),
 }))
 """
 
@@ -66,10 +70,11 @@ def test_install_on_an_existing_book_then_choose_the_default(odoo_db):
     by_client = {}
     for name, state, policy, stage in result["invoices"]:
         by_client.setdefault(name, []).append([state, policy, stage])
-    assert by_client["Alpha Studio"] == [["not_paid", "Freelancer standard", "Friendly reminder"],
-                                         ["not_paid", "Freelancer standard", "Work stop"]]
-    assert by_client["Beta Agency"] == [["not_paid", "France B2B (Code de commerce L441-10, D441-5)",
-                                         "Firm reminder"]]
+    assert by_client["Alpha Studio"] == [
+        ["not_paid", "Freelancer standard", "Friendly reminder"],
+        ["not_paid", "Freelancer standard", "Work stop"],
+    ]
+    assert by_client["Beta Agency"] == [["not_paid", "France B2B (Code de commerce L441-10, D441-5)", "Firm reminder"]]
     assert by_client["Gamma Ltd"] == [["paid", None, None]], "paid before: left alone"
     assert by_client["Delta SARL"] == [["not_paid", "Freelancer standard", None]]
     # each invoice acts at the stage it is in now, not at every stage it skipped

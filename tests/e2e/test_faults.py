@@ -14,7 +14,6 @@ import uuid
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
-
 from conftest import OdooRunner  # tests/e2e/conftest.py (rootdir-relative import, no package)
 
 CLIENTS = 24
@@ -48,7 +47,8 @@ for index in range({CLIENTS}):
     for late in (50, 5):
         move = env['account.move'].create({{
             'move_type': 'out_invoice', 'partner_id': client.id,
-            'invoice_date': today - timedelta(days=late + 30), 'invoice_date_due': today - timedelta(days=late),
+            'invoice_date': today - timedelta(days=late + 30),
+            'invoice_date_due': today - timedelta(days=late),
             'invoice_line_ids': [Command.create({{'name': 'Design work', 'quantity': 1, 'price_unit': 1000,
                                                  'tax_ids': []}})],
         }})
@@ -57,13 +57,16 @@ env.cr.commit()
 print('READY', env['account.move'].search_count([('collection_policy_id', '=', policy.id)]))
 """
 
-RUN = """
+RUN = (
+    """
 import time
 print('START', time.time(), flush=True)
 result = env['collection.run']._cron_run_collections(batch_size=%d)
 env.cr.commit()
 print('RESULT', bool(result), time.time(), flush=True)
-""" % BATCH
+"""
+    % BATCH
+)
 
 COUNTS = """
 import json
@@ -73,7 +76,8 @@ def one(query):
     return cr.fetchone()
 counts = {}
 counts['email_logs'], counts['email_keys'] = one(
-    "SELECT count(*), count(DISTINCT key) FROM collection_action_log WHERE action = 'email' AND state = 'done'")
+    "SELECT count(*), count(DISTINCT key) FROM collection_action_log "
+    "WHERE action = 'email' AND state = 'done'")
 counts['mails'], counts['mailed_clients'] = one(
     "SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail JOIN mail_message msg "
     "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
@@ -95,9 +99,17 @@ print(json.dumps(counts))
 # client), every 50-day invoice a call; every invoice one late-fee invoice: 10% + 40 = 140 on the
 # 50-day one, the fixed 40 on the 5-day one.
 EXPECTED = {
-    "email_logs": 2 * CLIENTS, "email_keys": 2 * CLIENTS, "mails": CLIENTS, "mailed_clients": CLIENTS,
-    "activities": CLIENTS, "activity_moves": CLIENTS, "fees": 2 * CLIENTS, "fee_origins": 2 * CLIENTS,
-    "fee_total": 180.0 * CLIENTS, "penalty_logs": 2 * CLIENTS, "unbalanced": 0,
+    "email_logs": 2 * CLIENTS,
+    "email_keys": 2 * CLIENTS,
+    "mails": CLIENTS,
+    "mailed_clients": CLIENTS,
+    "activities": CLIENTS,
+    "activity_moves": CLIENTS,
+    "fees": 2 * CLIENTS,
+    "fee_origins": 2 * CLIENTS,
+    "fee_total": 180.0 * CLIENTS,
+    "penalty_logs": 2 * CLIENTS,
+    "unbalanced": 0,
 }
 
 
@@ -185,11 +197,14 @@ def test_a_server_that_says_try_again_later_then_one_that_never_answers(template
     runner = _createdb_from(template_db.db)
     port = _free_port()
     try:
-        runner.shell(RUN + f"""
+        runner.shell(
+            RUN
+            + f"""
 env['ir.mail_server'].create({{'name': 'Sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
                               'smtp_encryption': 'none', 'sequence': 1}})
 env.cr.commit()
-""")
+"""
+        )
         received = []
 
         class Busy:
@@ -200,7 +215,8 @@ env.cr.commit()
             def handle_message(self, message):
                 received.append(message)
 
-        # 1. the server refuses for now (451): Odoo leaves the reminders in exception; the run queues them again
+        # 1. the server refuses for now (451): Odoo leaves the reminders in exception;
+        #    the run queues them again
         busy = Controller(Busy(), hostname="127.0.0.1", port=port)
         busy.start()
         try:
@@ -208,8 +224,10 @@ env.cr.commit()
         finally:
             busy.stop()
         assert _states(out) == ["exception"], out
-        out = runner.shell("import json\nprint('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
-                           "\nenv.cr.commit()")
+        out = runner.shell(
+            "import json\nprint('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
+            "\nenv.cr.commit()"
+        )
         assert f"REQUEUED {CLIENTS}" in out, out
 
         # 2. a server that accepts the connection and never answers: the send times out, nothing is lost
@@ -227,13 +245,18 @@ env.cr.commit()
                     accepted.append(silent.accept()[0])
                 except OSError:
                     continue
+
         holder = threading.Thread(target=hold, daemon=True)
         holder.start()
         try:
-            out = runner.shell("import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
-                               "server.SMTP_TIMEOUT = 2\n" + SEND_QUEUE
-                               + "print('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
-                               "\nenv.cr.commit()", errors_logged=True)
+            out = runner.shell(
+                "import json\nimport odoo.addons.base.models.ir_mail_server as server\n"
+                "server.SMTP_TIMEOUT = 2\n"
+                + SEND_QUEUE
+                + "print('REQUEUED', env['collection.run']._collection_requeue_refused_mails())"
+                "\nenv.cr.commit()",
+                errors_logged=True,
+            )
         finally:
             stop.set()
             holder.join(timeout=5)
@@ -256,7 +279,7 @@ env.cr.commit()
             sink.stop()
         assert _states(out) == ["sent"], out
         assert sorted(message["To"] for message in received) == sorted(
-            f'"Fault client {n:03d}" <client{n:03d}@example.com>' for n in range(CLIENTS)), \
-            [message["To"] for message in received]
+            f'"Fault client {n:03d}" <client{n:03d}@example.com>' for n in range(CLIENTS)
+        ), [message["To"] for message in received]
     finally:
         _dropdb(runner)

@@ -1,6 +1,7 @@
 """Pay from the email: a reminder that really leaves through SMTP, its links opened by a visitor who
 is not logged in against a running Odoo HTTP server (the demo payment provider enabled)."""
 
+import contextlib
 import json
 import os
 import re
@@ -100,18 +101,30 @@ def pay_db(odoo_module_db):
 def http_server(pay_db):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "odoo", f"--addons-path={pay_db.addons_path}", "-d", pay_db.db,
-         f"--db-filter=^{pay_db.db}$", f"--http-port={port}", "--workers=0", "--max-cron-threads=0",
-         "--log-level=warn"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={pay_db.addons_path}",
+            "-d",
+            pay_db.db,
+            f"--db-filter=^{pay_db.db}$",
+            f"--http-port={port}",
+            "--workers=0",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.time() + 90
         while True:
-            try:
+            with contextlib.suppress(OSError):  # not listening yet
                 if _get(f"http://127.0.0.1:{port}/web/login")[0] == 200:
                     break
-            except OSError:
-                pass
             assert process.poll() is None and time.time() < deadline, "the Odoo server did not start"
             time.sleep(0.5)
         yield port
@@ -144,7 +157,7 @@ def test_links_of_a_received_reminder_open_the_invoice_and_the_balance(pay_db, h
         controller.stop()
     ids = json.loads(out.split("IDS ", 1)[1].splitlines()[0])
     (a1_id, a1_name), (a2_id, a2_name) = ids["Payer A"]
-    (b_id, b_name), = ids["Payer B"]
+    ((b_id, b_name),) = ids["Payer B"]
     to_a = [message for message in received if "payera@example.com" in message["To"]]
     assert len(to_a) == 1, [message["To"] for message in received]
     html = _html(to_a[0])

@@ -45,7 +45,8 @@ print('READY', env['account.move'].search_count([('collection_policy_id', '=', p
 """
 
 # A run slowed down after each batch's actions (the commit follows), so the test can kill it there.
-SLOW_RUN = """
+SLOW_RUN = (
+    """
 import time
 Run = type(env['collection.run'])
 original = Run._collection_execute
@@ -58,7 +59,9 @@ Run._collection_execute = slow_execute
 result = env['collection.run']._cron_run_collections(batch_size=%d)
 print('RESULT', bool(result), flush=True)
 env.cr.commit()
-""" % BATCH
+"""
+    % BATCH
+)
 
 COUNTS = """
 import json
@@ -70,8 +73,9 @@ env.cr.execute("SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail 
                "JOIN mail_message msg ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
 mails, mailed_partners = env.cr.fetchone()
 activities = env['mail.activity'].search_count([('res_model', '=', 'account.move')])
-print(json.dumps({'email_logs': logs, 'distinct': distinct, 'mails': mails, 'mailed_partners': mailed_partners,
-                  'activity_logs': activity_logs, 'activities': activities}))
+print(json.dumps({'email_logs': logs, 'distinct': distinct, 'mails': mails,
+                  'mailed_partners': mailed_partners, 'activity_logs': activity_logs,
+                  'activities': activities}))
 """
 
 
@@ -113,11 +117,18 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
     out = run_db.shell("print('RESUMED', bool(env['collection.run']._cron_run_collections()))\nenv.cr.commit()")
     assert "RESUMED True" in out
     resumed = _counts(run_db)
-    assert resumed == {"email_logs": CLIENTS, "distinct": CLIENTS, "mails": CLIENTS, "mailed_partners": CLIENTS,
-                       "activity_logs": CLIENTS, "activities": CLIENTS}, resumed
+    assert resumed == {
+        "email_logs": CLIENTS,
+        "distinct": CLIENTS,
+        "mails": CLIENTS,
+        "mailed_partners": CLIENTS,
+        "activity_logs": CLIENTS,
+        "activities": CLIENTS,
+    }, resumed
 
-    out = run_db.shell("print('AGAIN', dict(env['collection.run']._cron_run_collections().actions))\n"
-                       "env.cr.commit()")
+    out = run_db.shell(
+        "print('AGAIN', dict(env['collection.run']._cron_run_collections().actions))\n" "env.cr.commit()"
+    )
     assert "AGAIN {}" in out
     assert _counts(run_db) == resumed
 
@@ -147,14 +158,16 @@ env['account.move'].search([('partner_id', '=', client.id)]).action_collection_s
 env.cr.commit()
 env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()
 env.cr.commit()
-print('STATES', sorted(set(env['mail.mail'].search([('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))
+mails = env['mail.mail'].search([('mail_message_id.model', '=', 'res.partner')])
+print('STATES', sorted(set(mails.mapped('state'))))
 """)
     assert "STATES ['exception']" in refused, refused
     # 2. the next run puts them back in the queue
     requeued = run_db.shell(
         "print('REQUEUED', env['collection.run']._collection_requeue_refused_mails())\nenv.cr.commit()\n"
         "print('STATES', sorted(set(env['mail.mail'].search("
-        "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))")
+        "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))"
+    )
     assert f"REQUEUED {CLIENTS + 1}" in requeued and "STATES ['outgoing']" in requeued, requeued
 
     # 3. the server is back: every reminder leaves, once
@@ -170,7 +183,8 @@ print('STATES', sorted(set(env['mail.mail'].search([('mail_message_id.model', '=
         out = run_db.shell(
             "env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()\nenv.cr.commit()\n"
             "print('STATES', sorted(set(env['mail.mail'].search("
-            "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))")
+            "[('mail_message_id.model', '=', 'res.partner')]).mapped('state'))))"
+        )
         for _ in range(50):
             if len(received) >= CLIENTS + 1:
                 break
@@ -181,8 +195,9 @@ print('STATES', sorted(set(env['mail.mail'].search([('mail_message_id.model', '=
     assert len(received) == CLIENTS + 1, out
     to_first = [message for message in received if "client000@example.com" in message["To"]]
     assert len(to_first) == 2, "the run's reminder and the one sent by hand"
-    assert all("billing@freelancer.example.com" in message["From"] for message in received), \
-        sorted({message["From"] for message in received})
+    assert all("billing@freelancer.example.com" in message["From"] for message in received), sorted(
+        {message["From"] for message in received}
+    )
     assert {message["Subject"].split(": ", 1)[-1] for message in received} == {"payment reminder"}
     html = _html(to_first[0])
     assert "INV/" in html and "Dear E2E client 000" in html, html[:2000]

@@ -11,9 +11,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from hypothesis import assume, given
-from hypothesis import strategies as st
-
 from fc_policy import (
     BalanceChange,
     DepositLine,
@@ -38,6 +35,8 @@ from fc_policy import (
     to_decimal,
     validate_rules,
 )
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 D = Decimal
 TRILLION = 10**12
@@ -46,8 +45,12 @@ digits_st = st.sampled_from([0, 2, 3])
 # Dates from 1999 to 2041: twelve leap years, 2000 (a leap century year) among them.
 dates = st.dates(min_value=date(1999, 1, 1), max_value=date(2041, 12, 31))
 leap_days = st.sampled_from([y for y in range(2000, 2041) if calendar.isleap(y)]).map(lambda y: date(y, 2, 29))
-any_date = st.one_of(dates, leap_days, leap_days.map(lambda d: d - timedelta(days=1)),
-                     leap_days.map(lambda d: d + timedelta(days=1)))
+any_date = st.one_of(
+    dates,
+    leap_days,
+    leap_days.map(lambda d: d - timedelta(days=1)),
+    leap_days.map(lambda d: d + timedelta(days=1)),
+)
 huge = st.decimals(min_value=0, max_value=TRILLION, places=3, allow_nan=False, allow_infinity=False)
 tiny = st.decimals(min_value=0, max_value=1, places=6, allow_nan=False, allow_infinity=False)
 amounts = st.one_of(huge, tiny, st.integers(min_value=0, max_value=TRILLION).map(D))
@@ -85,15 +88,19 @@ def test_floats_from_the_database_round_like_their_shortest_repr(value, digits):
 @st.composite
 def schedules(draw):
     count = draw(st.integers(min_value=1, max_value=8))
-    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1,
-                         unique=True))
+    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True))
     bounds = [0, *sorted(cuts), 10000]
     lines = []
-    for low, high in zip(bounds, bounds[1:]):
+    for low, high in zip(bounds, bounds[1:], strict=False):
         trigger = draw(st.sampled_from(["on_issue", "days_after", "fixed_date", "milestone", "before_final"]))
-        lines.append(DepositLine(
-            percent=D(high - low).scaleb(-2), trigger=trigger, days=draw(st.integers(min_value=0, max_value=3660)),
-            fixed_date=draw(any_date) if trigger == "fixed_date" else None))
+        lines.append(
+            DepositLine(
+                percent=D(high - low).scaleb(-2),
+                trigger=trigger,
+                days=draw(st.integers(min_value=0, max_value=3660)),
+                fixed_date=draw(any_date) if trigger == "fixed_date" else None,
+            )
+        )
     return lines
 
 
@@ -101,7 +108,7 @@ def schedules(draw):
 def test_installments_add_up_are_never_negative_and_fall_on_their_dates(total, lines, issue, final_due, digits):
     installments = split_installments(total, lines, issue, digits, final_due=final_due)
     assert sum((i.amount for i in installments), D(0)) == round_money(total, digits)
-    for installment, line in zip(installments, lines):
+    for installment, line in zip(installments, lines, strict=False):
         assert installment.amount >= 0
         assert exponent_ok(installment.amount, digits)
         expected = {
@@ -111,7 +118,7 @@ def test_installments_add_up_are_never_negative_and_fall_on_their_dates(total, l
         }.get(line.trigger, issue + timedelta(days=line.days))
         assert installment.due_date == expected
     # The exact share of each installment but the last is off by at most half a unit.
-    for installment, line in zip(installments[:-1], lines):
+    for installment, line in zip(installments[:-1], lines, strict=False):
         exact = round_money(total, digits) * line.percent / 100
         assert installment.amount <= exact + unit(digits) / 2
 
@@ -171,14 +178,18 @@ def test_offers_across_years_and_leap_days(invoice_date, tiers, offset, amount, 
 @st.composite
 def penalty_rules(draw, big=False):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=400), max_size=4, unique=True)))
-    percents = sorted(draw(st.lists(st.integers(min_value=0, max_value=10000), min_size=len(days),
-                                    max_size=len(days))))
+    percents = sorted(draw(st.lists(st.integers(min_value=0, max_value=10000), min_size=len(days), max_size=len(days))))
     fee_cap = TRILLION if big else 10**4
     starts = sorted(draw(st.lists(st.integers(min_value=1, max_value=TRILLION), max_size=3, unique=True)))
-    bands = tuple(FeeBand(D(start), D(draw(st.integers(min_value=0, max_value=10**6))).scaleb(-2))
-                  for start in [0, *starts]) if draw(st.booleans()) else ()
+    bands = (
+        tuple(
+            FeeBand(D(start), D(draw(st.integers(min_value=0, max_value=10**6))).scaleb(-2)) for start in [0, *starts]
+        )
+        if draw(st.booleans())
+        else ()
+    )
     rules = PenaltyRules(
-        penalty_tiers=tuple(PenaltyTier(d, D(p).scaleb(-2)) for d, p in zip(days, percents)),
+        penalty_tiers=tuple(PenaltyTier(d, D(p).scaleb(-2)) for d, p in zip(days, percents, strict=False)),
         fixed_fee=D(draw(st.integers(min_value=0, max_value=fee_cap))).scaleb(-2),
         fee_bands=bands,
         fixed_fee_mode=draw(st.sampled_from(["once", "per_tier"])),
@@ -198,8 +209,10 @@ def penalty_rules(draw, big=False):
 def reference_rates(due):
     """Rates in force from well before DUE, changing every half-year (negative ones included)."""
     return st.lists(st.integers(min_value=-100, max_value=1500), min_size=1, max_size=30).map(
-        lambda values: tuple(RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2))
-                             for i, v in enumerate(values)))
+        lambda values: tuple(
+            RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2)) for i, v in enumerate(values)
+        )
+    )
 
 
 @st.composite
@@ -229,8 +242,10 @@ def cap_of(case):
     return round_money(min(caps), case["digits"]) if caps else None
 
 
-@given(case=penalty_cases(big=True), days=st.lists(st.integers(min_value=-30, max_value=1500), min_size=2,
-                                                     max_size=6))
+@given(
+    case=penalty_cases(big=True),
+    days=st.lists(st.integers(min_value=-30, max_value=1500), min_size=2, max_size=6),
+)
 def test_penalties_are_never_negative_never_above_the_cap_and_never_decrease(case, days):
     previous = None
     cap = cap_of(case)
@@ -283,13 +298,19 @@ def test_fixed_interest_counts_every_calendar_day_leap_days_included(due, amount
     assert result.interest == expected
 
 
-@given(due=any_date, day=st.integers(min_value=1, max_value=1500), amount=huge, digits=digits_st,
-       rates=st.lists(st.integers(min_value=-100, max_value=1500), min_size=1, max_size=30))
+@given(
+    due=any_date,
+    day=st.integers(min_value=1, max_value=1500),
+    amount=huge,
+    digits=digits_st,
+    rates=st.lists(st.integers(min_value=-100, max_value=1500), min_size=1, max_size=30),
+)
 def test_reference_interest_is_the_sum_over_the_rate_periods(due, day, amount, digits, rates):
     """ECB rate + 10 points, the rate changing every half-year: interest is the exact sum of each
     day's rate (never below zero), rounded once."""
-    periods = tuple(RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2))
-                    for i, v in enumerate(rates))
+    periods = tuple(
+        RatePeriod(date(due.year - 1 + i // 2, 1 + 6 * (i % 2), 1), D(v).scaleb(-2)) for i, v in enumerate(rates)
+    )
     rules = PenaltyRules(interest_mode="reference", annual_rate=D(10), day_count=365)
     on_date = due + timedelta(days=day)
     exact = Fraction(0)
@@ -298,8 +319,9 @@ def test_reference_interest_is_the_sum_over_the_rate_periods(due, day, amount, d
         rate = [p.rate for p in periods if p.start <= today][-1]
         exact += Fraction(amount) * max(Fraction(rate) + 10, Fraction(0)) / 100 / 365
     expected = (D(exact.numerator) / D(exact.denominator)).quantize(unit(digits), rounding=ROUND_HALF_UP)
-    result = compute_penalty(rules, original_amount=amount, due_date=due, on_date=on_date,
-                             reference_rates=periods, digits=digits)
+    result = compute_penalty(
+        rules, original_amount=amount, due_date=due, on_date=on_date, reference_rates=periods, digits=digits
+    )
     assert result.interest == expected
 
 
@@ -312,18 +334,33 @@ def invoices_in_installments(draw):
     installments = split_installments(total, lines, issue, digits, final_due=issue + timedelta(days=90))
     debts = []
     for installment in installments:
-        paid = draw(st.lists(st.tuples(st.integers(min_value=0, max_value=900),
-                                       st.integers(min_value=0, max_value=100)), max_size=2))
-        balances = tuple(BalanceChange(installment.due_date + timedelta(days=offset),
-                                       round_money(installment.amount * left / 100, digits))
-                         for offset, left in sorted(paid))
+        paid = draw(
+            st.lists(
+                st.tuples(st.integers(min_value=0, max_value=900), st.integers(min_value=0, max_value=100)),
+                max_size=2,
+            )
+        )
+        balances = tuple(
+            BalanceChange(
+                installment.due_date + timedelta(days=offset),
+                round_money(installment.amount * left / 100, digits),
+            )
+            for offset, left in sorted(paid)
+        )
         debts.append(InstallmentDebt(installment.amount, installment.due_date, balances))
-    return {"rules": draw(penalty_rules()), "installments": debts, "digits": digits,
-            "reference_rates": draw(reference_rates(min(d.due_date for d in debts))), "issue": issue}
+    return {
+        "rules": draw(penalty_rules()),
+        "installments": debts,
+        "digits": digits,
+        "reference_rates": draw(reference_rates(min(d.due_date for d in debts))),
+        "issue": issue,
+    }
 
 
-@given(case=invoices_in_installments(), days=st.lists(st.integers(min_value=-30, max_value=2000), min_size=2,
-                                                      max_size=6))
+@given(
+    case=invoices_in_installments(),
+    days=st.lists(st.integers(min_value=-30, max_value=2000), min_size=2, max_size=6),
+)
 def test_invoices_in_installments(case, days):
     """Never negative, capped on the invoice total, never decreasing, each new run charging the
     difference only."""
@@ -336,10 +373,17 @@ def test_invoices_in_installments(case, days):
     previous, charged = None, D(0)
     for day in sorted(set(days)):
         result = compute_invoice_penalty(
-            rules, installments=case["installments"], on_date=case["issue"] + timedelta(days=day),
-            reference_rates=case["reference_rates"], digits=digits, already_charged=charged)
-        assert all(part >= 0 and exponent_ok(part, digits)
-                   for part in (result.percent, result.fixed, result.interest, result.total, result.to_charge))
+            rules,
+            installments=case["installments"],
+            on_date=case["issue"] + timedelta(days=day),
+            reference_rates=case["reference_rates"],
+            digits=digits,
+            already_charged=charged,
+        )
+        assert all(
+            part >= 0 and exponent_ok(part, digits)
+            for part in (result.percent, result.fixed, result.interest, result.total, result.to_charge)
+        )
         if cap is not None:
             assert result.total <= cap
         if previous is not None:
@@ -360,25 +404,34 @@ def ladders(draw):
     return [StageRule(key=i, sequence=i, days=d) for i, d in enumerate(days)]
 
 
-@given(ladder=ladders(), due=any_date, offsets=st.lists(st.integers(min_value=-60, max_value=2000), min_size=2,
-                                                         max_size=8), residual=st.one_of(huge, tiny))
+@given(
+    ladder=ladders(),
+    due=any_date,
+    offsets=st.lists(st.integers(min_value=-60, max_value=2000), min_size=2, max_size=8),
+    residual=st.one_of(huge, tiny),
+)
 def test_stage_follows_the_days_late_across_years(ladder, due, offsets, residual):
     assume(residual > 0)
     facts = InvoiceFacts(due_date=due, residual=residual)
     stages = [decide_stage(ladder, facts, due + timedelta(days=offset)) for offset in sorted(offsets)]
     ranks = [-1 if key is None else key for key in stages]
     assert ranks == sorted(ranks), "never goes back as the invoice gets later"
-    for offset, key in zip(sorted(offsets), stages):
+    for offset, key in zip(sorted(offsets), stages, strict=False):
         reached = [stage.key for stage in ladder if stage.days <= offset]
         assert key == (reached[-1] if reached else None)
 
 
-@given(ladder=ladders(), due=any_date, shift=st.integers(min_value=-3000, max_value=3000),
-       offset=st.integers(min_value=-60, max_value=800))
+@given(
+    ladder=ladders(),
+    due=any_date,
+    shift=st.integers(min_value=-3000, max_value=3000),
+    offset=st.integers(min_value=-60, max_value=800),
+)
 def test_stage_depends_on_the_days_late_only(ladder, due, shift, offset):
     """Moving both the due date and today by the same number of days (across a leap day or not)
     keeps the stage."""
     facts = InvoiceFacts(due_date=due, residual=D("0.01"))
     moved = InvoiceFacts(due_date=due + timedelta(days=shift), residual=D(TRILLION))
     assert decide_stage(ladder, facts, due + timedelta(days=offset)) == decide_stage(
-        ladder, moved, due + timedelta(days=shift + offset))
+        ladder, moved, due + timedelta(days=shift + offset)
+    )

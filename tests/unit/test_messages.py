@@ -7,9 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 import fc_policy
+import pytest
 from fc_policy import CODES, Message, PolicyError
 from fc_policy.messages import ENGLISH
 
@@ -86,4 +85,4 @@ def test_validations_return_numbers_as_numbers():
     errors = fc_policy.validate_tiers([fc_policy.DiscountTier(5, Decimal("2.5")), fc_policy.DiscountTier(10, 3)])
     [message] = errors
     assert message.code == "discount.not_decreasing"
-    assert all(isinstance(value, (int, Decimal)) for value in message.params.values())
+    assert all(isinstance(value, int | Decimal) for value in message.params.values())

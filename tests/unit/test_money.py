@@ -3,10 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from fc_policy import round_money, to_decimal
 from hypothesis import given
 from hypothesis import strategies as st
-
-from fc_policy import round_money, to_decimal
 
 D = Decimal
 
@@ -54,7 +53,7 @@ def test_round_money_rounds_half_up_to_the_currency_digits(value, digits, expect
 
 
 @given(
-    value=st.decimals(min_value=-10**9, max_value=10**9, places=6, allow_nan=False, allow_infinity=False),
+    value=st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False, allow_infinity=False),
     digits=st.sampled_from([0, 2, 3]),
 )
 def test_round_money_is_within_half_a_unit_and_idempotent(value, digits):

@@ -6,9 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fc_policy import (
     BalanceChange,
     FeeBand,
@@ -20,6 +17,8 @@ from fc_policy import (
     round_money,
     validate_rules,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 D = Decimal
 DUE = date(2024, 1, 1)
@@ -47,8 +46,12 @@ digits_st = st.sampled_from([0, 2, 3])
 reference_rates = st.lists(
     st.tuples(st.integers(min_value=1, max_value=400), st.decimals(min_value=-1, max_value=10, places=2)),
     max_size=4,
-).map(lambda changes: (RatePeriod(date(2000, 1, 1), D("4.50")),
-                       *(RatePeriod(on_day(offset), rate) for offset, rate in changes)))
+).map(
+    lambda changes: (
+        RatePeriod(date(2000, 1, 1), D("4.50")),
+        *(RatePeriod(on_day(offset), rate) for offset, rate in changes),
+    )
+)
 balances = st.lists(
     st.builds(BalanceChange, date=st.integers(min_value=-30, max_value=400).map(on_day), residual=money),
     max_size=4,
@@ -58,17 +61,23 @@ balances = st.lists(
 @st.composite
 def penalty_tiers(draw):
     days = sorted(draw(st.lists(st.integers(min_value=0, max_value=120), max_size=4, unique=True)))
-    percents = sorted(draw(st.lists(st.decimals(min_value=0, max_value=25, places=2),
-                                    min_size=len(days), max_size=len(days))))
-    return tuple(PenaltyTier(days_late=d, percent=p) for d, p in zip(days, percents))
+    percents = sorted(
+        draw(st.lists(st.decimals(min_value=0, max_value=25, places=2), min_size=len(days), max_size=len(days)))
+    )
+    return tuple(PenaltyTier(days_late=d, percent=p) for d, p in zip(days, percents, strict=False))
 
 
 @st.composite
 def fee_bands(draw):
     starts = sorted(draw(st.lists(st.integers(min_value=1, max_value=10**5), max_size=3, unique=True)))
-    fees = draw(st.lists(st.decimals(min_value=0, max_value=200, places=2),
-                         min_size=len(starts) + 1, max_size=len(starts) + 1))
-    return tuple(FeeBand(D(start), fee) for start, fee in zip([0, *starts], fees))
+    fees = draw(
+        st.lists(
+            st.decimals(min_value=0, max_value=200, places=2),
+            min_size=len(starts) + 1,
+            max_size=len(starts) + 1,
+        )
+    )
+    return tuple(FeeBand(D(start), fee) for start, fee in zip([0, *starts], fees, strict=False))
 
 
 @st.composite
@@ -91,13 +100,15 @@ def rules_st(draw):
     return rules
 
 
-cases = st.fixed_dictionaries({
-    "rules": rules_st(),
-    "original_amount": money,
-    "balances": balances,
-    "reference_rates": reference_rates,
-    "digits": digits_st,
-})
+cases = st.fixed_dictionaries(
+    {
+        "rules": rules_st(),
+        "original_amount": money,
+        "balances": balances,
+        "reference_rates": reference_rates,
+        "digits": digits_st,
+    }
+)
 
 
 def compute(case, day, **kwargs):
@@ -261,8 +272,9 @@ def test_france_b2b_reference_rate_plus_ten_points_and_forty_euros():
 def test_missing_reference_rate_is_an_error():
     rules = PenaltyRules(interest_mode="reference", annual_rate=D(8))
     late_rates = (RatePeriod(on_day(5), D(4)),)
-    with pytest.raises(ValueError, match=r"No reference rate on or before 2024-01-02: add the rate in force then\.") \
-            as caught:
+    with pytest.raises(
+        ValueError, match=r"No reference rate on or before 2024-01-02: add the rate in force then\."
+    ) as caught:
         penalty(rules, day=30, reference_rates=late_rates)
     [message] = caught.value.messages
     assert (message.code, message.params) == ("penalty.no_reference_rate", {"date": on_day(1)})
@@ -291,8 +303,13 @@ def test_a_rate_starting_the_day_after_the_due_date_is_enough():
 
 
 def test_nothing_during_the_grace_period_then_everything_from_the_due_date():
-    rules = PenaltyRules(penalty_tiers=(PenaltyTier(1, D(5)),), fixed_fee=D(40), interest_mode="fixed",
-                         annual_rate=D("36.5"), grace_days=5)
+    rules = PenaltyRules(
+        penalty_tiers=(PenaltyTier(1, D(5)),),
+        fixed_fee=D(40),
+        interest_mode="fixed",
+        annual_rate=D("36.5"),
+        grace_days=5,
+    )
     assert parts(penalty(rules, day=5)) == (D(0), D(0), D(0), D(0))
     # Day 6: the 5% step (reached on day 1), the fee, and six days of interest at 1.00 a day.
     assert parts(penalty(rules, day=6)) == (D(50), D(40), D(6), D(96))
@@ -345,8 +362,13 @@ def test_already_charged_is_subtracted_and_never_refunded():
 
 @pytest.mark.parametrize("day", [0, -1, -30])
 def test_nothing_due_until_the_day_after_the_due_date(day):
-    rules = PenaltyRules(penalty_tiers=(PenaltyTier(0, D(5)),), fixed_fee=D(40), fixed_fee_days=0,
-                         interest_mode="fixed", annual_rate=D(10))
+    rules = PenaltyRules(
+        penalty_tiers=(PenaltyTier(0, D(5)),),
+        fixed_fee=D(40),
+        fixed_fee_days=0,
+        interest_mode="fixed",
+        annual_rate=D(10),
+    )
     result = penalty(rules, day=day)
     assert parts(result) == (D(0), D(0), D(0), D(0))
     assert result.to_charge == D(0)
@@ -373,57 +395,133 @@ def test_results_carry_the_currency_digits():
 
 def test_default_and_preset_like_rules_are_valid():
     assert validate_rules(PenaltyRules()) == []
-    assert validate_rules(PenaltyRules(penalty_tiers=STEPS_5_10, fee_bands=UK_BANDS, interest_mode="reference",
-                                       annual_rate=D(8), cap_percent=D(15), cap_amount=D(0))) == []
+    assert (
+        validate_rules(
+            PenaltyRules(
+                penalty_tiers=STEPS_5_10,
+                fee_bands=UK_BANDS,
+                interest_mode="reference",
+                annual_rate=D(8),
+                cap_percent=D(15),
+                cap_amount=D(0),
+            )
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "code", "values", "english"),
     [
-        ({"penalty_tiers": (PenaltyTier(-1, D(5)),)}, "penalty.tier_negative_days", {"days": -1},
-         "A penalty tier is at -1 days late; enter zero or more days."),
-        ({"penalty_tiers": (PenaltyTier(15, D(120)),)}, "penalty.tier_percent_range", {"days": 15, "percent": D(120)},
-         "The penalty tier at 15 days is 120%; enter 0 to 100%."),
-        ({"penalty_tiers": (PenaltyTier(15, D(-1)),)}, "penalty.tier_percent_range", {"days": 15, "percent": D(-1)},
-         "The penalty tier at 15 days is -1%; enter 0 to 100%."),
-        ({"penalty_tiers": (PenaltyTier(15, D(5)), PenaltyTier(15, D(10)))}, "penalty.tiers_out_of_order",
-         {"previous_days": 15, "days": 15},
-         "Penalty tiers at 15 and 15 days are out of order: each tier must come strictly later than the one "
-         "before it."),
-        ({"penalty_tiers": (PenaltyTier(30, D(10)), PenaltyTier(15, D(5)))}, "penalty.tiers_out_of_order",
-         {"previous_days": 30, "days": 15},
-         "Penalty tiers at 30 and 15 days are out of order: each tier must come strictly later than the one "
-         "before it."),
-        ({"penalty_tiers": (PenaltyTier(15, D(10)), PenaltyTier(30, D(5)))}, "penalty.tier_decreasing",
-         {"days": 30, "percent": D(5), "previous_days": 15, "previous_percent": D(10)},
-         "The penalty tier at 30 days (5%) is lower than the one at 15 days (10%): tiers state the total "
-         "surcharge, which can only grow."),
+        (
+            {"penalty_tiers": (PenaltyTier(-1, D(5)),)},
+            "penalty.tier_negative_days",
+            {"days": -1},
+            "A penalty tier is at -1 days late; enter zero or more days.",
+        ),
+        (
+            {"penalty_tiers": (PenaltyTier(15, D(120)),)},
+            "penalty.tier_percent_range",
+            {"days": 15, "percent": D(120)},
+            "The penalty tier at 15 days is 120%; enter 0 to 100%.",
+        ),
+        (
+            {"penalty_tiers": (PenaltyTier(15, D(-1)),)},
+            "penalty.tier_percent_range",
+            {"days": 15, "percent": D(-1)},
+            "The penalty tier at 15 days is -1%; enter 0 to 100%.",
+        ),
+        (
+            {"penalty_tiers": (PenaltyTier(15, D(5)), PenaltyTier(15, D(10)))},
+            "penalty.tiers_out_of_order",
+            {"previous_days": 15, "days": 15},
+            "Penalty tiers at 15 and 15 days are out of order: each tier must come strictly later than "
+            "the one before it.",
+        ),
+        (
+            {"penalty_tiers": (PenaltyTier(30, D(10)), PenaltyTier(15, D(5)))},
+            "penalty.tiers_out_of_order",
+            {"previous_days": 30, "days": 15},
+            "Penalty tiers at 30 and 15 days are out of order: each tier must come strictly later than "
+            "the one before it.",
+        ),
+        (
+            {"penalty_tiers": (PenaltyTier(15, D(10)), PenaltyTier(30, D(5)))},
+            "penalty.tier_decreasing",
+            {"days": 30, "percent": D(5), "previous_days": 15, "previous_percent": D(10)},
+            "The penalty tier at 30 days (5%) is lower than the one at 15 days (10%): tiers state the total "
+            "surcharge, which can only grow.",
+        ),
         ({"fixed_fee": D(-40)}, "penalty.fixed_fee_negative", {}, "The fixed fee cannot be negative."),
-        ({"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(-70)))}, "penalty.band_fee_negative",
-         {"min_debt": D(1000)}, "The fixed fee from a debt of 1000 cannot be negative."),
-        ({"fee_bands": (FeeBand(D(100), D(40)),)}, "penalty.first_band_not_zero", {},
-         "The first fixed-fee band must start at a debt of 0."),
-        ({"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(70)), FeeBand(D(1000), D(100)))},
-         "penalty.bands_out_of_order", {"previous_min_debt": D(1000), "min_debt": D(1000)},
-         "Fixed-fee bands from 1000 and 1000 are out of order: each band must start at a larger debt than the "
-         "one before it."),
-        ({"fixed_fee_mode": "daily"}, "penalty.unknown_fixed_fee_mode", {"mode": "daily"},
-         "Unknown fixed fee mode 'daily'; use 'once' or 'per_tier'."),
-        ({"interest_mode": "compound"}, "penalty.unknown_interest_mode", {"mode": "compound"},
-         "Unknown interest mode 'compound'; use none, fixed or reference."),
-        ({"annual_rate": D(150)}, "penalty.annual_rate_range", {"rate": D(150)},
-         "The annual interest rate is 150%; enter 0 to 100%."),
-        ({"annual_rate": D(-1)}, "penalty.annual_rate_range", {"rate": D(-1)},
-         "The annual interest rate is -1%; enter 0 to 100%."),
-        ({"day_count": 364}, "penalty.day_count", {"day_count": 364}, "The day count is 364; use 360, 365 or 366."),
+        (
+            {"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(-70)))},
+            "penalty.band_fee_negative",
+            {"min_debt": D(1000)},
+            "The fixed fee from a debt of 1000 cannot be negative.",
+        ),
+        (
+            {"fee_bands": (FeeBand(D(100), D(40)),)},
+            "penalty.first_band_not_zero",
+            {},
+            "The first fixed-fee band must start at a debt of 0.",
+        ),
+        (
+            {"fee_bands": (FeeBand(D(0), D(40)), FeeBand(D(1000), D(70)), FeeBand(D(1000), D(100)))},
+            "penalty.bands_out_of_order",
+            {"previous_min_debt": D(1000), "min_debt": D(1000)},
+            "Fixed-fee bands from 1000 and 1000 are out of order: each band must start at a larger debt "
+            "than the one before it.",
+        ),
+        (
+            {"fixed_fee_mode": "daily"},
+            "penalty.unknown_fixed_fee_mode",
+            {"mode": "daily"},
+            "Unknown fixed fee mode 'daily'; use 'once' or 'per_tier'.",
+        ),
+        (
+            {"interest_mode": "compound"},
+            "penalty.unknown_interest_mode",
+            {"mode": "compound"},
+            "Unknown interest mode 'compound'; use none, fixed or reference.",
+        ),
+        (
+            {"annual_rate": D(150)},
+            "penalty.annual_rate_range",
+            {"rate": D(150)},
+            "The annual interest rate is 150%; enter 0 to 100%.",
+        ),
+        (
+            {"annual_rate": D(-1)},
+            "penalty.annual_rate_range",
+            {"rate": D(-1)},
+            "The annual interest rate is -1%; enter 0 to 100%.",
+        ),
+        (
+            {"day_count": 364},
+            "penalty.day_count",
+            {"day_count": 364},
+            "The day count is 364; use 360, 365 or 366.",
+        ),
         ({"grace_days": -1}, "penalty.grace_negative", {}, "The grace period cannot be negative."),
-        ({"cap_percent": D(-5)}, "penalty.cap_percent_range", {"percent": D(-5)},
-         "The cap is -5% of the invoice; enter 0 to 100%."),
-        ({"cap_percent": D(150)}, "penalty.cap_percent_range", {"percent": D(150)},
-         "The cap is 150% of the invoice; enter 0 to 100%."),
+        (
+            {"cap_percent": D(-5)},
+            "penalty.cap_percent_range",
+            {"percent": D(-5)},
+            "The cap is -5% of the invoice; enter 0 to 100%.",
+        ),
+        (
+            {"cap_percent": D(150)},
+            "penalty.cap_percent_range",
+            {"percent": D(150)},
+            "The cap is 150% of the invoice; enter 0 to 100%.",
+        ),
         ({"cap_amount": D("-0.01")}, "penalty.cap_amount_negative", {}, "The cap amount cannot be negative."),
-        ({"minimum_charge": D(-1)}, "penalty.minimum_charge_negative", {},
-         "The minimum amount worth charging cannot be negative."),
+        (
+            {"minimum_charge": D(-1)},
+            "penalty.minimum_charge_negative",
+            {},
+            "The minimum amount worth charging cannot be negative.",
+        ),
     ],
 )
 def test_invalid_rules_say_what_to_fix(changes, code, values, english):
@@ -568,22 +666,27 @@ def test_installments_each_late_from_their_due_date_fee_once():
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
     rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40))
-    installments = [InstallmentDebt(D(300), DUE), InstallmentDebt(D(300), on_day(30)),
-                    InstallmentDebt(D("400.01"), on_day(60))]
+    installments = [
+        InstallmentDebt(D(300), DUE),
+        InstallmentDebt(D(300), on_day(30)),
+        InstallmentDebt(D("400.01"), on_day(60)),
+    ]
     result = compute_invoice_penalty(rules, installments=installments, on_date=on_day(46))
     # 300 at 46 days: 10% = 30; 300 at 16 days: 5% = 15; the last not due; one 40 fee for the invoice
     assert parts(result) == (D(45), D(40), D(0), D(85))
     assert result.days_late == 46
-    assert compute_invoice_penalty(rules, installments=installments, on_date=on_day(46),
-                                   already_charged=D(85)).to_charge == D(0)
+    assert compute_invoice_penalty(
+        rules, installments=installments, on_date=on_day(46), already_charged=D(85)
+    ).to_charge == D(0)
 
 
 @given(day=st.integers(min_value=0, max_value=400), split=st.integers(min_value=1, max_value=99))
 def test_installment_penalty_never_decreases_with_lateness(day, split):
     from fc_policy import InstallmentDebt, compute_invoice_penalty  # noqa: PLC0415
 
-    rules = PenaltyRules(penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8),
-                         cap_percent=D(50))
+    rules = PenaltyRules(
+        penalty_tiers=STEPS_5_10, fixed_fee=D(40), interest_mode="fixed", annual_rate=D(8), cap_percent=D(50)
+    )
     first = D(10) * split
     installments = [InstallmentDebt(first, DUE), InstallmentDebt(D(1000) - first, on_day(30))]
     today = compute_invoice_penalty(rules, installments=installments, on_date=on_day(day))

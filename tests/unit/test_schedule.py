@@ -4,9 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
-
 from fc_policy import (
     TRIGGERS,
     DepositLine,
@@ -16,6 +13,8 @@ from fc_policy import (
     split_installments,
     validate_deposit_lines,
 )
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 D = Decimal
 ISSUE = date(2024, 3, 1)
@@ -33,10 +32,9 @@ def amounts(installments):
 @st.composite
 def percent_lines(draw, max_lines=6):
     count = draw(st.integers(min_value=1, max_value=max_lines))
-    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1,
-                         max_size=count - 1, unique=True))
+    cuts = draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1, max_size=count - 1, unique=True))
     bounds = [0, *sorted(cuts), 10000]
-    return [DepositLine(percent=D(high - low).scaleb(-2)) for low, high in zip(bounds, bounds[1:])]
+    return [DepositLine(percent=D(high - low).scaleb(-2)) for low, high in zip(bounds, bounds[1:], strict=False)]
 
 
 totals = st.decimals(min_value=0, max_value=10**8, places=4, allow_nan=False, allow_infinity=False)
@@ -105,7 +103,13 @@ def test_custom_labels_and_due_dates_follow_each_trigger():
         ISSUE + timedelta(days=45),
         final_due,
     ]
-    assert [i.trigger for i in installments] == ["on_issue", "days_after", "fixed_date", "milestone", "before_final"]
+    assert [i.trigger for i in installments] == [
+        "on_issue",
+        "days_after",
+        "fixed_date",
+        "milestone",
+        "before_final",
+    ]
     assert installments[0].label == "Upfront deposit"
     assert installments[1].label == "Installment 2/5 (20%)"
 
@@ -134,24 +138,55 @@ def test_valid_schedule_has_no_errors():
     ("lines", "code", "values", "english"),
     [
         ([], "deposit.no_line", {}, "Add at least one deposit line."),
-        (lines_of(0, 100), "deposit.line_percent_range", {"line": 1, "percent": D(0)},
-         "Line 1 is 0%; each line must be more than 0% and at most 100%."),
-        (lines_of(120, -20), "deposit.line_percent_range", {"line": 1, "percent": D(120)},
-         "Line 1 is 120%; each line must be more than 0% and at most 100%."),
-        (lines_of(120, -20), "deposit.line_percent_range", {"line": 2, "percent": D(-20)},
-         "Line 2 is -20%; each line must be more than 0% and at most 100%."),
-        ([DepositLine(percent=D(100), trigger="someday")], "deposit.unknown_trigger",
-         {"line": 1, "trigger": "someday", "triggers": TRIGGERS},
-         "Line 1 has an unknown trigger 'someday'; use one of on_issue, days_after, fixed_date, milestone, "
-         "before_final."),
-        ([DepositLine(percent=D(100), trigger="days_after", days=-5)], "deposit.negative_days",
-         {"line": 1, "days": -5}, "Line 1 has -5 days; enter zero or a positive number of days."),
-        ([DepositLine(percent=D(100), trigger="fixed_date")], "deposit.missing_fixed_date", {"line": 1},
-         "Line 1 is due on a fixed date: enter the date."),
-        (lines_of(30, 30, 30), "deposit.total_not_100", {"total": D(90)},
-         "Deposit lines add up to 90%; they must add up to 100%."),
-        (lines_of("50", "50.50"), "deposit.total_not_100", {"total": D("100.5")},
-         "Deposit lines add up to 100.5%; they must add up to 100%."),
+        (
+            lines_of(0, 100),
+            "deposit.line_percent_range",
+            {"line": 1, "percent": D(0)},
+            "Line 1 is 0%; each line must be more than 0% and at most 100%.",
+        ),
+        (
+            lines_of(120, -20),
+            "deposit.line_percent_range",
+            {"line": 1, "percent": D(120)},
+            "Line 1 is 120%; each line must be more than 0% and at most 100%.",
+        ),
+        (
+            lines_of(120, -20),
+            "deposit.line_percent_range",
+            {"line": 2, "percent": D(-20)},
+            "Line 2 is -20%; each line must be more than 0% and at most 100%.",
+        ),
+        (
+            [DepositLine(percent=D(100), trigger="someday")],
+            "deposit.unknown_trigger",
+            {"line": 1, "trigger": "someday", "triggers": TRIGGERS},
+            "Line 1 has an unknown trigger 'someday'; use one of on_issue, days_after, fixed_date, "
+            "milestone, before_final.",
+        ),
+        (
+            [DepositLine(percent=D(100), trigger="days_after", days=-5)],
+            "deposit.negative_days",
+            {"line": 1, "days": -5},
+            "Line 1 has -5 days; enter zero or a positive number of days.",
+        ),
+        (
+            [DepositLine(percent=D(100), trigger="fixed_date")],
+            "deposit.missing_fixed_date",
+            {"line": 1},
+            "Line 1 is due on a fixed date: enter the date.",
+        ),
+        (
+            lines_of(30, 30, 30),
+            "deposit.total_not_100",
+            {"total": D(90)},
+            "Deposit lines add up to 90%; they must add up to 100%.",
+        ),
+        (
+            lines_of("50", "50.50"),
+            "deposit.total_not_100",
+            {"total": D("100.5")},
+            "Deposit lines add up to 100.5%; they must add up to 100%.",
+        ),
     ],
 )
 def test_invalid_schedule_says_what_to_fix(lines, code, values, english):
@@ -163,7 +198,11 @@ def test_invalid_schedule_says_what_to_fix(lines, code, values, english):
 def test_every_problem_is_reported():
     lines = [DepositLine(percent=D(0), trigger="someday", days=-1)]
     assert [message.code for message in validate_deposit_lines(lines)] == [
-        "deposit.line_percent_range", "deposit.unknown_trigger", "deposit.negative_days", "deposit.total_not_100"]
+        "deposit.line_percent_range",
+        "deposit.unknown_trigger",
+        "deposit.negative_days",
+        "deposit.total_not_100",
+    ]
 
 
 def test_split_refuses_an_invalid_schedule():
@@ -171,7 +210,8 @@ def test_split_refuses_an_invalid_schedule():
         split_installments(D("1000"), lines_of(30, 30, 30), ISSUE, 2)
     assert isinstance(caught.value, PolicyError)
     assert [(message.code, message.params) for message in caught.value.messages] == [
-        ("deposit.total_not_100", {"total": D(90)})]
+        ("deposit.total_not_100", {"total": D(90)})
+    ]
     with pytest.raises(PolicyError, match="Add at least one deposit line") as caught:
         split_installments(D("1000"), [], ISSUE, 2)
     assert caught.value.codes == ["deposit.no_line"]
@@ -181,11 +221,16 @@ def test_a_refusal_says_every_problem_in_english():
     """PolicyError's text joins its messages as split_installments' ValueError did."""
     with pytest.raises(PolicyError) as caught:
         split_installments(D("1000"), [DepositLine(percent=D(0), trigger="fixed_date")], ISSUE, 2)
-    assert caught.value.codes == ["deposit.line_percent_range", "deposit.missing_fixed_date", "deposit.total_not_100"]
+    assert caught.value.codes == [
+        "deposit.line_percent_range",
+        "deposit.missing_fixed_date",
+        "deposit.total_not_100",
+    ]
     assert str(caught.value) == (
         "Line 1 is 0%; each line must be more than 0% and at most 100%. "
         "Line 1 is due on a fixed date: enter the date. "
-        "Deposit lines add up to 0%; they must add up to 100%.")
+        "Deposit lines add up to 0%; they must add up to 100%."
+    )
 
 
 # --- Properties --------------------------------------------------------------------------------
@@ -206,7 +251,7 @@ def test_only_the_last_installment_carries_the_rounding_remainder(total, lines, 
     installments = split_installments(total, lines, ISSUE, digits)
     *first, last = installments
     allocated = D(0)
-    for installment, line in zip(first, lines):
+    for installment, line in zip(first, lines, strict=False):
         # its rounded share, unless earlier shares rounded up took it (tiny totals): never below zero
         share = round_money(rounded_total * line.percent / 100, digits)
         assert installment.amount == min(share, rounded_total - allocated)

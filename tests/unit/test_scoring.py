@@ -3,9 +3,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fc_policy.scoring import (
     DEPOSIT_BY_GRADE,
     InstallmentRecord,
@@ -17,6 +14,8 @@ from fc_policy.scoring import (
     suggested_deposit,
     summarize,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 D = Decimal
 TODAY = date(2026, 6, 1)
@@ -52,7 +51,17 @@ def test_worked_examples():
 
 
 def test_grade_thresholds():
-    assert [grade(s) for s in (85, 84, 70, 69, 55, 54, 40, 39, 0)] == ["A", "B", "B", "C", "C", "D", "D", "E", "E"]
+    assert [grade(s) for s in (85, 84, 70, 69, 55, 54, 40, 39, 0)] == [
+        "A",
+        "B",
+        "B",
+        "C",
+        "C",
+        "D",
+        "D",
+        "E",
+        "E",
+    ]
     assert grade(None) is None
 
 
@@ -173,8 +182,10 @@ def test_pick_schedule():
     assert pick_schedule(D(50), [("first", 50), ("second", 50)]) == "first"
 
 
-@given(st.decimals(min_value=0, max_value=100, places=1),
-       st.lists(st.decimals(min_value=0, max_value=100, places=1), min_size=1, max_size=6))
+@given(
+    st.decimals(min_value=0, max_value=100, places=1),
+    st.lists(st.decimals(min_value=0, max_value=100, places=1), min_size=1, max_size=6),
+)
 def test_pick_schedule_covers_when_it_can(suggested, upfronts):
     candidates = [(index, share) for index, share in enumerate(upfronts)]
     picked = upfronts[pick_schedule(suggested, candidates)]

@@ -4,10 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from fc_policy import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage
 from hypothesis import given
 from hypothesis import strategies as st
-
-from fc_policy import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage
 
 D = Decimal
 DUE = date(2024, 4, 1)
@@ -135,10 +134,16 @@ def test_duplicate_keys_are_refused():
 
 @pytest.mark.parametrize("later_days", [10, 5])
 def test_stages_must_be_reached_strictly_later(later_days):
-    ladder = [StageRule(key="a", sequence=1, days=10, name="Reminder"), StageRule(key="b", sequence=2, days=later_days)]
+    ladder = [
+        StageRule(key="a", sequence=1, days=10, name="Reminder"),
+        StageRule(key="b", sequence=2, days=later_days),
+    ]
     errors = validate_stages(ladder)
     assert [(error.code, error.params) for error in errors] == [
-        ("stage.out_of_order", {"previous_name": "Reminder", "previous_days": 10, "name": "b", "days": later_days})
+        (
+            "stage.out_of_order",
+            {"previous_name": "Reminder", "previous_days": 10, "name": "b", "days": later_days},
+        )
     ]
     assert [str(error) for error in errors] == [
         f"Stages 'Reminder' (10 days) and 'b' ({later_days} days) are out of order: each stage must be "
@@ -154,7 +159,11 @@ def test_generated_ladders_are_valid(stages):
     assert validate_stages(stages) == []
 
 
-@given(stages=ladders(), day=st.integers(min_value=-60, max_value=300), later=st.integers(min_value=0, max_value=300))
+@given(
+    stages=ladders(),
+    day=st.integers(min_value=-60, max_value=300),
+    later=st.integers(min_value=0, max_value=300),
+)
 def test_stage_never_goes_back_as_the_invoice_gets_later(stages, day, later):
     before = decide_stage(stages, facts(), on_day(day))
     after = decide_stage(stages, facts(), on_day(day + later))

@@ -28,4 +28,6 @@ def migrate(cr, version):
         else:
             _logger.warning(
                 "Collections: email template %s was edited and keeps its text; reset it (Email Templates > "
-                "Reset Template) or add the pay links to get them in the reminders.", template.name)
+                "Reset Template) or add the pay links to get them in the reminders.",
+                template.name,
+            )

@@ -13,5 +13,4 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     cron = env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)
     if cron and cron.model_id.model != "collection.run":
-        cron.write({"model_id": env["ir.model"]._get_id("collection.run"),
-                    "code": "model._cron_run_collections()"})
+        cron.write({"model_id": env["ir.model"]._get_id("collection.run"), "code": "model._cron_run_collections()"})
