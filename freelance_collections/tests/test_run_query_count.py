@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import CollectionsCommon
 
 # Queries the daily run may spend per invoice that changes stage, beyond a fixed cost per run
-# (issue #13: a day of changes costs Odoo's work, not ours): a stage without email (work stop),
+# (a day of changes costs Odoo's work, not ours): a stage without email (work stop),
 # and a stage with an email per client (two invoices each here), where Odoo's composing, rendering,
 # queuing of the email and the statement PDF (about 25 queries an email) come on top.
 MAX_QUERIES_PER_CHANGED_INVOICE = 10
