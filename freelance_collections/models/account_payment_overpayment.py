@@ -165,7 +165,13 @@ class AccountPayment(models.Model):
     def _collection_is_refund(self):
         """Money going back to a client: an outbound customer payment."""
         self.ensure_one()
-        return self.payment_type == "outbound" and self.partner_type == "customer" and bool(self.partner_id)
+        # a refund through the payment provider only returns money the provider took (and confirmed)
+        return (
+            self.payment_type == "outbound"
+            and self.partner_type == "customer"
+            and bool(self.partner_id)
+            and not self.payment_transaction_id
+        )
 
     @api.model
     def _collection_overpayment_domain(self, partners, companies):
@@ -235,6 +241,9 @@ class AccountPayment(models.Model):
             and payment.partner_id
             and payment.state in POSTED_PAYMENT_STATES
             and payment.move_id
+            # money taken by a payment provider (card, online transfer) is confirmed by it: it does
+            # not bounce like a cheque, and its refund goes back through the provider
+            and not payment.payment_transaction_id
         ).sorted(lambda payment: (payment.date, payment.id))
         if not received:
             return
