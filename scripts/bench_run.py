@@ -231,17 +231,6 @@ def clone_book(env, target):
             "partner_id": "coalesce(pmap.new, src.partner_id)",
             "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
         }
-        cr.execute(
-            "CREATE TEMP TABLE pmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new FROM res_partner "
-            "WHERE bench_src IS NOT NULL"
-        )
-        cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
-        pick = {
-            "name": f"src.name || '{tag}'",
-            "ref": f"src.ref || '{tag}'",
-            "partner_id": "coalesce(pmap.new, src.partner_id)",
-            "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
-        }
         cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move ({', '.join(move_cols)}, bench_src) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in move_cols)}, src.id "
@@ -258,19 +247,6 @@ def clone_book(env, target):
             "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old"
         )
         pick = {"move_id": "mmap.new", "move_name": "mmap.name", "partner_id": "coalesce(pmap.new, src.partner_id)"}
-        cr.execute(
-            "CREATE TEMP TABLE mmap ON COMMIT DROP AS SELECT bench_src AS old, id AS new, name "
-            "FROM account_move WHERE bench_src IS NOT NULL"
-        )
-        cr.execute(
-            "UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
-            "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old"
-        )
-        pick = {
-            "move_id": "mmap.new",
-            "move_name": "mmap.name",
-            "partner_id": "coalesce(pmap.new, src.partner_id)",
-        }
         cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move_line ({', '.join(line_cols)}) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in line_cols)} "

@@ -26,19 +26,15 @@ from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 from ..models.account_move import OPEN_INVOICE_DOMAIN
 
+# The balance pages: reached with the client's token, no login; never in the sitemap.
+PUBLIC_PAGE = {"type": "http", "auth": "public", "methods": ["GET"], "website": True, "sitemap": False}
+
 
 class CollectionsBalancePortal(PortalAccount, PaymentPortal):
     # ------------------------------------------------------------------
     # ROUTES
     # ------------------------------------------------------------------
-    @http.route(
-        "/collections/balance/<int:partner_id>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @http.route("/collections/balance/<int:partner_id>", **PUBLIC_PAGE)
     def collection_balance_page(self, partner_id, access_token=None, **kwargs):
         partner_sudo = self._collection_balance_partner(partner_id, access_token)
         groups = self._collection_balance_groups(partner_sudo)
@@ -52,14 +48,7 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
             },
         )
 
-    @http.route(
-        "/collections/balance/<int:partner_id>/pay/<int:company_id>/<int:currency_id>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @http.route("/collections/balance/<int:partner_id>/pay/<int:company_id>/<int:currency_id>", **PUBLIC_PAGE)
     def collection_balance_pay(self, partner_id, company_id, currency_id, access_token=None, **kwargs):
         partner_sudo = self._collection_balance_partner(partner_id, access_token)
         group = self._collection_balance_group(partner_sudo, company_id, currency_id)
