@@ -210,6 +210,8 @@ def clone_book(env, target):
         columns("account_move_line"),
     )
     log_cols = columns("collection_action_log")
+    cr.execute("SELECT coalesce(max(sequence_number), 0) + 1 FROM account_move")
+    span = 10 ** len(str(cr.fetchone()[0]))  # copy k numbers its moves from k * span on
     added = 0
     for copy in range(1, copies + 1):
         tag = f"-C{copy}"
@@ -225,8 +227,15 @@ def clone_book(env, target):
             "WHERE bench_src IS NOT NULL"
         )
         cr.execute("UPDATE res_partner SET commercial_partner_id = id, bench_src = NULL WHERE bench_src IS NOT NULL")
+        # A copy takes the next numbers of its journal's sequence (INV/2026/10001 after INV/2026/00001
+        # for the first copy of 10,000), so Odoo numbers the new fee invoices as in a real book of
+        # that size (a suffix like '-C1' would be parsed by Odoo's sequence as the number itself).
+        number = f"src.sequence_number + {copy * span}"
         pick = {
-            "name": f"src.name || '{tag}'",
+            "name": f"CASE WHEN src.sequence_prefix IS NULL OR src.name = '/' THEN src.name || '{tag}' "
+            f"ELSE src.sequence_prefix || lpad(({number})::text, "
+            "greatest(length(src.name) - length(src.sequence_prefix), length(span.top::text)), '0') END",
+            "sequence_number": f"CASE WHEN src.sequence_prefix IS NULL THEN src.sequence_number ELSE {number} END",
             "ref": f"src.ref || '{tag}'",
             "partner_id": "coalesce(pmap.new, src.partner_id)",
             "commercial_partner_id": "coalesce(pmap.new, src.commercial_partner_id)",
@@ -234,7 +243,8 @@ def clone_book(env, target):
         cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move ({', '.join(move_cols)}, bench_src) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in move_cols)}, src.id "
-            "FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id WHERE src.id = ANY(%s)",
+            f"FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id, (SELECT {span * (copies + 1)} AS top) span "
+            "WHERE src.id = ANY(%s)",
             [sources],
         )
         added += cr.rowcount
