@@ -11,6 +11,7 @@ run side by side, never next to another run. See docs/deployment.md.
 """
 
 import logging
+import time
 from collections import Counter
 
 from odoo import _, fields, models
@@ -25,7 +26,8 @@ _logger = logging.getLogger(__name__)
 # invoices per job at most (a client's invoices are never split, so a job may hold more): short jobs
 # spread well over the workers and stay far under the workers' time limit (limit_time_real)
 JOB_BATCH_SIZE = 100
-LOCK_WAIT_SECONDS = 10  # a job that finds the run's lock taken (a run in one process) waits this long
+LOCK_TRIES = 4  # a job finding the run's lock taken tries again every half second, then
+LOCK_WAIT_SECONDS = 10  # leaves it to queue_job, which performs it again this much later
 
 
 class CollectionRun(models.Model):
@@ -108,13 +110,17 @@ class CollectionRun(models.Model):
     def _collection_job_lock(self):
         """The run's lock, shared by the jobs of one run (they work side by side) and held until the
         job's transaction ends: a run in one process (which takes it alone) waits, and so do they."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock_shared(%s)", RUN_LOCK_KEY))
-        if not self.env.cr.fetchone()[0]:
-            raise RetryableJobError(
-                _("Another collections run holds the run's lock: this job tries again shortly."),
-                seconds=LOCK_WAIT_SECONDS,
-                ignore_retry=True,
-            )
+        for attempt in range(LOCK_TRIES):
+            if attempt:
+                time.sleep(0.5)  # the first piece releases it right after committing the jobs
+            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock_shared(%s)", RUN_LOCK_KEY))
+            if self.env.cr.fetchone()[0]:
+                return
+        raise RetryableJobError(
+            _("Another collections run holds the run's lock: this job tries again shortly."),
+            seconds=LOCK_WAIT_SECONDS,
+            ignore_retry=True,
+        )
 
     def _collection_finish_queued(self):
         """The job after the batches' jobs: add their counts to the run, check the deliveries, end it.
@@ -143,9 +149,7 @@ class CollectionRun(models.Model):
             found = run._collection_check_deliveries()
             if found:
                 run._collection_add_counts({"undeliverable": found})
-        run.write(
-            {"state": "interrupted" if left else "done", "end": fields.Datetime.now(), "remaining_count": left}
-        )
+        run.write({"state": "interrupted" if left else "done", "end": fields.Datetime.now(), "remaining_count": left})
         if run._collection_email_count():
             run._collection_wake_mail_queue()
         _logger.info("Collections run (%s jobs): %s", len(batches), run.summary)
