@@ -11,7 +11,12 @@ stage, see that script), then copies it twice (``createdb -T``), so both runs st
          --load=web,queue_job`` and the channels ``root:2``; the run's first piece is started here (it
          enqueues one job per batch) and timed until its last job ends the run.
 
-Prints per way: wall seconds, SQL queries (this process's cursor; for the jobs: the first piece's plus
+``--no-fees`` removes the late-fee tiers from both copies first: Odoo's posting of a late-fee invoice
+locks its journal's next number until the transaction commits, so jobs booking fees in one journal wait
+for each other; without fees the jobs share nothing but the database.
+
+Prints per way: wall seconds, Python CPU seconds (this process; for the jobs: the first piece's plus
+every batch job's), SQL queries (this process's cursor; for the jobs: the first piece's plus
 every batch job's own count), invoices, jobs, and the run's actions, which must be the same. The copies
 are dropped at the end unless --keep; the book is kept for the next call.
 """
@@ -51,11 +56,12 @@ def _run_one(registry, batch_size):
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"collection_queue_job": False})
-        queries, started = cr.sql_log_count, time.perf_counter()
+        queries, started, cpu = cr.sql_log_count, time.perf_counter(), time.process_time()
         run = env["collection.run"]._cron_run_collections(batch_size)
         seconds = time.perf_counter() - started
         return {
             "seconds": seconds,
+            "cpu": time.process_time() - cpu,
             "queries": cr.sql_log_count - queries,
             "invoices": run.invoice_count,
             "jobs": 0,
@@ -69,9 +75,9 @@ def _run_jobs(registry, batch_size, timeout):
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        queries, started = cr.sql_log_count, time.perf_counter()
+        queries, started, cpu = cr.sql_log_count, time.perf_counter(), time.process_time()
         run = env["collection.run"]._cron_run_collections(batch_size)  # commits: the jobs start at once
-        dispatch_queries = cr.sql_log_count - queries
+        dispatch_queries, dispatch_cpu = cr.sql_log_count - queries, time.process_time() - cpu
         run_id = run.id
     deadline = started + timeout
     while time.perf_counter() < deadline:
@@ -82,6 +88,7 @@ def _run_jobs(registry, batch_size, timeout):
                 seconds = time.perf_counter() - started
                 return {
                     "seconds": seconds,
+                    "cpu": dispatch_cpu + sum(run.batch_ids.mapped("cpu_seconds")),
                     "queries": dispatch_queries + sum(run.batch_ids.mapped("query_count")),
                     "invoices": run.invoice_count,
                     "jobs": len(run.batch_ids),
@@ -102,6 +109,12 @@ def main():
     parser.add_argument("--channels", default="root:2", help="queue_job's channels (two jobs at a time)")
     parser.add_argument("--timeout", type=int, default=3600)
     parser.add_argument("--keep", action="store_true", help="keep DB_one and DB_jobs")
+    parser.add_argument(
+        "--no-fees",
+        action="store_true",
+        help="remove the policy's late-fee tiers first (in both copies): the run without Odoo's posting of "
+        "late-fee invoices, which holds the journal's sequence lock until the job commits",
+    )
     args = parser.parse_args()
     path = addons_path()
     book, one, jobs = f"{args.db}_book", f"{args.db}_one", f"{args.db}_jobs"
@@ -129,6 +142,12 @@ def main():
     import odoo  # noqa: PLC0415
 
     odoo.tools.config.parse_config(["-d", one, f"--addons-path={path}", "--log-level=warn"])
+    if args.no_fees:
+        from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+        for db in (one, jobs):
+            with odoo.modules.registry.Registry(db).cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["collection.penalty.tier"].search([]).unlink()
     results = {}
     print("One process...", flush=True)
     results["one process"] = _run_one(odoo.modules.registry.Registry(one), args.batch_size)
@@ -170,11 +189,11 @@ def main():
         for db in (one, jobs):
             subprocess.run(["dropdb", "--if-exists", db], check=False)
 
-    print(f"\n{'way':18} {'seconds':>9} {'queries':>9} {'invoices':>9} {'jobs':>5}  state  actions")
+    print(f"\n{'way':18} {'seconds':>9} {'cpu s':>8} {'queries':>9} {'invoices':>9} {'jobs':>5}  state  actions")
     for way, row in results.items():
         print(
-            f"{way:18} {row['seconds']:9.1f} {row['queries']:9d} {row['invoices']:9d} {row['jobs']:5d}  "
-            f"{row['state']:5}  {row['actions']}"
+            f"{way:18} {row['seconds']:9.1f} {row['cpu']:8.1f} {row['queries']:9d} {row['invoices']:9d} "
+            f"{row['jobs']:5d}  {row['state']:5}  {row['actions']}"
         )
     one_row, jobs_row = results["one process"], results["two job workers"]
     print(

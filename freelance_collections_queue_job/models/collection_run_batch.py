@@ -1,5 +1,7 @@
 """One batch of a run handed to queue_job: its invoices (a client's never split), its job's counts."""
 
+import time
+
 from odoo import _, fields, models
 
 from odoo.addons.freelance_collections.policy.actions import EMAIL_ACTIONS
@@ -28,6 +30,9 @@ class CollectionRunBatch(models.Model):
     stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
     work_seconds = fields.Float(string="Work Time (s)", readonly=True, digits=(16, 1))
     query_count = fields.Integer(string="Queries", readonly=True, help="SQL queries of the batch's job.")
+    cpu_seconds = fields.Float(
+        string="CPU Time (s)", readonly=True, digits=(16, 2), help="Python CPU time of the batch's job."
+    )
 
     def _collection_job_key(self):
         self.ensure_one()
@@ -47,7 +52,7 @@ class CollectionRunBatch(models.Model):
             return _("Run %(run)s is over: batch skipped, the next run takes its invoices.", run=run.id)
         run._collection_job_lock()
         queries = self.env.cr.sql_log_count
-        began = run._collection_clock()
+        began, cpu = run._collection_clock(), time.process_time()
         moves = self.env["account.move"].sudo().with_company(batch.company_id).browse(batch.move_id_list).exists()
         counts, changes = run._collection_run_batch(moves)
         batch.write(
@@ -57,6 +62,7 @@ class CollectionRunBatch(models.Model):
                 "stage_change_count": changes,
                 "work_seconds": run._collection_clock() - began,
                 "query_count": self.env.cr.sql_log_count - queries,
+                "cpu_seconds": time.process_time() - cpu,
             }
         )
         if any(counts.get(code) for code in EMAIL_ACTIONS):
