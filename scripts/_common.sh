@@ -151,9 +151,16 @@ export ODOO_ADDONS_PATH PYTHON REPO
 
 odoo() { "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"; }
 
+# OCA's queue_job for the queue_job bridge's tests: its wheel puts it in site-packages' odoo/addons, where
+# Odoo finds it (the odoo.addons namespace); --no-deps, as its requirement 'odoo' is the source tree here
+# and its other one, requests, is Odoo's own
+QUEUE_JOB_REQUIREMENT="${QUEUE_JOB_REQUIREMENT:-odoo-addon-queue_job==18.0.*}"
+
 install_requirements() {
     "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO/test-requirements.txt" \
         || die "pip could not install the test tooling of test-requirements.txt into '$PYTHON' (its message is
        above). A system Python that refuses pip ('externally managed'): unset PYTHON and let the scripts use
        their own environment (.venv/)."
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps "$QUEUE_JOB_REQUIREMENT" \
+        || die "pip could not install OCA's queue_job ($QUEUE_JOB_REQUIREMENT) into '$PYTHON' (its message is above)."
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the three addons' wheels with whool (`pip wheel ./<addon>`), install them into a fresh virtual
+# Build the four addons' wheels with whool (`pip wheel ./<addon>`), install them into a fresh virtual
 # environment next to Odoo, and install freelance_collections from its wheel into a new database whose
 # addons path holds only Odoo's own addons: Odoo finds it in site-packages (odoo/addons/ from the
 # wheel, through the odoo.addons namespace), not in this repository.
@@ -9,7 +9,7 @@
 # Python and Odoo as for scripts/test.sh (scripts/_common.sh). The wheels are built from what git
 # tracks (whool copies `git ls-files`; the version comes from the manifest and the git history).
 source "$(dirname "$0")/_common.sh"
-ADDONS=(freelance_collections freelance_collections_sale freelance_collections_timesheet)
+ADDONS=(freelance_collections freelance_collections_sale freelance_collections_timesheet freelance_collections_queue_job)
 WORK="$(mktemp -d)"
 WHEEL_DB="${WHEEL_DB:-fc_wheel_$$}"
 cleanup() { dropdb --if-exists "$WHEEL_DB" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
@@ -37,6 +37,8 @@ for wheel in sorted(Path(sys.argv[1]).glob("*.whl")):
         assert any(n.startswith(f"odoo/addons/{addon}/__manifest__.py") for n in archive.namelist()), wheel.name
     requires = metadata.get_all("Requires-Dist") or []
     expected = {"odoo==18.0.*"} | ({"odoo-addon-freelance_collections==18.0.*"} if addon != "freelance_collections" else set())
+    if addon == "freelance_collections_queue_job":
+        expected.add("odoo-addon-queue_job==18.0.*")  # OCA's, from PyPI
     missing = expected - set(requires)
     assert not missing, f"{wheel.name}: Requires-Dist lacks {missing} (has {requires})"
     print(f"{metadata['Name']} {metadata['Version']}: requires {', '.join(sorted(requires))}")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run every test: pure policy tests, the addon installed into a fresh database with Odoo's own
 # accounting tests, the addon's Odoo tests (pytest-odoo) on a database installed with demo data (as
-# OCA's CI does), the bridges, the portal tour, and end-to-end checks (install with demo data,
-# upgrade, uninstall). Python and Odoo: see scripts/_common.sh (its own .venv/, Odoo set up from
+# OCA's CI does), the bridges, the portal tour, end-to-end checks (install with demo data,
+# upgrade, uninstall), and the queue_job bridge with OCA's queue_job (its tests, two job workers). Python and Odoo: see scripts/_common.sh (its own .venv/, Odoo set up from
 # ODOO_SRC when that environment has none; PYTHON=python3 uses an interpreter that has Odoo already).
 #
 #   scripts/test.sh                      # every step
@@ -10,10 +10,10 @@
 source "$(dirname "$0")/_common.sh"
 install_requirements
 
-STEPS="${TEST_STEPS:-1 2 3 4 5 6 7}"
+STEPS="${TEST_STEPS:-1 2 3 4 5 6 7 8}"
 want() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
 step_started=""
-step() {  # step "N/7 what": print how long the previous step took, then this one's title
+step() {  # step "N/8 what": print how long the previous step took, then this one's title
     [ -z "$step_started" ] || echo "   ($((SECONDS - step_started)) s)"
     step_started=$SECONDS
     echo "== $*"
@@ -24,7 +24,7 @@ DEMO_DB="${DB}_demo"
 TEST_PORT="${TEST_PORT:-$("$PYTHON" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}"
 LOGDIR="${LOGDIR:-$(mktemp -d)}"
 cleanup() {
-    [ -n "${KEEP_DB:-}" ] || for db in "$DB" "$DEMO_DB" "${DB}_bridges" "${DB}_portal"; do
+    [ -n "${KEEP_DB:-}" ] || for db in "$DB" "$DEMO_DB" "${DB}_bridges" "${DB}_portal" "${DB}_queue"; do
         dropdb --if-exists "$db" >/dev/null 2>&1 || true
     done
 }
@@ -41,12 +41,12 @@ install_db() {
 }
 
 if want 1; then
-    step "1/7 Pure policy tests (plain pytest + hypothesis)"
+    step "1/8 Pure policy tests (plain pytest + hypothesis)"
     "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/unit
 fi
 
 if want 2 || want 3; then
-    step "2/7 Install freelance_collections into a fresh database '$DB' (no demo data)"
+    step "2/8 Install freelance_collections into a fresh database '$DB' (no demo data)"
     install_db "$DB" "$LOGDIR/install.log" -i freelance_collections --without-demo=all
     version="$(psql -tA -d "$DB" -c "SELECT latest_version FROM ir_module_module
         WHERE name = 'freelance_collections' AND state = 'installed'")"
@@ -55,7 +55,7 @@ if want 2 || want 3; then
 fi
 
 if want 3; then
-    step "3/7 Odoo's own accounting tests with the addon installed"
+    step "3/8 Odoo's own accounting tests with the addon installed"
     ODOO_TAGS="${ODOO_CORE_TEST_TAGS:-/account:TestAccountPaymentTerms,/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPaymentRegister,/account:TestAccountEarlyPaymentDiscount,/account_payment}"
     if ! odoo -d "$DB" --http-port="$TEST_PORT" --test-enable --test-tags "$ODOO_TAGS" --stop-after-init --log-level=test \
             > "$LOGDIR/core.log" 2>&1; then
@@ -66,7 +66,7 @@ if want 3; then
 fi
 
 if want 4; then
-    step "4/7 Addon tests (pytest-odoo) on a database installed with demo data '$DEMO_DB' (as OCA's CI)"
+    step "4/8 Addon tests (pytest-odoo) on a database installed with demo data '$DEMO_DB' (as OCA's CI)"
     install_db "$DEMO_DB" "$LOGDIR/install_demo.log" -i freelance_collections
     "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DEMO_DB" \
         --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
@@ -74,7 +74,7 @@ if want 4; then
 fi
 
 if want 5; then
-    step "5/7 Bridges: sales and timesheets installed next to the addon, with demo data (auto-installed bridges)"
+    step "5/8 Bridges: sales and timesheets installed next to the addon, with demo data (auto-installed bridges)"
     BRIDGE_DB="${DB}_bridges"
     dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
     if ! odoo -d "$BRIDGE_DB" --http-port="$TEST_PORT" -i freelance_collections,sale,hr_timesheet --test-enable \
@@ -91,7 +91,7 @@ if want 5; then
 fi
 
 if want 6; then
-    step "6/7 Browser: the portal tour (payment_demo) and the portal access checks"
+    step "6/8 Browser: the portal tour (payment_demo) and the portal access checks"
     PORTAL_DB="${DB}_portal"
     dropdb --if-exists "$PORTAL_DB" >/dev/null 2>&1 || true
     # Odoo drives Chromium through the DevTools websocket: without websocket-client the tour is skipped.
@@ -112,7 +112,25 @@ if want 6; then
 fi
 
 if want 7; then
-    step "7/7 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
-    "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/e2e
+    step "7/8 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
+    "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/e2e --ignore=tests/e2e/test_queue_job.py  # in 8/8
+fi
+if want 8; then
+    step "8/8 queue_job: the bridge's tests with OCA's queue_job (auto-installed bridge), then two job workers"
+    QUEUE_DB="${DB}_queue"
+    dropdb --if-exists "$QUEUE_DB" >/dev/null 2>&1 || true
+    if ! odoo -d "$QUEUE_DB" --http-port="$TEST_PORT" -i freelance_collections,queue_job --test-enable \
+            --test-tags /freelance_collections_queue_job --stop-after-init \
+            --log-level=test > "$LOGDIR/queue_job.log" 2>&1 || grep -qE " (ERROR|CRITICAL) " "$LOGDIR/queue_job.log"; then
+        { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/queue_job.log" || tail -30 "$LOGDIR/queue_job.log"; } | head -40
+        die "the queue_job bridge failed (log: $LOGDIR/queue_job.log)"
+    fi
+    installed="$(psql -tA -d "$QUEUE_DB" -c "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name =
+        'freelance_collections_queue_job'")"
+    [ "$installed" = 1 ] || die "the queue_job bridge was not auto-installed next to queue_job"
+    grep -qE "Starting TestQueueJobRun" "$LOGDIR/queue_job.log" || die "the queue_job bridge's tests did not run"
+    grep -E "tests in |post-tests in" "$LOGDIR/queue_job.log" | tail -1 || true
+    dropdb --if-exists "$QUEUE_DB" >/dev/null 2>&1 || true
+    "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q -rs tests/e2e/test_queue_job.py
 fi
 step "All tests passed (steps: $STEPS)."

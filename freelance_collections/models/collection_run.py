@@ -176,6 +176,8 @@ class CollectionRun(models.Model):
         run = unfinished.filtered(lambda r: r.date == fields.Date.context_today(self))[:1]
         # we hold the lock: an unfinished run of an earlier day is over
         (unfinished - run).write({"state": "interrupted"})
+        if run._collection_queued():
+            return run  # its batches are in a job queue (see _collection_queued): its last job ends it
         if window.get("failed"):
             return False  # a piece failed in this call of the scheduler: no new run before the next one
         budget.pace = run._collection_pace() if run else None
@@ -208,6 +210,9 @@ class CollectionRun(models.Model):
             run.write({"state": "done", "end": fields.Datetime.now(), "remaining_count": 0})
             self.env["ir.cron"]._notify_progress(done=run.invoice_count, remaining=0)
             _logger.info("Collections run: %s", run.summary)
+        elif run._collection_queued():
+            run._collection_end_piece("queued")
+            _logger.info("Collections run %s: %s invoices handed to the job queue.", run.id, run.remaining_count)
         else:
             run._collection_end_piece("time")
             run.state = "waiting"
@@ -237,6 +242,8 @@ class CollectionRun(models.Model):
             left = self.with_company(company)._collection_run_company(company, batch_size, budget, later)
             if left:
                 return False
+        if self._collection_queued():
+            return False  # the batches run as jobs; the last one checks the deliveries
         if self.invoice_count and not budget.may_start(self, step_seconds=budget.limit and budget.limit * 0.2):
             self._collection_set_remaining(1)  # the delivery check is left for the next piece
             return False
@@ -280,6 +287,15 @@ class CollectionRun(models.Model):
         moves = Move.browse(ids)
         moves.fetch(["commercial_partner_id"])
         clients = [move.commercial_partner_id.id for move in moves]
+        return self._collection_run_batches(company, ids, clients, budget, later)
+
+    def _collection_run_batches(self, company, ids, clients, budget, later=0):
+        """The batches of COMPANY's invoices IDS (CLIENTS: the client of each), each committed, while the
+        time limit lets them fit. A hook: the queue_job bridge hands them to job workers instead.
+
+        :return: the number of invoices left for the next piece (0: all done).
+        """
+        Move = self.env["account.move"].with_company(company)
         position = 0
         while position < len(ids):
             if not budget.may_start(self):

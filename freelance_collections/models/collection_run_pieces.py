@@ -74,7 +74,8 @@ class CollectionRunPieces(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=max(self.remaining_count, 1))
 
     def _collection_end_piece(self, stop):
-        """Close the current piece: STOP is done, time (stopped before the time limit) or failed."""
+        """Close the current piece: STOP is done, time (stopped before the time limit), failed or
+        queued (its batches handed to a job queue)."""
         self.ensure_one()
         if self.pieces:
             self.pieces = self.pieces[:-1] + [dict(self.pieces[-1], end=round(self._collection_clock(), 3), stop=stop)]
@@ -110,6 +111,11 @@ class CollectionRunPieces(models.AbstractModel):
             cron = self.env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)
             if cron:
                 cron.sudo()._trigger(fields.Datetime.now() + timedelta(minutes=1))
+
+    def _collection_queued(self):
+        """Whether the run's batches were handed to a job queue, whose last job ends the run: a hook,
+        False here (the queue_job bridge, freelance_collections_queue_job, says when)."""
+        return False
 
     def _collection_email_count(self):
         return sum(self.actions[code] for code in EMAIL_ACTIONS)
