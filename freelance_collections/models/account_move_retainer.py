@@ -45,6 +45,27 @@ class AccountMove(models.Model):
         string="Paid From Retainer", compute="_compute_collection_retainer_drawn", currency_field="currency_id"
     )
 
+    collection_retainer_effect = fields.Monetary(
+        string="On the Balance",
+        compute="_compute_collection_retainer_effect",
+        currency_field="currency_id",
+        help="What this entry adds to the retainer's balance (paid on a retainer or top-up invoice), or takes "
+        "from it (a draw).",
+    )
+
+    @api.depends("collection_retainer_kind", "state", "amount_residual", "line_ids.amount_currency")
+    def _compute_collection_retainer_effect(self):
+        for move in self:
+            if move.state != "posted" or not move.collection_retainer_kind:
+                move.collection_retainer_effect = 0.0
+            elif move.collection_retainer_kind in ("retainer", "topup"):
+                move.collection_retainer_effect = move.amount_total - move.amount_residual
+            else:
+                account = move.company_id.collection_retainer_account_id
+                move.collection_retainer_effect = -sum(
+                    line.amount_currency for line in move.line_ids if line.account_id == account
+                )
+
     @api.depends("collection_retainer_entry_ids.state", "collection_retainer_entry_ids.reversal_move_ids")
     def _compute_collection_retainer_drawn(self):
         for move in self:
@@ -79,7 +100,8 @@ class AccountMove(models.Model):
             if move.collection_retainer_kind:
                 defaults.setdefault("collection_retainer_id", move.collection_retainer_id.id)
                 defaults.setdefault(
-                    "collection_retainer_kind", "refund" if move.collection_retainer_kind in ("retainer", "topup") else "undo"
+                    "collection_retainer_kind",
+                    "refund" if move.collection_retainer_kind in ("retainer", "topup") else "undo",
                 )
                 defaults.setdefault("collection_retainer_invoice_id", move.collection_retainer_invoice_id.id)
         # a cancelling reversal unreconciles the invoice from its draw: the draw is given back whole
@@ -95,15 +117,15 @@ class AccountMove(models.Model):
     def _collection_retainer_active_entries(self):
         """The posted draws and returns of these invoices not given back yet."""
         return self.collection_retainer_entry_ids.filtered(
-            lambda e: e.state == "posted" and e.collection_retainer_kind in ("draw", "return") and not e.reversal_move_ids
+            lambda e: e.state == "posted"
+            and e.collection_retainer_kind in ("draw", "return")
+            and not e.reversal_move_ids
         )
 
     def _collection_retainer_amount(self):
         """What these retainer entries move, in their currency (each counted positive)."""
         return sum(
-            abs(line.amount_currency)
-            for line in self.line_ids
-            if line.account_id.account_type == "asset_receivable"
+            abs(line.amount_currency) for line in self.line_ids if line.account_id.account_type == "asset_receivable"
         )
 
     def _collection_retainer_settle(self):
@@ -221,12 +243,16 @@ class AccountMove(models.Model):
 
     def _collection_retainer_undo(self):
         """Give back these draws or returns (their invoice was reset to draft): reverse each one."""
-        reversals = self.sudo().with_context(collection_retainer_entry=True)._reverse_moves(
-            [
-                {"date": max(entry.date, fields.Date.context_today(entry)), "ref": _("Given back: %s", entry.ref)}
-                for entry in self
-            ],
-            cancel=True,
+        reversals = (
+            self.sudo()
+            .with_context(collection_retainer_entry=True)
+            ._reverse_moves(
+                [
+                    {"date": max(entry.date, fields.Date.context_today(entry)), "ref": _("Given back: %s", entry.ref)}
+                    for entry in self
+                ],
+                cancel=True,
+            )
         )
         for entry in self:
             entry.collection_retainer_invoice_id._message_log(

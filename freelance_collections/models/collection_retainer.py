@@ -46,7 +46,10 @@ class CollectionRetainer(models.Model):
         help="Invoices in this currency draw on the retainer; invoices in another currency are not drawn.",
     )
     amount = fields.Monetary(
-        string="Retainer Amount", required=True, tracking=True, help="What the client pays in advance; a top-up restores it."
+        string="Retainer Amount",
+        required=True,
+        tracking=True,
+        help="What the client pays in advance; a top-up restores it.",
     )
     threshold = fields.Monetary(
         string="Top-Up Threshold",
@@ -283,9 +286,10 @@ class CollectionRetainer(models.Model):
         none open (only one top-up open at a time)."""
         self.invalidate_recordset(["balance", "topup_move_id"])
         for retainer in self.filtered(lambda r: r.state == "active"):
-            if retainer_policy.below_threshold(
-                to_decimal(retainer.balance), to_decimal(retainer.threshold)
-            ) and not retainer._collection_open_topups():
+            if (
+                retainer_policy.below_threshold(to_decimal(retainer.balance), to_decimal(retainer.threshold))
+                and not retainer._collection_open_topups()
+            ):
                 amount = retainer._collection_topup_amount()
                 if amount:
                     retainer._collection_request("topup", amount)
@@ -345,16 +349,10 @@ class CollectionRetainer(models.Model):
         self.ensure_one()
         kinds = dict(self.env["account.move"]._fields["collection_retainer_kind"]._description_selection(self.env))
         moves = self.sudo().move_ids.filtered(lambda m: m.state == "posted").sorted(lambda m: (m.date, m.id))
-        account = self.company_id.collection_retainer_account_id
+        states = dict(self.env["account.move"]._fields["payment_state"]._description_selection(self.env))
         rows, balance = [], 0.0
         for move in moves:
-            if move.collection_retainer_kind in INVOICE_KINDS:
-                amount = move.amount_total - move.amount_residual
-                status = dict(move._fields["payment_state"]._description_selection(self.env)).get(move.payment_state)
-            else:
-                lines = move.line_ids.filtered(lambda line: line.account_id == account)
-                amount = -sum(lines.mapped("amount_currency"))
-                status = ""
+            amount = self.currency_id.round(move.collection_retainer_effect)
             balance = self.currency_id.round(balance + amount)
             rows.append(
                 {
@@ -362,8 +360,8 @@ class CollectionRetainer(models.Model):
                     "move": move,
                     "invoice": move.collection_retainer_invoice_id,
                     "kind": kinds.get(move.collection_retainer_kind, ""),
-                    "amount": self.currency_id.round(amount),
-                    "status": status,
+                    "amount": amount,
+                    "status": states.get(move.payment_state) if move.is_invoice() else "",
                     "balance": balance,
                 }
             )

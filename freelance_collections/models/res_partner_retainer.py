@@ -21,9 +21,7 @@ class ResPartner(models.Model):
         if not saved:
             return reasons
         stopped = (
-            self.env["collection.retainer"]
-            .sudo()
-            .search([("partner_id", "in", saved.ids), ("work_stop", "=", True)])
+            self.env["collection.retainer"].sudo().search([("partner_id", "in", saved.ids), ("work_stop", "=", True)])
         )
         for retainer in stopped:
             topup = retainer._collection_open_topups()[:1]

@@ -75,7 +75,9 @@ class TestRetainerDrawDown(RetainerCommon):
         self.assertEqual(draw.state, "posted")
         self.assertEqual(sum(draw.line_ids.mapped("balance")), 0.0)
         self.assertEqual(draw.line_ids.filtered(lambda line: line.account_id == account).debit, 800.0)
-        self.assertTrue(draw.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").reconciled)
+        self.assertTrue(
+            draw.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").reconciled
+        )
         self.assertEqual(first._get_reconciled_amls().move_id, draw, "reconciled by Odoo with the draw")
         self.assertEqual(retainer.balance, 1200.0)
         self.assertFalse(retainer.topup_move_id, "still above the threshold")
@@ -118,9 +120,7 @@ class TestRetainerDrawDown(RetainerCommon):
         self.assertEqual(retainer.balance, 1600.0)
         history = retainer._collection_history()
         self.assertEqual(history[-1]["balance"], 1600.0, "the history adds up to the balance")
-        self.assertEqual(
-            [row["amount"] for row in history], [2000.0, -800.0, -900.0, 1700.0, -300.0, -100.0]
-        )
+        self.assertEqual([row["amount"] for row in history], [2000.0, -800.0, -900.0, 1700.0, -300.0, -100.0])
 
     def test_manager_override_releases_a_retainer_stop(self):
         retainer = self._retainer(amount=500.0, threshold=100.0)
@@ -159,7 +159,9 @@ class TestRetainerDrawDown(RetainerCommon):
         refund = invoice._reverse_moves([{"invoice_date": "2026-03-02", "date": "2026-03-02"}])
         refund.invoice_line_ids.price_unit = 300.0
         refund.action_post()
-        self.assertTrue(refund.currency_id.is_zero(refund.amount_residual), "the credit note is settled by the retainer")
+        self.assertTrue(
+            refund.currency_id.is_zero(refund.amount_residual), "the credit note is settled by the retainer"
+        )
         self.assertEqual(retainer.balance, 1500.0)
         rest = invoice._reverse_moves([{"invoice_date": "2026-03-02", "date": "2026-03-02"}])
         rest.action_post()
@@ -220,9 +222,11 @@ class TestRetainerDrawDown(RetainerCommon):
         data = self.client._collection_statement_data()
         self.assertEqual(data["retainers"][0]["balance"], 1200.0)
         self.assertIn("Retainer", [line["kind"] for line in data["lines"]])
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "freelance_collections.action_report_statement", self.client.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("freelance_collections.action_report_statement", self.client.ids)[0]
+            .decode()
+        )
         self.assertIn("statement_retainer", html)
         self.assertIn("1,200.00", html)
 
