@@ -9,6 +9,7 @@ note) to draft reverses its entry, so an invoice never holds two draws. See docs
 """
 
 from odoo import Command, _, api, fields, models
+from odoo.tools import SQL
 
 from ..policy import retainer as retainer_policy
 from ..policy.money import to_decimal
@@ -150,6 +151,15 @@ class AccountMove(models.Model):
                 ]
             )
         )
+        if retainers:
+            # two postings for one client at once must not both draw on the same balance: the second
+            # one's update of the same rows fails to serialize and Odoo retries it, on the new balance
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE collection_retainer SET write_date = (NOW() AT TIME ZONE 'UTC') WHERE id = ANY(%s)",
+                    retainers.ids,
+                )
+            )
         by_client = {(r.partner_id.id, r.company_id.id): r for r in retainers}
         balances = retainers._collection_balances()
         touched = self.env["collection.retainer"].sudo()
