@@ -17,6 +17,7 @@ from . import collection_run
 from . import collection_payment_plan
 from . import collection_dashboard
 from . import collection_demo
+from . import collection_retainer
 
 # Odoo's models, extended per feature (<model>_<feature>.py); no file relies on another's override.
 from . import res_company
@@ -30,6 +31,8 @@ from . import res_partner_delivery
 from . import res_partner_pay_link
 from . import res_partner_statement
 from . import res_partner_overpayment
+from . import res_partner_retainer
+from . import res_company_retainer
 from . import account_move
 from . import account_move_policy
 from . import account_move_work_stop
@@ -45,6 +48,7 @@ from . import account_move_run_plan
 from . import account_move_actions
 from . import account_move_write_off
 from . import account_move_next_run
+from . import account_move_retainer
 from . import payment_transaction
 from . import account_payment_overpayment
 

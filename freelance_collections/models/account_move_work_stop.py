@@ -11,7 +11,7 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _post(self, soft=True):
-        new_work = self.filtered(lambda m: m.move_type == "out_invoice" and not m.collection_penalty_origin_id)
+        new_work = self.filtered(lambda m: m._collection_is_new_work())
         stopped, override = new_work.commercial_partner_id._collection_check_work_stop(
             lambda clients: _(
                 "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
@@ -29,3 +29,10 @@ class AccountMove(models.Model):
                 else _("Posted after an online action of the client although work is stopped for this client.")
             )
         return super()._post(soft=soft)
+
+    def _collection_is_new_work(self):
+        """HOOK: whether posting this move is new work, refused while its client's work is stopped:
+        a customer invoice, not a late-fee invoice (nor a retainer's request for money, see
+        ``account_move_retainer.py``)."""
+        self.ensure_one()
+        return self.move_type == "out_invoice" and not self.collection_penalty_origin_id

@@ -113,8 +113,8 @@ class ResPartner(models.Model):
             ``date_from``, ``date_to``, ``today``, ``opening_balance``, ``lines`` (the movements, in
             date order, each with ``debit``, ``credit`` and the running ``balance``), ``total_debit``,
             ``total_credit``, ``closing_balance``, ``open_items`` (late fees right after their invoice),
-            ``open_totals`` (per document currency), ``ageing`` (company currency), ``ageing_total``
-            and ``balance_url``
+            ``open_totals`` (per document currency), ``ageing`` (company currency), ``ageing_total``,
+            ``balance_url`` and ``retainers`` (``_collection_retainer_summary``)
         """
         self.ensure_one()
         self.check_access("read")
@@ -178,6 +178,7 @@ class ResPartner(models.Model):
             ],
             "ageing_total": currency.round(sum(ageing.values())),
             "balance_url": self._collection_balance_url(),
+            "retainers": self._collection_retainer_summary(company),
         }
 
     def _collection_balance_qr_src(self, url=None):
@@ -215,6 +216,8 @@ class ResPartner(models.Model):
             return _("Credit note")
         if move.move_type == "out_receipt":
             return _("Receipt")
+        if move.collection_retainer_kind in ("draw", "return", "undo"):
+            return _("Retainer")
         if move.origin_payment_id or move.statement_line_id:
             return _("Payment")
         return _("Journal entry")

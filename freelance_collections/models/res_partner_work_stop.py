@@ -64,6 +64,7 @@ class ResPartner(models.Model):
                 open_by_client[move.commercial_partner_id.id].append(move)
         for partner in self - saved:
             open_by_client[partner.id] = list(partner.collection_invoice_ids.filtered_domain(OPEN_INVOICE_DOMAIN))
+        other_reasons = self._collection_work_stop_other_reasons()
         thresholds = {}
 
         def threshold(move):
@@ -77,6 +78,9 @@ class ResPartner(models.Model):
             override = partner.collection_work_stop_override
             if override:
                 result[partner.id] = override == "stop"
+                continue
+            if partner.id in other_reasons:
+                result[partner.id] = True
                 continue
             open_invoices = open_by_client[partner.id]
             overdue = {}
@@ -109,8 +113,21 @@ class ResPartner(models.Model):
         if override == "client" and not clients_may:
             override = ""
         if not override:
-            raise UserError(refusal(", ".join(stopped.mapped("display_name"))))
+            reasons = stopped._collection_work_stop_other_reasons()
+            message = refusal(", ".join(stopped.mapped("display_name")))
+            raise UserError("\n".join([message, *reasons.values()]) if reasons else message)
         return stopped, override
+
+    # ------------------------------------------------------------------
+    # HOOKS
+    # ------------------------------------------------------------------
+    def _collection_work_stop_other_reasons(self):
+        """HOOK: {commercial partner id: why its work stops} for these commercial partners whose work
+        stops for a reason other than the ladder; a manager's override still wins over it. Each
+        feature adding a reason extends it (the retainer used up with its top-up unpaid:
+        ``res_partner_retainer.py``) and adds what its reason depends on to
+        ``_compute_collection_work_stop``. Base: none."""
+        return {}
 
 
 def _overdue(invoices, company, today):

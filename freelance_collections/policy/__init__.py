@@ -28,3 +28,4 @@ from .penalties import (
 )
 from .schedule import TRIGGERS, DepositLine, Installment, split_equal, split_installments, validate_deposit_lines
 from .stages import InvoiceFacts, StageRule, days_late, decide_stage, validate_stages, worst_stage
+from . import retainer

@@ -87,7 +87,10 @@ EXPECTED_ACCESS = {
     "collection.dry.run": ("", "rwcu", "rwcu"),
     "collection.dry.run.line": ("", "rwcu", "rwcu"),
     "collection.action.wizard": ("", "rwcu", "rwcu"),
+    "collection.retainer": ("", "rwc", "rwcu"),
 }
+# Models a portal user may read, each limited by a portal record rule to the user's own client.
+PORTAL_READABLE = {"collection.retainer"}  # collection_retainer_portal_rule, tests/test_retainer_portal.py
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 
 
@@ -133,7 +136,10 @@ class TestAccessRights(CollectionsCommon):
                     "every model has access rights",
                 )
                 for operation in OPERATIONS.values():
-                    self.assertFalse(self.env[model].with_user(self.users["portal"]).has_access(operation))
+                    self.assertEqual(
+                        self.env[model].with_user(self.users["portal"]).has_access(operation),
+                        operation == "read" and model in PORTAL_READABLE,
+                    )
                 for operation in ("write", "create", "unlink"):
                     self.assertFalse(self.env[model].with_user(self.users["employee"]).has_access(operation))
 
