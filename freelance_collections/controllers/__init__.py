@@ -1,2 +1,3 @@
 from . import payment
 from . import balance
+from . import portal_autopay

@@ -23,3 +23,4 @@ from . import test_engine_messages
 from . import test_overpayment
 from . import test_run_pieces
 from . import test_run_query_count
+from . import test_autopay
