@@ -58,7 +58,7 @@ class ResPartner(models.Model):
         """The consent a client gives to turn autopay on: the card, the amounts and the days it allows."""
         self.ensure_one()
         company = company or self.env.company
-        policy = self._collection_effective_policy(company)
+        policy = self._collection_effective_policy(company).sudo()
         return _(
             "I authorise %(company)s to charge %(card)s, without asking me each time, for the invoices it "
             "issues to %(client)s from today: on each invoice's due date, the amount still due on it (for "

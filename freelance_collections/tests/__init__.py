@@ -24,3 +24,4 @@ from . import test_overpayment
 from . import test_run_pieces
 from . import test_run_query_count
 from . import test_autopay
+from . import test_autopay_tour

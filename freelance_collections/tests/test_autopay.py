@@ -88,7 +88,7 @@ class AutopayCommon(CollectionsCommon):
         )
 
 
-@tagged("post_install", "-at_install", "fc_autopay")
+@tagged("post_install", "-at_install", "fc_portal_tour", "fc_autopay")
 class TestAutopayTimeline(AutopayCommon):
     def test_60_days_twice_a_day(self):
         """A (good card, due 20 March): notice on 17 March, charged on the 20th once, paid, no courtesy
@@ -191,7 +191,7 @@ class TestAutopayTimeline(AutopayCommon):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
 
-@tagged("post_install", "-at_install", "fc_autopay")
+@tagged("post_install", "-at_install", "fc_portal_tour", "fc_autopay")
 class TestAutopayNeverTwice(AutopayCommon):
     def test_a_transaction_left_by_a_killed_run_is_not_sent_again(self):
         """The run committed the attempt's transaction and died before the provider's answer was
@@ -241,7 +241,7 @@ class TestAutopayNeverTwice(AutopayCommon):
                 left.copy({"collection_autopay_key": key, "reference": "KILLED-2"})
 
 
-@tagged("post_install", "-at_install", "fc_autopay")
+@tagged("post_install", "-at_install", "fc_portal_tour", "fc_autopay")
 class TestAutopayConsent(AutopayCommon):
     def _unchanged(self, client):
         self.assertFalse(client.collection_autopay_token_id)
