@@ -18,6 +18,7 @@ from . import collection_action_log
 from . import collection_run
 from . import collection_payment_plan
 from . import collection_dashboard
+from . import collection_dashboard_autopay
 from . import collection_demo
 
 # Odoo's models, extended per feature (<model>_<feature>.py); no file relies on another's override.

@@ -150,6 +150,14 @@ class TestAutopayTimeline(AutopayCommon):
         runs = self.env["collection.run"].search([])
         self.assertEqual(sum(run.actions["autopay_charge"] for run in runs), 1)
         self.assertEqual(sum(run.actions["autopay_failed"] for run in runs), 4)
+        dashboard = self.env["collection.dashboard"].create({"date_from": START, "date_to": date(2026, 4, 30)})
+        self.assertEqual(dashboard.autopay_client_count, 2, "the client and the failing one; the revoked one is off")
+        self.assertEqual(dashboard.autopay_charged_amount, 1000.0)
+        self.assertEqual(dashboard.autopay_failed_count, 4)
+        self.assertEqual(
+            self.env["collection.action.log"].search_count(dashboard.action_open_autopay_charges()["domain"]),
+            1 + 1 + 4 + 4 + 1,  # A: notice and charge; B: 4 failed charges, 4 failure emails, 1 notice
+        )
 
     def test_early_payment_offer_charged_on_its_deadline_with_the_discount(self):
         self.policy.write({"discount_tier_ids": [Command.create({"days": 10, "percent": 2})]})
