@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..policy import autopay
+from ..policy.messages import PolicyError
+from ..tools.engine_messages import render_messages
 
 
 class CollectionPolicy(models.Model):
@@ -30,15 +32,8 @@ class CollectionPolicy(models.Model):
                 )
             try:
                 autopay.parse_offsets(policy.autopay_retry_days)
-            except ValueError as error:
-                raise ValidationError(
-                    _(
-                        "Policy %(policy)s: the autopay retries are days after the charge, such as "
-                        '"1, 3, 7"; "%(item)s" is not a number of days above 0.',
-                        policy=policy.name,
-                        item=error.args[0],
-                    )
-                ) from None
+            except PolicyError as error:
+                policy._raise_errors(render_messages(policy.env, error.messages))
 
     def _get_autopay_rules(self):
         """The pure engine's ``autopay.Rules`` of this policy."""

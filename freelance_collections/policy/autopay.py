@@ -11,6 +11,8 @@ so a run that comes late, or twice, makes the attempt of that day at most once; 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .messages import Message, PolicyError
+
 # The states of a charge attempt, from the payment transaction that carries it.
 FAILED = "failed"  # refused, cancelled or in error: the next attempt is scheduled
 PENDING = "pending"  # sent, no final answer (or no answer recorded): never sent again
@@ -38,7 +40,7 @@ class Decision:
 def parse_offsets(text):
     """The retry offsets of a policy's text ("1, 3, 7"): sorted positive days, no duplicates.
 
-    :raise ValueError: when an item is not a whole number of days above 0.
+    :raise PolicyError: when an item is not a whole number of days above 0.
     """
     offsets = set()
     for item in (text or "").replace(";", ",").split(","):
@@ -46,7 +48,7 @@ def parse_offsets(text):
         if not item:
             continue
         if not item.isdigit() or int(item) <= 0:
-            raise ValueError(item)
+            raise PolicyError(Message.of("autopay.retry_days", item=item))
         offsets.add(int(item))
     return tuple(sorted(offsets))
 

@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionsCommon
 
@@ -244,7 +245,7 @@ class TestAutopayNeverTwice(AutopayCommon):
         with freeze_time("2026-03-20"):
             self._run()
             self.assertFalse(self._logs(invoice2, "email"), "a charge waiting for its answer holds the ladder")
-        with self.assertRaises(Exception):  # noqa: B017 - the unique key, in the database
+        with self.assertRaises(Exception), mute_logger("odoo.sql_db"):  # noqa: B017 - the unique key, in the database
             with self.env.cr.savepoint():
                 left.copy({"collection_autopay_key": key, "reference": "KILLED-2"})
 
@@ -305,3 +306,9 @@ class TestAutopayConsent(AutopayCommon):
         with self.assertRaises(Exception):  # noqa: B017 - AccessError (contact rights or the manager check)
             self.client.with_user(user).write({"collection_autopay_token_id": self.token.id})
         self._unchanged(self.client)
+
+    def test_bad_policy_settings(self):
+        with self.assertRaisesRegex(ValidationError, '"x" is not a number of days above 0'):
+            self.policy.autopay_retry_days = "1, x"
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.policy.autopay_notice_days = -1

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from fc_policy import PolicyError
 from fc_policy.autopay import (
     DONE,
     FAILED,
@@ -97,7 +98,7 @@ def test_parse_offsets():
     assert parse_offsets("7, 1,3,3") == (1, 3, 7)
     assert parse_offsets("") == ()
     for bad in ("0", "-1", "x", "1.5"):
-        with pytest.raises(ValueError):
+        with pytest.raises(PolicyError):
             parse_offsets(bad)
 
 
