@@ -17,6 +17,7 @@
         "data/collection_rate_data.xml",
         "data/product_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_autopay_data.xml",
         "data/mail_activity_type_data.xml",
         "data/collection_policy_data.xml",
         "data/ir_cron_data.xml",
@@ -46,6 +47,8 @@
         "views/balance_templates.xml",
         "wizards/collection_overpayment_approval_views.xml",
         "views/account_payment_overpayment_views.xml",
+        "views/autopay_views.xml",
+        "views/portal_autopay_templates.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

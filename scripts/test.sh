@@ -91,7 +91,7 @@ if want 5; then
 fi
 
 if want 6; then
-    step "6/8 Browser: the portal tour (payment_demo) and the portal access checks"
+    step "6/8 Browser: the portal tours (payment_demo), the portal access checks and autopay (payment_demo's cards)"
     PORTAL_DB="${DB}_portal"
     dropdb --if-exists "$PORTAL_DB" >/dev/null 2>&1 || true
     # Odoo drives Chromium through the DevTools websocket: without websocket-client the tour is skipped.
@@ -103,7 +103,8 @@ if want 6; then
         { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/portal.log" || tail -30 "$LOGDIR/portal.log"; } | head -40
         die "the portal tour or access checks failed (log: $LOGDIR/portal.log)"
     fi
-    if grep -q "skipped TestPortal" "$LOGDIR/portal.log" || ! grep -q "TestPortalPayTour.*tour succeeded" "$LOGDIR/portal.log"; then
+    if grep -qE "skipped Test(Portal|Autopay)" "$LOGDIR/portal.log" || ! grep -q "TestPortalPayTour.*tour succeeded" "$LOGDIR/portal.log" \
+            || ! grep -q "TestPortalAutopayTour.*tour succeeded" "$LOGDIR/portal.log"; then
         grep -E "skipped|Chrome|websocket" "$LOGDIR/portal.log" | head -5 || true
         die "the portal tour did not run (skipped: no Chromium or websocket-client?) (log: $LOGDIR/portal.log)"
     fi

@@ -1,6 +1,7 @@
 # Mixins first: the models below inherit them.
 from . import collection_policy_line
 from . import collection_run_actions
+from . import collection_run_autopay
 from . import collection_run_delivery
 from . import collection_run_pieces
 
@@ -8,6 +9,7 @@ from . import collection_run_pieces
 from . import collection_rate_index
 from . import collection_deposit_template
 from . import collection_policy
+from . import collection_policy_autopay
 from . import collection_discount_tier
 from . import collection_penalty_tier
 from . import collection_fee_band
@@ -16,6 +18,7 @@ from . import collection_action_log
 from . import collection_run
 from . import collection_payment_plan
 from . import collection_dashboard
+from . import collection_dashboard_autopay
 from . import collection_demo
 from . import collection_retainer
 
@@ -33,6 +36,7 @@ from . import res_partner_statement
 from . import res_partner_overpayment
 from . import res_partner_retainer
 from . import res_company_retainer
+from . import res_partner_autopay
 from . import account_move
 from . import account_move_policy
 from . import account_move_work_stop
@@ -50,6 +54,9 @@ from . import account_move_write_off
 from . import account_move_next_run
 from . import account_move_retainer
 from . import payment_transaction
+from . import payment_transaction_autopay
+from . import payment_token
+from . import account_move_autopay
 from . import account_payment_overpayment
 
 # Reports read from SQL views over the columns above: created last.

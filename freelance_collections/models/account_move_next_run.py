@@ -79,6 +79,7 @@ class AccountMove(models.Model):
             if not isinstance(value, str) and value.to_charge > 0
         }  # accrued, held for a moment
         repeat_dates = self._collection_next_repeat_dates(today)
+        autopay_dates = self._collection_autopay_next_dates(today)  # notice, charge and retry days
         ladders, rules = {}, {}
         for move in self:
             policy = move.collection_policy_id
@@ -107,6 +108,7 @@ class AccountMove(models.Model):
                 else:
                     dates.append(max(grows, invoiced) if grows and invoiced else None)
             dates.append(repeat_dates.get(move.id))
+            dates.append(autopay_dates.get(move.id))
             if move.invoice_date and move.payment_state in OPEN_PAYMENT_STATES and move._collection_uses_tiers():
                 dates.append(
                     wakeup.next_discount_date(

@@ -63,6 +63,9 @@ class AccountMove(models.Model):
             nudge = move._collection_discount_nudge(today)
             if nudge:
                 candidates.append(nudge)
+        if candidates:  # autopay holds the ladder back: no courtesy or other reminder, no discount nudge
+            held = self._collection_autopay_held(self._collection_autopay_charges(today))
+            candidates = [item for item in candidates if item.move.id not in held]
         if not candidates:
             return []
         moves = self.browse({item.move.id for item in candidates})

@@ -43,7 +43,12 @@ def _rank(code):
 class CollectionRun(models.Model):
     _name = "collection.run"
     _description = "Collections Run"
-    _inherit = ["collection.run.actions", "collection.run.delivery", "collection.run.pieces"]
+    _inherit = [
+        "collection.run.actions",
+        "collection.run.autopay",
+        "collection.run.delivery",
+        "collection.run.pieces",
+    ]
     _order = "start desc, id desc"
     _rec_name = "start"
 
@@ -283,6 +288,7 @@ class CollectionRun(models.Model):
         Move = self.env["account.move"].with_company(company)
         today = fields.Date.context_today(self)
         self.env["collection.payment.plan"].with_company(company)._collection_check_plans(company, today)
+        self._collection_run_autopay(company)  # charges first: a paid invoice needs no reminder
         ids = self._collection_company_invoice_ids(company)
         moves = Move.browse(ids)
         moves.fetch(["commercial_partner_id"])

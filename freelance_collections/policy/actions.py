@@ -37,6 +37,10 @@ ACTIONS = (
     Action("discount_nudge", "Discount reminder", emails_client=True, handler="_collection_do_discount_nudge"),
     Action("penalty", "Late fee"),
     Action("undeliverable", "Undeliverable reminder"),
+    # autopay (collection_run_autopay.py): the run's own step before the batches, no handler
+    Action("autopay_notice", "Autopay notice"),
+    Action("autopay_charge", "Automatic charge"),
+    Action("autopay_failed", "Automatic charge failed"),
 )
 BY_CODE = {action.code: action for action in ACTIONS}
 # The actions whose handler runs on the planned items, in execution order.

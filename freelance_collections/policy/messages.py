@@ -60,6 +60,9 @@ ENGLISH = {
     "reminder.negative_repeat": "A reminder cannot repeat every negative number of days.",
     # overpayment
     "overpayment.negative_payment": "A payment of {amount} is negative; a payment received is zero or more.",
+    # autopay
+    "autopay.retry_days": 'The autopay retries are days after the charge, such as "1, 3, 7"; "{item}" is not '
+    "a number of days above 0.",
 }
 
 #: Every code the engine can produce.

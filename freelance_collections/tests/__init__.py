@@ -25,3 +25,5 @@ from . import test_run_pieces
 from . import test_run_query_count
 from . import test_retainer
 from . import test_retainer_portal
+from . import test_autopay
+from . import test_autopay_tour

@@ -82,6 +82,11 @@ TERMS = {
     "reminder.negative_repeat": _lt("A reminder cannot repeat every negative number of days."),
     # overpayment
     "overpayment.negative_payment": _lt("A payment of %(amount)s is negative; a payment received is zero or more."),
+    # autopay
+    "autopay.retry_days": _lt(
+        'The autopay retries are days after the charge, such as "1, 3, 7"; "%(item)s" is not a number of days '
+        "above 0."
+    ),
 }
 
 
