@@ -77,7 +77,7 @@ class AccountMove(models.Model):
                     )
                 else:
                     status = _(
-                        "Charged automatically on %(date)s (%(card)s).",
+                        "To be charged automatically on %(date)s (%(card)s).",
                         date=charge.decision.attempt_day or charge.day,
                         card=charge.token.display_name,
                     )
