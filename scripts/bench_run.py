@@ -243,7 +243,8 @@ def clone_book(env, target):
         cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move ({', '.join(move_cols)}, bench_src) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in move_cols)}, src.id "
-            f"FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id, (SELECT {span * (copies + 1)} AS top) span "
+            "FROM account_move src LEFT JOIN pmap ON pmap.old = src.partner_id, "
+            f"(SELECT {span * (copies + 1)} AS top) span "
             "WHERE src.id = ANY(%s)",
             [sources],
         )

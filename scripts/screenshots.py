@@ -205,22 +205,40 @@ def start_server(db, port):
     sys.exit(f"The Odoo server did not answer on {url} within 3 minutes.")
 
 
-def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
+@contextlib.contextmanager
+def chromium_browser():
+    """Headless Chromium (Debian's) driven by playwright, closed on exit."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with sync_playwright() as play:
         browser = play.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
-        def login(login, password, ready):
-            context = browser.new_context(viewport={"width": 1400, "height": 860})
-            page = context.new_page()
-            page.goto(f"{url}/web/login?db={db}")
-            page.fill("input[name=login]", login)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_selector(ready, timeout=60000)
-            return context, page
+
+def logged_in(browser, url, db):
+    """A function login(user, password, ready) -> (context, page): a new browser context logged in as
+    USER on DB, once the selector READY shows."""
+
+    def login(user, password, ready):
+        context = browser.new_context(viewport={"width": 1400, "height": 860})
+        page = context.new_page()
+        page.goto(f"{url}/web/login?db={db}")
+        page.fill("input[name=login]", user)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_selector(ready, timeout=60000)
+        return context, page
+
+    return login
+
+
+def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
+    with chromium_browser() as browser:
+        login = logged_in(browser, url, db)
 
         def save(page, name, **kwargs):
             page.screenshot(path=os.path.join(OUT, f"{name}.png"), **kwargs)
@@ -332,7 +350,6 @@ def browser_shots(url, db, invoices, wanted, overpayment=(None, None)):
             page.wait_for_timeout(2000)
             save(page, name, full_page=True)
             context.close()
-        browser.close()
 
 
 def pdf_shots(registry, url, wanted):
@@ -402,11 +419,28 @@ ALL_SHOTS = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def shot_parser(doc):
+    """The options every screenshot script takes: --db, --url, --port."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--db", default="freelance_demo")
     parser.add_argument("--url", help="a server already running on --db (else the script starts one)")
     parser.add_argument("--port", type=int, default=18169, help="port of the server the script starts")
+    return parser
+
+
+def with_server(args, shoot):
+    """Call shoot(url) on the server at --url, else on one started for --db on --port (stopped after)."""
+    server, url = (None, args.url) if args.url else start_server(args.db, args.port)
+    try:
+        shoot(url)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def main():
+    parser = shot_parser(__doc__)
     parser.add_argument("--only", help="comma-separated shot names: " + ", ".join(ALL_SHOTS))
     args = parser.parse_args()
     wanted = set(args.only.split(",")) if args.only else set(ALL_SHOTS)
@@ -416,17 +450,12 @@ def main():
     registry = odoo_registry(args.db)
     invoices = prepare(registry)
     overpayment = prepare_overpayment(registry)
-    server = None
-    url = args.url
-    if not url:
-        server, url = start_server(args.db, args.port)
-    try:
+
+    def shoot(url):
         browser_shots(url, args.db, invoices, wanted, overpayment)
         pdf_shots(registry, url, wanted)
-    finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=60)
+
+    with_server(args, shoot)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,11 @@ Same needs as ``scripts/screenshots.py``.
 
 # pylint: disable=print-used  # a command-line tool: what it prints is its output
 
-import argparse
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import screenshots  # noqa: E402 - this folder's screenshots.py
+import screenshots
 
 CLIENT = screenshots.PORTAL_USERS[1]
 
@@ -66,21 +64,8 @@ def prepare_autopay(registry):
 
 
 def shots(url, db, client_id):
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-
-        def login(login, password, ready):
-            context = browser.new_context(viewport={"width": 1400, "height": 860})
-            page = context.new_page()
-            page.goto(f"{url}/web/login?db={db}")
-            page.fill("input[name=login]", login)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_selector(ready, timeout=60000)
-            return context, page
+    with screenshots.chromium_browser() as browser:
+        login = screenshots.logged_in(browser, url, db)
 
         context, page = login(CLIENT[0], screenshots.PORTAL_PASSWORD, "#wrapwrap")
         page.goto(f"{url}/my/autopay")
@@ -102,26 +87,15 @@ def shots(url, db, client_id):
         page.screenshot(path=os.path.join(screenshots.OUT, "client_autopay.png"))
         print("wrote client_autopay")
         context.close()
-        browser.close()
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default="freelance_demo")
-    parser.add_argument("--url", help="a server already running on --db (else the script starts one)")
-    parser.add_argument("--port", type=int, default=18169, help="port of the server the script starts")
-    args = parser.parse_args()
+    args = screenshots.shot_parser(__doc__).parse_args()
     os.makedirs(screenshots.OUT, exist_ok=True)
     registry = screenshots.odoo_registry(args.db)
     screenshots.prepare(registry)
     client_id = prepare_autopay(registry)
-    server, url = (None, args.url) if args.url else screenshots.start_server(args.db, args.port)
-    try:
-        shots(url, args.db, client_id)
-    finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=60)
+    screenshots.with_server(args, lambda url: shots(url, args.db, client_id))
 
 
 if __name__ == "__main__":

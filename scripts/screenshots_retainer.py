@@ -12,14 +12,12 @@ does), shoots the back-office form as admin/admin and the portal page as the por
 
 # pylint: disable=print-used  # a command-line tool: what it prints is its output
 
-import argparse
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from screenshots import OUT, PORTAL_PASSWORD, odoo_registry, start_server  # noqa: E402
+from screenshots import OUT, PORTAL_PASSWORD, chromium_browser, logged_in, odoo_registry, shot_parser, with_server
 
 CLIENT = "Retainer Client (demo)"
 LOGIN = "portal.retainer@example.com"
@@ -66,21 +64,8 @@ def prepare(registry):
 
 
 def shots(url, db, retainer_id):
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-
-        def login(login, password, ready):
-            context = browser.new_context(viewport={"width": 1400, "height": 860})
-            page = context.new_page()
-            page.goto(f"{url}/web/login?db={db}")
-            page.fill("input[name=login]", login)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_selector(ready, timeout=60000)
-            return context, page
+    with chromium_browser() as browser:
+        login = logged_in(browser, url, db)
 
         context, page = login("admin", "admin", ".o_main_navbar")
         page.goto(f"{url}/odoo/action-freelance_collections.collection_retainer_action/{retainer_id}")
@@ -96,24 +81,13 @@ def shots(url, db, retainer_id):
         page.screenshot(path=os.path.join(OUT, "portal_retainer.png"), full_page=True)
         print("wrote portal_retainer")
         context.close()
-        browser.close()
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default="freelance_demo")
-    parser.add_argument("--url", help="a server already running on --db (else the script starts one)")
-    parser.add_argument("--port", type=int, default=18169, help="port of the server the script starts")
-    args = parser.parse_args()
+    args = shot_parser(__doc__).parse_args()
     os.makedirs(OUT, exist_ok=True)
     retainer_id = prepare(odoo_registry(args.db))
-    server, url = (None, args.url) if args.url else start_server(args.db, args.port)
-    try:
-        shots(url, args.db, retainer_id)
-    finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=60)
+    with_server(args, lambda url: shots(url, args.db, retainer_id))
 
 
 if __name__ == "__main__":
