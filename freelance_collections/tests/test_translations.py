@@ -37,6 +37,6 @@ class TestTranslations(TransactionCase):
                     body = template.with_context(lang=code).body_html
                     self.assertIn("_collection_balance_url", body)
                     self.assertIn("_collection_pay_url", body)
-                    self.assertIn("collection_penalty_ids", body, "late fees are listed under their invoice")
+                    self.assertIn("collection_open_fee_ids", body, "the open late fees are listed under their invoice")
                     self.assertNotIn(english_button, body, "the body is translated")
                     self.assertNotIn(">Pay now<", body, "the body is translated")
