@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections",
-    "version": "18.0.2.0.0",
+    "version": "2.0.0",
     "category": "Accounting/Accounting",
     "summary": "Get paid on time: deposit schedules, early-payment discounts, "
     "late penalties, work-stop and an escalation ladder for freelancers",
@@ -49,6 +49,7 @@
         "views/account_payment_overpayment_views.xml",
         "views/autopay_views.xml",
         "views/portal_autopay_templates.xml",
+        "security/freelance_collections_grants.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections - Job Queue",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Accounting",
     "summary": "The collections run spread over OCA queue_job's workers: one job per batch of clients, "
     "the same lock, idempotency and retries",

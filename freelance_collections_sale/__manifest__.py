@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections - Sales",
-    "version": "18.0.1.1.0",
+    "version": "1.1.0",
     "category": "Accounting",
     "summary": "Work-stop on quotations: banner, filter, and manager-only confirmation "
     "for clients whose overdue invoices stopped work; deposit schedules invoiced as down payments, "

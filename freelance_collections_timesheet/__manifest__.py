@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections - Timesheets",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Accounting",
     "summary": "Work-stop on projects: banner, and manager-only timesheets "
     "for clients whose overdue invoices stopped work",

@@ -1,25 +1,29 @@
 # Shared set-up for scripts/serve.sh and scripts/test.sh (sourced, not run).
 #
-# Python: the interpreter named by PYTHON if set (it must already import Odoo 18.0, as CI's does), else
-# the repository's own virtual environment VENV (default .venv/), created when missing. When that
-# environment cannot import Odoo 18.0, Odoo is set up from ODOO_SRC into ODOO_DIR (default .odoo/):
-#   ODOO_SRC   a local Odoo 18.0 source tree (linked, not copied) or a git URL (cloned shallow, branch
-#              ODOO_BRANCH, default 18.0); default: Odoo's official repository
+# ODOO_SERIES: 18 (default) or 19, the Odoo release the scripts run on; "Odoo N.0" below is that release.
+# Python: the interpreter named by PYTHON if set (it must already import Odoo N.0, as CI's does), else
+# the repository's own virtual environment VENV (default .venv/ for 18.0, .venv19/ for 19.0), created
+# when missing. When that environment cannot import Odoo N.0, Odoo is set up from ODOO_SRC into ODOO_DIR
+# (default .odoo/, .odoo19/):
+#   ODOO_SRC   a local Odoo N.0 source tree (linked, not copied) or a git URL (cloned shallow, branch
+#              ODOO_BRANCH, default N.0); default: Odoo's official repository
 #   then Odoo's requirements.txt with the pins it marks for Python 3.12 (they install on 3.11; python-ldap,
 #   only for auth_ldap, is left out), and a .pth file in the environment naming the tree.
 # Both folders are git-ignored; delete them to start again.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ODOO_DIR="${ODOO_DIR:-$REPO/.odoo}"
-ODOO_BRANCH="${ODOO_BRANCH:-18.0}"
+ODOO_SERIES="${ODOO_SERIES:-18}"
+case "$ODOO_SERIES" in 18) suffix="" ;; 19) suffix=19 ;; *) echo "ERROR: ODOO_SERIES=$ODOO_SERIES: 18 or 19" >&2; exit 2 ;; esac
+ODOO_DIR="${ODOO_DIR:-$REPO/.odoo$suffix}"
+ODOO_BRANCH="${ODOO_BRANCH:-$ODOO_SERIES.0}"
 
 die() { echo "ERROR: $*" >&2; exit 2; }
 note() { echo "-- $*"; }
 
-imports_odoo18() { "$1" -c "import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)" 2>/dev/null; }
+imports_odoo() { "$1" -c "import odoo.release as r, sys; sys.exit(r.version_info[0] != $ODOO_SERIES)" 2>/dev/null; }
 
 base_python() {
-    # an interpreter Odoo 18.0 supports (3.10 to 3.12) to create the virtual environment with
+    # an interpreter Odoo $ODOO_SERIES.0 supports (3.10 to 3.12) to create the virtual environment with
     local candidate
     for candidate in ${BASE_PYTHON:-python3.12 python3.11 python3.10 python3}; do
         command -v "$candidate" >/dev/null 2>&1 || continue
@@ -28,7 +32,7 @@ base_python() {
             return
         fi
     done
-    die "no Python 3.10, 3.11 or 3.12 found to create $VENV with (Odoo 18.0 runs on those). Install one
+    die "no Python 3.10, 3.11 or 3.12 found to create $VENV with (Odoo $ODOO_SERIES.0 runs on those). Install one
        (Debian 12: apt-get install python3 python3-venv) or name it with BASE_PYTHON=/path/to/python3.11."
 }
 
@@ -66,23 +70,23 @@ fetch_odoo() {  # the Odoo source tree in $ODOO_DIR/odoo, from ODOO_SRC
         note "Using the Odoo tree cloned before in $tree"
     else
         command -v git >/dev/null || die "git is needed to clone $src (apt-get install git), or set ODOO_SRC to a
-       local Odoo 18.0 source tree."
+       local Odoo $ODOO_SERIES.0 source tree."
         note "Cloning Odoo $ODOO_BRANCH from $src into $tree (shallow: a few minutes)"
         rm -rf "$tree" "$tree.partial"
         git clone --quiet --depth 1 --branch "$ODOO_BRANCH" "$src" "$tree.partial" || { rm -rf "$tree.partial"
             die "could not clone branch $ODOO_BRANCH of $src (see git's message above). Check the URL and the
-       network, or set ODOO_SRC to a local Odoo 18.0 source tree (a folder holding odoo/ and addons/)."; }
+       network, or set ODOO_SRC to a local Odoo $ODOO_SERIES.0 source tree (a folder holding odoo/ and addons/)."; }
         mv "$tree.partial" "$tree"
     fi
     local series
     series="$(odoo_series_of "$tree" || true)"
-    [ "$series" = 18 ] || die "ODOO_SRC ($src) holds Odoo ${series:-of an unknown version}, not 18.0.
-       Give ODOO_SRC an Odoo 18.0 tree (or ODOO_BRANCH=18.0 for a git URL); delete $tree first if it was cloned."
+    [ "$series" = "$ODOO_SERIES" ] || die "ODOO_SRC ($src) holds Odoo ${series:-of an unknown version}, not $ODOO_SERIES.0.
+       Give ODOO_SRC an Odoo $ODOO_SERIES.0 tree (or ODOO_BRANCH=$ODOO_SERIES.0 for a git URL); delete $tree first if it was cloned."
 }
 
 install_odoo_requirements() {
     local tree="$ODOO_DIR/odoo" req="$ODOO_DIR/requirements-py312.txt"
-    [ -f "$tree/requirements.txt" ] || die "$tree has no requirements.txt: is it a whole Odoo 18.0 source tree?"
+    [ -f "$tree/requirements.txt" ] || die "$tree has no requirements.txt: is it a whole Odoo $ODOO_SERIES.0 source tree?"
     # Odoo pins per Python version; the pins for 3.12 (the current Debian/Ubuntu ones) install on 3.11 too
     "$VENV/bin/python" - "$tree/requirements.txt" "$req" <<'PY' || die "could not read $tree/requirements.txt."
 import sys
@@ -121,40 +125,46 @@ setup_odoo() {
     local site
     site="$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")"
     echo "$ODOO_DIR/odoo" > "$site/odoo-src.pth"
-    imports_odoo18 "$VENV/bin/python" || die "Odoo was set up in $ODOO_DIR/odoo, but '$VENV/bin/python' still
+    imports_odoo "$VENV/bin/python" || die "Odoo was set up in $ODOO_DIR/odoo, but '$VENV/bin/python' still
        cannot import it: $("$VENV/bin/python" -c 'import odoo.release' 2>&1 | tail -1)"
     note "Odoo $("$VENV/bin/python" -c 'import odoo.release as r; print(r.version)') is set up in $VENV"
 }
 
 if [ -n "${PYTHON:-}" ]; then
     command -v "$PYTHON" >/dev/null 2>&1 || die "PYTHON=$PYTHON: no such interpreter."
-    imports_odoo18 "$PYTHON" || die "'$PYTHON' (PYTHON) cannot import Odoo 18.0. Unset PYTHON to let the scripts set up
-       their own environment (.venv/, Odoo from ODOO_SRC), or name an interpreter that imports Odoo 18.0."
+    imports_odoo "$PYTHON" || die "'$PYTHON' (PYTHON) cannot import Odoo $ODOO_SERIES.0. Unset PYTHON to let the scripts set up
+       their own environment (.venv/, Odoo from ODOO_SRC), or name an interpreter that imports Odoo $ODOO_SERIES.0."
 else
-    VENV="${VENV:-$REPO/.venv}"
+    VENV="${VENV:-$REPO/.venv$suffix}"
     [ -x "$VENV/bin/python" ] || create_venv
     PYTHON="$VENV/bin/python"
-    imports_odoo18 "$PYTHON" || setup_odoo
+    imports_odoo "$PYTHON" || setup_odoo
 fi
 if ! pg_isready -q 2>/dev/null; then
     die "PostgreSQL is not answering. Start it (for example 'pg_ctlcluster 15 main start') and make
        sure the current user can create databases."
 fi
 
-ODOO_ROOT="$("$PYTHON" -c "import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))")"
+# the tree that holds odoo/ (odoo.__file__ is None on 19.0, where odoo is a namespace package)
+ODOO_ROOT="$("$PYTHON" -c "import odoo.release, os; print(os.path.dirname(os.path.dirname(odoo.release.__file__)))")"
 if [ -z "${ODOO_ADDONS_PATH:-}" ]; then
     ODOO_ADDONS_PATH="$REPO"
     [ -d "$ODOO_ROOT/addons" ] && ODOO_ADDONS_PATH="$ODOO_ADDONS_PATH,$ODOO_ROOT/addons"
     ODOO_ADDONS_PATH="$ODOO_ADDONS_PATH,$ODOO_ROOT/odoo/addons"
 fi
-export ODOO_ADDONS_PATH PYTHON REPO
+export ODOO_ADDONS_PATH PYTHON REPO ODOO_SERIES
+
+# --without-demo takes a value on 18.0 (all) and none on 19.0 (a value there warns)
+WITHOUT_DEMO="--without-demo=all"
+[ "$ODOO_SERIES" = 18 ] || WITHOUT_DEMO="--without-demo"
+export WITHOUT_DEMO
 
 odoo() { "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"; }
 
 # OCA's queue_job for the queue_job bridge's tests: its wheel puts it in site-packages' odoo/addons, where
 # Odoo finds it (the odoo.addons namespace); --no-deps, as its requirement 'odoo' is the source tree here
 # and its other one, requests, is Odoo's own
-QUEUE_JOB_REQUIREMENT="${QUEUE_JOB_REQUIREMENT:-odoo-addon-queue_job==18.0.*}"
+QUEUE_JOB_REQUIREMENT="${QUEUE_JOB_REQUIREMENT:-odoo-addon-queue_job==$ODOO_SERIES.0.*}"
 
 install_requirements() {
     "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO/test-requirements.txt" \

@@ -82,6 +82,8 @@ def prepare(registry):
     """Late fees, portal users and Hebrew; returns {demo client name: the id of its invoice}."""
     from odoo import SUPERUSER_ID, Command, api
 
+    from odoo.addons.freelance_collections.tools import compat
+
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if not env["account.move"].search_count([("collection_penalty_origin_id", "!=", False)]):
@@ -113,7 +115,7 @@ def prepare(registry):
                             "name": contact_name,
                             "login": login,
                             "partner_id": contact.id,
-                            "groups_id": [Command.set(env.ref("base.group_portal").ids)],
+                            compat.GROUPS: [Command.set(env.ref("base.group_portal").ids)],
                         }
                     )
                 )

@@ -27,6 +27,8 @@ def prepare(registry):
     """The client, its portal user and its retainer with three invoices drawn; returns its id."""
     from odoo import SUPERUSER_ID, Command, api, fields
 
+    from odoo.addons.freelance_collections.tools import compat
+
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         client = env["res.partner"].search([("name", "=", CLIENT)], limit=1)
@@ -38,7 +40,7 @@ def prepare(registry):
                     "name": "Rita Keller",
                     "login": LOGIN,
                     "partner_id": contact.id,
-                    "groups_id": [Command.set(env.ref("base.group_portal").ids)],
+                    compat.GROUPS: [Command.set(env.ref("base.group_portal").ids)],
                 }
             )
         env["res.users"].search([("login", "=", LOGIN)]).password = PORTAL_PASSWORD

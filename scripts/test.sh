@@ -47,7 +47,7 @@ fi
 
 if want 2 || want 3; then
     step "2/8 Install freelance_collections into a fresh database '$DB' (no demo data)"
-    install_db "$DB" "$LOGDIR/install.log" -i freelance_collections --without-demo=all
+    install_db "$DB" "$LOGDIR/install.log" -i freelance_collections "$WITHOUT_DEMO"
     version="$(psql -tA -d "$DB" -c "SELECT latest_version FROM ir_module_module
         WHERE name = 'freelance_collections' AND state = 'installed'")"
     [ -n "$version" ] || die "freelance_collections is not installed in '$DB' (log: $LOGDIR/install.log)"
@@ -97,7 +97,7 @@ if want 6; then
     # Odoo drives Chromium through the DevTools websocket: without websocket-client the tour is skipped.
     "$PYTHON" -c "import websocket" 2>/dev/null \
         || die "the browser tour needs the Python package websocket-client (pip install websocket-client)"
-    if ! odoo -d "$PORTAL_DB" --http-port="$TEST_PORT" -i freelance_collections,payment_demo --without-demo=all --test-enable \
+    if ! odoo -d "$PORTAL_DB" --http-port="$TEST_PORT" -i freelance_collections,payment_demo "$WITHOUT_DEMO" --test-enable \
             --test-tags fc_portal_tour --stop-after-init \
             --log-level=test > "$LOGDIR/portal.log" 2>&1 || grep -qE " (ERROR|CRITICAL) " "$LOGDIR/portal.log"; then
         { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/portal.log" || tail -30 "$LOGDIR/portal.log"; } | head -40
@@ -114,7 +114,9 @@ fi
 
 if want 7; then
     step "7/8 End-to-end checks (install with demo data, upgrade, uninstall; the run as real processes; SMTP)"
-    "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q tests/e2e --ignore=tests/e2e/test_queue_job.py  # in 8/8
+    # TEST_E2E: the e2e files to run (default all of tests/e2e but the queue_job one, which is step 8)
+    # shellcheck disable=SC2086 # a list of paths
+    "$PYTHON" -m pytest -p no:cacheprovider -p no:odoo -q ${TEST_E2E:-tests/e2e --ignore=tests/e2e/test_queue_job.py}
 fi
 if want 8; then
     step "8/8 queue_job: the bridge's tests with OCA's queue_job (auto-installed bridge), then two job workers"

@@ -25,6 +25,7 @@ from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 from ..models.account_move import OPEN_INVOICE_DOMAIN
+from ..tools import compat
 
 # The balance pages: reached with the client's token, no login; never in the sitemap.
 PUBLIC_PAGE = {"type": "http", "auth": "public", "methods": ["GET"], "website": True, "sitemap": False}
@@ -82,7 +83,7 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
 
     @http.route(
         "/collections/balance/<int:partner_id>/transaction/<int:company_id>/<int:currency_id>",
-        type="json",
+        type=compat.JSON_ROUTE,
         auth="public",
     )
     def collection_balance_transaction(

@@ -24,6 +24,7 @@ from . import collection_retainer
 
 # Odoo's models, extended per feature (<model>_<feature>.py); no file relies on another's override.
 from . import res_company
+from . import res_groups
 from . import res_users
 from . import res_config_settings
 from . import res_partner

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..policy import actions
+from ..tools import compat
 
 
 class CollectionActionLog(models.Model):
@@ -50,9 +51,7 @@ class CollectionActionLog(models.Model):
         help="The collections run that took the action (empty: taken by hand).",
     )
 
-    _sql_constraints = [
-        ("key_unique", "unique(key)", "This collection action was already recorded."),
-    ]
+    compat.add_constraint(locals(), "key_unique", "unique(key)", "This collection action was already recorded.")
 
     @api.model
     def _record(self, vals_list, run=None):

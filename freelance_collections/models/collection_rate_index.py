@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import compat
+
 
 class CollectionRateIndex(models.Model):
     """A published reference rate (ECB, Bank of England, ...) with its dated values."""
@@ -20,9 +22,9 @@ class CollectionRateIndex(models.Model):
     rate_ids = fields.One2many("collection.reference.rate", "index_id", string="Rates")
     current_rate = fields.Float(compute="_compute_current_rate", digits=(16, 4), string="Rate Today (%)")
 
-    _sql_constraints = [
-        ("code_unique", "unique(code)", "A reference rate index with this code already exists."),
-    ]
+    compat.add_constraint(
+        locals(), "code_unique", "unique(code)", "A reference rate index with this code already exists."
+    )
 
     @api.depends("rate_ids.date", "rate_ids.rate")
     def _compute_current_rate(self):
@@ -49,13 +51,12 @@ class CollectionReferenceRate(models.Model):
     date = fields.Date(required=True, help="The rate applies from this date on.")
     rate = fields.Float(required=True, digits=(16, 4), string="Rate (%)", help="Annual rate, in percent.")
 
-    _sql_constraints = [
-        (
-            "index_date_unique",
-            "unique(index_id, date)",
-            "This index already has a rate on that date; edit it instead of adding another.",
-        ),
-    ]
+    compat.add_constraint(
+        locals(),
+        "index_date_unique",
+        "unique(index_id, date)",
+        "This index already has a rate on that date; edit it instead of adding another.",
+    )
 
     @api.constrains("rate")
     def _check_rate(self):

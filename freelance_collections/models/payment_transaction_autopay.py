@@ -2,6 +2,8 @@
 
 from odoo import fields, models
 
+from ..tools import compat
+
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
@@ -19,6 +21,9 @@ class PaymentTransaction(models.Model):
     collection_autopay_day = fields.Date(string="Autopay Charge Day", readonly=True, copy=False)
     collection_autopay_attempt = fields.Date(string="Autopay Attempt Day", readonly=True, copy=False)
 
-    _sql_constraints = [
-        ("collection_autopay_key_unique", "unique(collection_autopay_key)", "This automatic charge was already made."),
-    ]
+    compat.add_constraint(
+        locals(),
+        "collection_autopay_key_unique",
+        "unique(collection_autopay_key)",
+        "This automatic charge was already made.",
+    )

@@ -14,6 +14,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 START = date(2026, 3, 1)
@@ -300,7 +301,7 @@ class TestAutopayConsent(AutopayCommon):
             {
                 "name": "Billing clerk",
                 "login": "fc_autopay_clerk",
-                "groups_id": [Command.set([self.env.ref("account.group_account_invoice").id])],
+                compat.GROUPS: [Command.set([self.env.ref("account.group_account_invoice").id])],
             }
         )
         with self.assertRaises(Exception):  # noqa: B017 - AccessError (contact rights or the manager check)

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 
@@ -310,7 +311,7 @@ class TestOverpayment(CollectionsCommon):
             with self.assertRaises(AccessError):
                 payment.with_user(self.billing).write(vals)
         self.assertTrue(payment.collection_overpaid_unverified)
-        self.assertFalse(self.env.ref("freelance_collections.group_collections_manager") in self.billing.groups_id)
+        self.assertFalse(self.env.ref("freelance_collections.group_collections_manager") in self.billing[compat.GROUPS])
 
     def test_nothing_to_approve(self):
         invoice = self._invoice(1000.0, invoice_date="2026-01-05", due_date="2026-02-04")

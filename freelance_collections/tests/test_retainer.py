@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 
@@ -21,7 +22,7 @@ class RetainerCommon(CollectionsCommon):
             {
                 "name": "Billing clerk",
                 "login": "fc_retainer_billing",
-                "groups_id": [(6, 0, [cls.env.ref("account.group_account_invoice").id])],
+                compat.GROUPS: [(6, 0, [cls.env.ref("account.group_account_invoice").id])],
                 "company_id": cls.env.company.id,
                 "company_ids": [(6, 0, [cls.env.company.id])],
             }

@@ -7,8 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.base.models.ir_qweb import QWebException
-
+from ..tools import compat
 from .common import CollectionsCommon
 
 
@@ -344,7 +343,7 @@ class TestMultiCompanyIsolation(CollectionsCommon):
         with self.assertRaises(Exception) as caught:  # noqa: B017 (the type is checked below)
             render()
         error = caught.exception
-        if isinstance(error, QWebException):
+        if isinstance(error, compat.QWebException):
             error = error.__cause__
         self.assertIsInstance(error, AccessError)
 

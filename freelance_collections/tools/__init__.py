@@ -1,1 +1,2 @@
 from . import engine_messages
+from . import compat

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.freelance_collections.tests.common import CollectionsCommon
+from odoo.addons.freelance_collections.tools import compat
 
 from .test_sale_work_stop import OVERRIDE_MARK, SaleWorkStopMixin
 
@@ -322,7 +323,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
                 "name": "Client Portal",
                 "login": "fc_deposit_portal",
                 "partner_id": self.client_contact.id,
-                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+                compat.GROUPS: [Command.set(self.env.ref("base.group_portal").ids)],
             }
         )
         final = order.with_user(portal).sudo()._create_invoices(final=True)

@@ -1,4 +1,4 @@
-"""End-to-end checks drive a real Odoo 18 through its command line, in throw-away databases."""
+"""End-to-end checks drive a real Odoo (18.0 or 19.0) through its command line, in throw-away databases."""
 
 import os
 import socket
@@ -11,12 +11,17 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def odoo_root():
+    """The folder that holds odoo/ and odoo-bin (``odoo.__file__`` is None on 19.0: a namespace package)."""
+    import odoo.release  # noqa: PLC0415
+
+    return os.path.dirname(os.path.dirname(odoo.release.__file__))
+
+
 def _addons_path():
     if os.environ.get("ODOO_ADDONS_PATH"):
         return os.environ["ODOO_ADDONS_PATH"]
-    import odoo  # noqa: PLC0415
-
-    root = os.path.dirname(os.path.dirname(odoo.__file__))
+    root = odoo_root()
     paths = [REPO]
     if os.path.isdir(os.path.join(root, "addons")):
         paths.append(os.path.join(root, "addons"))
@@ -92,9 +97,7 @@ class OdooRunner:
     def server(self, logfile, *args):
         """Start a real Odoo server (odoo-bin, so that --workers can spawn its gevent process) on this
         database alone, its log in LOGFILE; the caller stops it (terminate, then wait)."""
-        import odoo
-
-        odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+        odoo_bin = os.path.join(odoo_root(), "odoo-bin")
         command = [sys.executable, odoo_bin] if os.path.exists(odoo_bin) else ["odoo"]
         log = open(logfile, "w")  # noqa: SIM115 - closed with the process by the caller's terminate
         return subprocess.Popen(
