@@ -64,7 +64,7 @@ class TestSaleDeposits(SaleWorkStopMixin, CollectionsCommon):
                                 "product_id": self.work.id,
                                 "product_uom_qty": 1,
                                 "price_unit": price,
-                                "tax_id": [Command.set((taxes or self.env["account.tax"]).ids)],
+                                compat.SALE_LINE_TAXES: [Command.set((taxes or self.env["account.tax"]).ids)],
                             }
                         )
                     ],

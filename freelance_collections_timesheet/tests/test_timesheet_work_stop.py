@@ -25,7 +25,7 @@ class TimesheetWorkStopMixin:
             company_id=company.id,
             groups="hr_timesheet.group_hr_timesheet_user,freelance_collections.group_collections_manager",
         )
-        cls.env["hr.employee"].create(
+        cls.env["hr.employee"].sudo().create(
             [
                 {"name": "Timesheet User", "user_id": cls.timesheet_user.id, "company_id": company.id},
                 {"name": "Collections Manager", "user_id": cls.manager.id, "company_id": company.id},
@@ -34,14 +34,18 @@ class TimesheetWorkStopMixin:
 
     @classmethod
     def _project(cls, partner, name, company):
-        return cls.env["project.project"].create(
-            {
-                "name": name,
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "allow_timesheets": True,
-                "privacy_visibility": "employees",
-            }
+        return (
+            cls.env["project.project"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "allow_timesheets": True,
+                    "privacy_visibility": "employees",
+                }
+            )
         )
 
     def _log(self, project, user=None, hours=1.0, **extra):
