@@ -131,6 +131,14 @@ class MailSink(Message):
         self.received.append(message)
 
 
+def html_part(message):
+    """The HTML body of an email.message.Message, or ''."""
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            return part.get_payload(decode=True).decode()
+    return ""
+
+
 _OVERDUE_BOOK = """
 from datetime import timedelta
 from odoo import Command, fields
