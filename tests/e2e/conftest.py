@@ -7,6 +7,7 @@ import sys
 import uuid
 
 import pytest
+from aiosmtpd.handlers import Message
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -120,6 +121,124 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class MailSink(Message):
+    """An SMTP server's handler (aiosmtpd's Controller) that keeps every message it accepts in RECEIVED."""
+
+    def __init__(self):
+        super().__init__()
+        self.received = []
+
+    def handle_message(self, message):
+        self.received.append(message)
+
+
+def html_part(message):
+    """The HTML body of an email.message.Message, or ''."""
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            return part.get_payload(decode=True).decode()
+    return ""
+
+
+_OVERDUE_BOOK = """
+from datetime import timedelta
+from odoo import Command, fields
+today = fields.Date.context_today(env['res.partner'])
+ref = env.ref
+{mail_server}
+policy = env['collection.policy'].create({{
+    'name': {policy!r}, 'quiet_days': 'none', 'reminder_interval_days': 7, 'attach_statement': False,
+    'penalty_tier_ids': [Command.create({{'days_late': 15, 'percent': 5}}),
+                         Command.create({{'days_late': 45, 'percent': 10}})],
+    'fixed_fee': 40,
+    'stage_ids': [
+        Command.create({{'name': 'Friendly', 'days': 1, 'action_email': True,
+                        'mail_template_id': ref('freelance_collections.mail_template_friendly').id}}),
+        Command.create({{'name': 'Call', 'days': 30, 'action_activity': True, 'action_email': True,
+                        'mail_template_id': ref('freelance_collections.mail_template_firm').id,
+                        'activity_type_id': ref('freelance_collections.mail_activity_collection_call').id}}),
+    ],
+}})
+env.company.write({{'collection_policy_id': policy.id, 'email': 'billing@freelancer.example.com'}})
+clients = env['res.partner'].create([{{'name': f'{names} client {{index:03d}}', 'is_company': True,
+                                      'email': f'client{{index:03d}}@example.com'}} for index in range({clients})])
+moves = env['account.move'].create([{{
+    'move_type': 'out_invoice', 'partner_id': client.id,
+    'invoice_date': today - timedelta(days=late + 30), 'invoice_date_due': today - timedelta(days=late),
+    'invoice_line_ids': [Command.create({{'name': 'Design work', 'quantity': 1, 'price_unit': 1000,
+                                         'tax_ids': []}})],
+}} for client in clients for late in (50, 5)])
+moves.action_post()
+{then}
+env.cr.commit()
+print('READY', env['account.move'].search_count([('collection_policy_id', '=', policy.id)]))
+"""
+
+_MAIL_SERVER = """
+env['ir.mail_server'].create({{'name': 'Test sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
+                              'smtp_encryption': 'none', 'sequence': 1}})
+"""
+
+
+def overdue_book(clients, policy, names, smtp_port=None, then=""):
+    """An ``odoo shell`` script that builds the book of the run tests, commits and prints ``READY <n>``,
+    N the invoices under the policy.
+
+    The company's policy, named POLICY: a friendly email from 1 day late; from 30 days a call activity
+    and a firm email; late fees of 5% from 15 days, 10% from 45, and a fixed fee of 40. CLIENTS clients,
+    ``<NAMES> client 000`` (client000@example.com) and on, each with two posted invoices of 1000: one
+    50 days late (email, call activity, both late-fee steps), one 5 days late (in the same email).
+    SMTP_PORT: a mail server on 127.0.0.1 at that port, first in line. THEN: more lines of the script,
+    run once the invoices are posted, before the commit."""
+    mail_server = _MAIL_SERVER.format(port=smtp_port) if smtp_port else ""
+    return _OVERDUE_BOOK.format(mail_server=mail_server, policy=policy, names=names, clients=clients, then=then)
+
+
+_BOOK_COUNTS = """
+import json
+cr = env.cr
+def one(query):
+    cr.execute(query)
+    return cr.fetchone()
+counts = {}
+counts['email_logs'], counts['email_keys'] = one(
+    "SELECT count(*), count(DISTINCT key) FROM collection_action_log WHERE action = 'email' AND state = 'done'")
+counts['mails'], counts['mailed_clients'] = one(
+    "SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail JOIN mail_message msg "
+    "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
+counts['activities'], counts['activity_moves'] = one(
+    "SELECT count(*), count(DISTINCT res_id) FROM mail_activity WHERE res_model = 'account.move'")
+counts['fees'], counts['fee_origins'] = one(
+    "SELECT count(*), count(DISTINCT collection_penalty_origin_id) FROM account_move "
+    "WHERE collection_penalty_origin_id IS NOT NULL")
+counts['penalty_logs'] = one("SELECT count(*) FROM collection_action_log WHERE action = 'penalty'")[0]
+"""
+
+
+def book_counts(more=""):
+    """An ``odoo shell`` script that prints, as a JSON object on its last line, what the run did to an
+    overdue_book: the keys of book_done(), and those the lines MORE add to ``counts`` (with ``one(query)``,
+    the first row of a query)."""
+    return _BOOK_COUNTS + more + "print(json.dumps(counts))\n"
+
+
+def book_done(clients):
+    """What book_counts() prints once a complete run has gone over an overdue_book of CLIENTS clients:
+    every client one email (both its invoices in it: batches never split a client), every 50-day
+    invoice a call, every invoice one late-fee invoice, each action logged once."""
+    return {
+        "email_logs": 2 * clients,
+        "email_keys": 2 * clients,
+        "mails": clients,
+        "mailed_clients": clients,
+        "activities": clients,
+        "activity_moves": clients,
+        "fees": 2 * clients,
+        "fee_origins": 2 * clients,
+        "penalty_logs": 2 * clients,
+    }
 
 
 @pytest.fixture

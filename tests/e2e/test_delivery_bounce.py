@@ -3,10 +3,9 @@ queue and the next collections run, the client is flagged and its collections re
 activity; the client whose address works is left alone."""
 
 import json
-import socket
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
+from conftest import MailSink, free_port  # tests/e2e/conftest.py (rootdir-relative import, no package)
 
 BAD = "nobody@client-bad.example.com"
 GOOD = "accounts@client-good.example.com"
@@ -63,18 +62,8 @@ print('RESULT', json.dumps(result))
 """
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RefusingSink(Message):
+class RefusingSink(MailSink):
     """Accepts every recipient but one, which does not exist."""
-
-    def __init__(self):
-        super().__init__()
-        self.received = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == BAD:
@@ -82,13 +71,10 @@ class RefusingSink(Message):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    def handle_message(self, message):
-        self.received.append(message)
-
 
 def test_hard_bounce_gives_the_responsible_an_activity(odoo_db):
     odoo_db.run("-i", "freelance_collections", "--without-demo=all")
-    port = _free_port()
+    port = free_port()
     sink = RefusingSink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

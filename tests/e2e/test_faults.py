@@ -13,49 +13,20 @@ import uuid
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
-from conftest import OdooRunner  # tests/e2e/conftest.py (rootdir-relative import, no package)
+from conftest import (  # tests/e2e/conftest.py (rootdir-relative import, no package)
+    MailSink,
+    OdooRunner,
+    book_counts,
+    book_done,
+    free_port,
+    overdue_book,
+)
 
 CLIENTS = 24
 BATCH = 3
 SEEDS = (11, 23, 47)
 
-# Each client: one invoice 50 days late (reminder email, call activity, two late-fee steps) and one
-# 5 days late, the same client's email covering both.
-SETUP = f"""
-from datetime import timedelta
-from odoo import Command, fields
-today = fields.Date.context_today(env['res.partner'])
-ref = env.ref
-policy = env['collection.policy'].create({{
-    'name': 'Fault policy', 'quiet_days': 'none', 'reminder_interval_days': 7, 'attach_statement': False,
-    'penalty_tier_ids': [Command.create({{'days_late': 15, 'percent': 5}}),
-                         Command.create({{'days_late': 45, 'percent': 10}})],
-    'fixed_fee': 40,
-    'stage_ids': [
-        Command.create({{'name': 'Friendly', 'days': 1, 'action_email': True,
-                        'mail_template_id': ref('freelance_collections.mail_template_friendly').id}}),
-        Command.create({{'name': 'Call', 'days': 30, 'action_activity': True, 'action_email': True,
-                        'mail_template_id': ref('freelance_collections.mail_template_firm').id,
-                        'activity_type_id': ref('freelance_collections.mail_activity_collection_call').id}}),
-    ],
-}})
-env.company.write({{'collection_policy_id': policy.id, 'email': 'billing@freelancer.example.com'}})
-for index in range({CLIENTS}):
-    client = env['res.partner'].create({{'name': f'Fault client {{index:03d}}', 'is_company': True,
-                                         'email': f'client{{index:03d}}@example.com'}})
-    for late in (50, 5):
-        move = env['account.move'].create({{
-            'move_type': 'out_invoice', 'partner_id': client.id,
-            'invoice_date': today - timedelta(days=late + 30),
-            'invoice_date_due': today - timedelta(days=late),
-            'invoice_line_ids': [Command.create({{'name': 'Design work', 'quantity': 1, 'price_unit': 1000,
-                                                 'tax_ids': []}})],
-        }})
-        move.action_post()
-env.cr.commit()
-print('READY', env['account.move'].search_count([('collection_policy_id', '=', policy.id)]))
-"""
+SETUP = overdue_book(CLIENTS, "Fault policy", "Fault")
 
 RUN = (
     """
@@ -68,49 +39,17 @@ print('RESULT', bool(result), time.time(), flush=True)
     % BATCH
 )
 
-COUNTS = """
-import json
-cr = env.cr
-def one(query):
-    cr.execute(query)
-    return cr.fetchone()
-counts = {}
-counts['email_logs'], counts['email_keys'] = one(
-    "SELECT count(*), count(DISTINCT key) FROM collection_action_log "
-    "WHERE action = 'email' AND state = 'done'")
-counts['mails'], counts['mailed_clients'] = one(
-    "SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail JOIN mail_message msg "
-    "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
-counts['activities'], counts['activity_moves'] = one(
-    "SELECT count(*), count(DISTINCT res_id) FROM mail_activity WHERE res_model = 'account.move'")
-counts['fees'], counts['fee_origins'] = one(
-    "SELECT count(*), count(DISTINCT collection_penalty_origin_id) FROM account_move "
-    "WHERE collection_penalty_origin_id IS NOT NULL")
+COUNTS = book_counts("""
 counts['fee_total'] = float(one("SELECT coalesce(sum(amount_untaxed), 0) FROM account_move "
                                 "WHERE collection_penalty_origin_id IS NOT NULL")[0])
-counts['penalty_logs'] = one("SELECT count(*) FROM collection_action_log WHERE action = 'penalty'")[0]
 counts['unbalanced'] = one(
     "SELECT count(*) FROM (SELECT move_id FROM account_move_line GROUP BY move_id "
     "HAVING abs(sum(balance)) > 0.001) unbalanced")[0]
-print(json.dumps(counts))
-"""
+""")
 
-# What a complete run gives: every client one email (both invoices in it: batches never split a
-# client), every 50-day invoice a call; every invoice one late-fee invoice: 10% + 40 = 140 on the
-# 50-day one, the fixed 40 on the 5-day one.
-EXPECTED = {
-    "email_logs": 2 * CLIENTS,
-    "email_keys": 2 * CLIENTS,
-    "mails": CLIENTS,
-    "mailed_clients": CLIENTS,
-    "activities": CLIENTS,
-    "activity_moves": CLIENTS,
-    "fees": 2 * CLIENTS,
-    "fee_origins": 2 * CLIENTS,
-    "fee_total": 180.0 * CLIENTS,
-    "penalty_logs": 2 * CLIENTS,
-    "unbalanced": 0,
-}
+# What a complete run gives (book_done), the late fees 10% + 40 = 140 on the 50-day invoice and the
+# fixed 40 on the 5-day one, every entry balanced.
+EXPECTED = {**book_done(CLIENTS), "fee_total": 180.0 * CLIENTS, "unbalanced": 0}
 
 
 def _createdb_from(template):
@@ -175,12 +114,6 @@ def test_killed_at_a_random_point_then_run_again(template_db, full_run_seconds, 
         _dropdb(runner)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 SEND_QUEUE = """
 env.ref('mail.ir_cron_mail_scheduler_action').method_direct_trigger()
 env.cr.commit()
@@ -195,7 +128,7 @@ def _states(out):
 
 def test_a_server_that_says_try_again_later_then_one_that_never_answers(template_db):
     runner = _createdb_from(template_db.db)
-    port = _free_port()
+    port = free_port()
     try:
         runner.shell(
             RUN
@@ -205,15 +138,10 @@ env['ir.mail_server'].create({{'name': 'Sink', 'smtp_host': '127.0.0.1', 'smtp_p
 env.cr.commit()
 """
         )
-        received = []
 
         class Busy:
             async def handle_DATA(self, server, session, envelope):
                 return "451 4.3.0 Try again later"
-
-        class Sink(Message):
-            def handle_message(self, message):
-                received.append(message)
 
         # 1. the server refuses for now (451): Odoo leaves the reminders in exception;
         #    the run queues them again
@@ -267,7 +195,9 @@ env.cr.commit()
         assert f"REQUEUED {CLIENTS}" in out, out
 
         # 3. the server is back: every reminder leaves, once
-        sink = Controller(Sink(), hostname="127.0.0.1", port=port)
+        mails = MailSink()
+        received = mails.received
+        sink = Controller(mails, hostname="127.0.0.1", port=port)
         sink.start()
         try:
             out = runner.shell("import json\n" + SEND_QUEUE)

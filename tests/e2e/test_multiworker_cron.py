@@ -23,78 +23,31 @@ import time
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
-from conftest import (
-    free_port,  # tests/e2e/conftest.py (rootdir-relative import, no package)
+from conftest import (  # tests/e2e/conftest.py (rootdir-relative import, no package)
+    MailSink,
+    book_counts,
+    book_done,
+    free_port,
+    overdue_book,
 )
 
 CLIENTS = 120
 LIMIT = 10  # --limit-time-real-cron, seconds
 WAIT = 240  # at most, for the run and the mail queue
 
-# Each client: one invoice 50 days late (reminder email, call activity, two late-fee steps) and one
-# 5 days late, the same client's email covering both (as tests/e2e/test_faults.py).
-SETUP = """
-from datetime import timedelta
-from odoo import Command, fields
-today = fields.Date.context_today(env['res.partner'])
-ref = env.ref
-env['ir.mail_server'].create({{'name': 'Test sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
-                              'smtp_encryption': 'none', 'sequence': 1}})
-policy = env['collection.policy'].create({{
-    'name': 'Multiworker policy', 'quiet_days': 'none', 'reminder_interval_days': 7, 'attach_statement': False,
-    'penalty_tier_ids': [Command.create({{'days_late': 15, 'percent': 5}}),
-                         Command.create({{'days_late': 45, 'percent': 10}})],
-    'fixed_fee': 40,
-    'stage_ids': [
-        Command.create({{'name': 'Friendly', 'days': 1, 'action_email': True,
-                        'mail_template_id': ref('freelance_collections.mail_template_friendly').id}}),
-        Command.create({{'name': 'Call', 'days': 30, 'action_activity': True, 'action_email': True,
-                        'mail_template_id': ref('freelance_collections.mail_template_firm').id,
-                        'activity_type_id': ref('freelance_collections.mail_activity_collection_call').id}}),
-    ],
-}})
-env.company.write({{'collection_policy_id': policy.id, 'email': 'billing@freelancer.example.com'}})
-clients = env['res.partner'].create([{{'name': f'MW client {{index:03d}}', 'is_company': True,
-                                      'email': f'client{{index:03d}}@example.com'}} for index in range({clients})])
-moves = env['account.move'].create([{{
-    'move_type': 'out_invoice', 'partner_id': client.id,
-    'invoice_date': today - timedelta(days=late + 30), 'invoice_date_due': today - timedelta(days=late),
-    'invoice_line_ids': [Command.create({{'name': 'Design work', 'quantity': 1, 'price_unit': 1000,
-                                         'tax_ids': []}})],
-}} for client in clients for late in (50, 5)])
-moves.action_post()
 # the crons of a server in its steady state: the others are not due now; the run is (tonight's call),
 # the mail queue at its next hourly call unless woken
+CRONS = """
 now = fields.Datetime.now()
-env['ir.cron'].search([]).write({{'nextcall': now + timedelta(days=1)}})
+env['ir.cron'].search([]).write({'nextcall': now + timedelta(days=1)})
 ref('mail.ir_cron_mail_scheduler_action').nextcall = now + timedelta(hours=1)
 ref('freelance_collections.ir_cron_run_collections').nextcall = now - timedelta(minutes=1)
-env.cr.commit()
-print('READY', len(moves))
 """
 
-COUNTS = """
-import json
+COUNTS = book_counts("""
 from odoo import fields
-cr = env.cr
-def one(query):
-    cr.execute(query)
-    return cr.fetchone()
-counts = {}
-counts['email_logs'], counts['email_keys'] = one(
-    "SELECT count(*), count(DISTINCT key) FROM collection_action_log WHERE action = 'email' AND state = 'done'")
-counts['mails'], counts['mailed_clients'] = one(
-    "SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail JOIN mail_message msg "
-    "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
-counts['activities'], counts['activity_moves'] = one(
-    "SELECT count(*), count(DISTINCT res_id) FROM mail_activity WHERE res_model = 'account.move'")
-counts['fees'], counts['fee_origins'] = one(
-    "SELECT count(*), count(DISTINCT collection_penalty_origin_id) FROM account_move "
-    "WHERE collection_penalty_origin_id IS NOT NULL")
 counts['fee_total'] = float(one("SELECT coalesce(sum(amount_untaxed), 0) FROM account_move "
                                 "WHERE collection_penalty_origin_id IS NOT NULL")[0])
-counts['penalty_logs'] = one("SELECT count(*) FROM collection_action_log WHERE action = 'penalty'")[0]
 counts['failed_logs'] = one("SELECT count(*) FROM collection_action_log WHERE state = 'failed'")[0]
 counts['unhandled'] = one(
     "SELECT count(*) FROM account_move WHERE move_type = 'out_invoice' AND state = 'posted' "
@@ -102,33 +55,15 @@ counts['unhandled'] = one(
 cron = env.ref('freelance_collections.ir_cron_run_collections')
 counts['cron'] = {'active': cron.active, 'failure_count': cron.failure_count,
                   'nextcall_later': cron.nextcall > fields.Datetime.now()}
-print(json.dumps(counts))
-"""
+""")
 
 EXPECTED = {
-    "email_logs": 2 * CLIENTS,
-    "email_keys": 2 * CLIENTS,
-    "mails": CLIENTS,
-    "mailed_clients": CLIENTS,
-    "activities": CLIENTS,
-    "activity_moves": CLIENTS,
-    "fees": 2 * CLIENTS,
-    "fee_origins": 2 * CLIENTS,
+    **book_done(CLIENTS),
     "fee_total": 180.0 * CLIENTS,
-    "penalty_logs": 2 * CLIENTS,
     "failed_logs": 0,
     "unhandled": 0,
     "cron": {"active": True, "failure_count": 0, "nextcall_later": True},
 }
-
-
-class Sink(Message):
-    def __init__(self):
-        super().__init__()
-        self.received = []
-
-    def handle_message(self, message):
-        self.received.append(message)
 
 
 def _psql(db, query):
@@ -174,14 +109,14 @@ def _wake_cron_workers(db):
 def book(odoo_module_db):
     port = free_port()
     odoo_module_db.run("-i", "freelance_collections", "--without-demo=all")
-    out = odoo_module_db.shell(SETUP.format(port=port, clients=CLIENTS))
+    out = odoo_module_db.shell(overdue_book(CLIENTS, "Multiworker policy", "MW", smtp_port=port, then=CRONS))
     assert f"READY {2 * CLIENTS}" in out, out
     return odoo_module_db, port
 
 
 def test_two_time_limited_multiworker_servers_finish_one_run_exactly_once(book, tmp_path):
     runner, smtp_port = book
-    sink = Sink()
+    sink = MailSink()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     logs = [tmp_path / "server_a.log", tmp_path / "server_b.log"]

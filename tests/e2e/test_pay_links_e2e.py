@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,21 +14,7 @@ import urllib.request
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _html(message):
-    for part in message.walk():
-        if part.get_content_type() == "text/html":
-            return part.get_payload(decode=True).decode()
-    return ""
-
+from conftest import MailSink, free_port, html_part  # tests/e2e/conftest.py (rootdir-relative import, no package)
 
 SETUP = """
 import json
@@ -99,7 +84,7 @@ def pay_db(odoo_module_db):
 
 @pytest.fixture
 def http_server(pay_db):
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -138,14 +123,10 @@ def http_server(pay_db):
 
 
 def test_links_of_a_received_reminder_open_the_invoice_and_the_balance(pay_db, http_server):
-    smtp_port = _free_port()
-    received = []
-
-    class Sink(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    controller = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
+    smtp_port = free_port()
+    sink = MailSink()
+    received = sink.received
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
         out = pay_db.shell(SETUP % {"http_port": http_server, "smtp_port": smtp_port})
@@ -160,7 +141,7 @@ def test_links_of_a_received_reminder_open_the_invoice_and_the_balance(pay_db, h
     ((b_id, b_name),) = ids["Payer B"]
     to_a = [message for message in received if "payera@example.com" in message["To"]]
     assert len(to_a) == 1, [message["To"] for message in received]
-    html = _html(to_a[0])
+    html = html_part(to_a[0])
     links = re.findall(r'href="([^"]+)"', html)
     base = f"http://127.0.0.1:{http_server}"
 

@@ -15,69 +15,31 @@ import time
 import urllib.request
 
 import pytest
-from conftest import free_port  # tests/e2e/conftest.py (rootdir-relative import, no package)
+from conftest import (  # tests/e2e/conftest.py (rootdir-relative import, no package)
+    book_counts,
+    book_done,
+    free_port,
+    overdue_book,
+)
 
 CLIENTS = 60
 JOB_SIZE = 10  # invoices per job: 12 jobs for 120 invoices
 WAIT = 300  # seconds, at most, for the jobs
 
-SETUP = """
-from datetime import timedelta
-from odoo import Command, fields
-today = fields.Date.context_today(env['res.partner'])
-ref = env.ref
-policy = env['collection.policy'].create({{
-    'name': 'Queue policy', 'quiet_days': 'none', 'reminder_interval_days': 7, 'attach_statement': False,
-    'penalty_tier_ids': [Command.create({{'days_late': 15, 'percent': 5}}),
-                         Command.create({{'days_late': 45, 'percent': 10}})],
-    'fixed_fee': 40,
-    'stage_ids': [
-        Command.create({{'name': 'Friendly', 'days': 1, 'action_email': True,
-                        'mail_template_id': ref('freelance_collections.mail_template_friendly').id}}),
-        Command.create({{'name': 'Call', 'days': 30, 'action_activity': True, 'action_email': True,
-                        'mail_template_id': ref('freelance_collections.mail_template_firm').id,
-                        'activity_type_id': ref('freelance_collections.mail_activity_collection_call').id}}),
-    ],
-}})
-env.company.write({{'collection_policy_id': policy.id, 'email': 'billing@freelancer.example.com'}})
-clients = env['res.partner'].create([{{'name': f'QJ client {{index:03d}}', 'is_company': True,
-                                      'email': f'client{{index:03d}}@example.com'}} for index in range({clients})])
-moves = env['account.move'].create([{{
-    'move_type': 'out_invoice', 'partner_id': client.id,
-    'invoice_date': today - timedelta(days=late + 30), 'invoice_date_due': today - timedelta(days=late),
-    'invoice_line_ids': [Command.create({{'name': 'Design work', 'quantity': 1, 'price_unit': 1000,
-                                         'tax_ids': []}})],
-}} for client in clients for late in (50, 5)])
-moves.action_post()
 # no cron of the server gets in the way (the mail queue sends nothing: no mail server here)
-env['ir.cron'].search([]).write({{'nextcall': fields.Datetime.now() + timedelta(days=1)}})
-env.cr.commit()
-print('READY', len(moves))
-"""
+SETUP = overdue_book(
+    CLIENTS,
+    "Queue policy",
+    "QJ",
+    then="env['ir.cron'].search([]).write({'nextcall': fields.Datetime.now() + timedelta(days=1)})",
+)
 
 DISPATCH = """
 run = env['collection.run'].with_context(collection_job_batch_size={size})._cron_run_collections()
 print('RUN', run.id, run.state, len(run.batch_ids), sum(run.batch_ids.mapped('invoice_count')))
 """
 
-COUNTS = """
-import json
-cr = env.cr
-def one(query):
-    cr.execute(query)
-    return cr.fetchone()
-counts = {}
-counts['email_logs'], counts['email_keys'] = one(
-    "SELECT count(*), count(DISTINCT key) FROM collection_action_log WHERE action = 'email' AND state = 'done'")
-counts['mails'], counts['mailed_clients'] = one(
-    "SELECT count(*), count(DISTINCT msg.res_id) FROM mail_mail mail JOIN mail_message msg "
-    "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
-counts['activities'], counts['activity_moves'] = one(
-    "SELECT count(*), count(DISTINCT res_id) FROM mail_activity WHERE res_model = 'account.move'")
-counts['fees'], counts['fee_origins'] = one(
-    "SELECT count(*), count(DISTINCT collection_penalty_origin_id) FROM account_move "
-    "WHERE collection_penalty_origin_id IS NOT NULL")
-counts['penalty_logs'] = one("SELECT count(*) FROM collection_action_log WHERE action = 'penalty'")[0]
+COUNTS = book_counts("""
 counts['failed_logs'] = one("SELECT count(*) FROM collection_action_log WHERE state = 'failed'")[0]
 run = env['collection.run'].search([])
 counts['runs'] = [(r.state, r.invoice_count, r.actions['email'], r.actions['penalty'], r.actions['activity'],
@@ -86,8 +48,7 @@ counts['batches'] = sorted(set(run.batch_ids.mapped('state')))
 jobs = env['queue.job'].search([])
 counts['jobs'] = sorted(set(jobs.mapped('state')))
 counts['workers'] = len(set(jobs.filtered(lambda job: job.method_name == '_collection_run_job').mapped('worker_pid')))
-print(json.dumps(counts))
-"""
+""")
 
 
 def _queue_job_available():
@@ -125,7 +86,7 @@ def _wait_http(port, process, timeout=120):
 @pytest.mark.skipif(not _queue_job_available(), reason="queue_job is not installed next to Odoo")
 def test_two_job_workers_finish_one_run_exactly_once(odoo_db, tmp_path, monkeypatch):
     odoo_db.run("-i", "freelance_collections,queue_job", "--without-demo=all")
-    out = odoo_db.shell(SETUP.format(clients=CLIENTS))
+    out = odoo_db.shell(SETUP)
     assert f"READY {2 * CLIENTS}" in out, out
     port = free_port()
     log = tmp_path / "server.log"
@@ -160,15 +121,7 @@ def test_two_job_workers_finish_one_run_exactly_once(odoo_db, tmp_path, monkeypa
         server.wait(timeout=60)
     counts = json.loads(odoo_db.shell(COUNTS).strip().splitlines()[-1])
     assert counts == {
-        "email_logs": 2 * CLIENTS,
-        "email_keys": 2 * CLIENTS,
-        "mails": CLIENTS,
-        "mailed_clients": CLIENTS,
-        "activities": CLIENTS,
-        "activity_moves": CLIENTS,
-        "fees": 2 * CLIENTS,
-        "fee_origins": 2 * CLIENTS,
-        "penalty_logs": 2 * CLIENTS,
+        **book_done(CLIENTS),
         "failed_logs": 0,
         "runs": [["done", 2 * CLIENTS, 2 * CLIENTS, 2 * CLIENTS, CLIENTS, 0]],
         "batches": ["done"],

@@ -4,12 +4,11 @@ really leave through an SMTP server."""
 import json
 import os
 import signal
-import socket
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
+from conftest import MailSink, free_port, html_part  # tests/e2e/conftest.py (rootdir-relative import, no package)
 
 CLIENTS = 40
 BATCH = 5
@@ -133,21 +132,8 @@ def test_killed_run_resumes_without_repeating_and_concurrent_run_exits(run_db):
     assert _counts(run_db) == resumed
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _html(message):
-    for part in message.walk():
-        if part.get_content_type() == "text/html":
-            return part.get_payload(decode=True).decode()
-    return ""
-
-
 def test_emails_leave_through_smtp_and_survive_a_refusing_server(run_db):
-    port = _free_port()
+    port = free_port()
     # 1. the mail server cannot be reached: Odoo leaves the reminders in exception
     refused = run_db.shell(f"""
 env['ir.mail_server'].create({{'name': 'Test sink', 'smtp_host': '127.0.0.1', 'smtp_port': {port},
@@ -171,13 +157,9 @@ print('STATES', sorted(set(mails.mapped('state'))))
     assert f"REQUEUED {CLIENTS + 1}" in requeued and "STATES ['outgoing']" in requeued, requeued
 
     # 3. the server is back: every reminder leaves, once
-    received = []
-
-    class Sink(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    sink = MailSink()
+    received = sink.received
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         out = run_db.shell(
@@ -199,5 +181,5 @@ print('STATES', sorted(set(mails.mapped('state'))))
         {message["From"] for message in received}
     )
     assert {message["Subject"].split(": ", 1)[-1] for message in received} == {"payment reminder"}
-    html = _html(to_first[0])
+    html = html_part(to_first[0])
     assert "INV/" in html and "Dear E2E client 000" in html, html[:2000]
