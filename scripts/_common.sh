@@ -163,7 +163,7 @@ odoo() { "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"; }
 
 # OCA's queue_job for the queue_job bridge's tests: its wheel puts it in site-packages' odoo/addons, where
 # Odoo finds it (the odoo.addons namespace); --no-deps, as its requirement 'odoo' is the source tree here
-# and its other one, requests, is Odoo's own
+# and requests is Odoo's own (its other requirements are installed)
 QUEUE_JOB_REQUIREMENT="${QUEUE_JOB_REQUIREMENT:-odoo-addon-queue_job==$ODOO_SERIES.0.*}"
 
 install_requirements() {
@@ -173,4 +173,14 @@ install_requirements() {
        their own environment (.venv/)."
     "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps "$QUEUE_JOB_REQUIREMENT" \
         || die "pip could not install OCA's queue_job ($QUEUE_JOB_REQUIREMENT) into '$PYTHON' (its message is above)."
+    # its own requirements but 'odoo' (19.0's queue_job needs openupgradelib)
+    local deps
+    deps="$("$PYTHON" -c "import importlib.metadata as m, re
+print(' '.join(r.split(';')[0].strip() for r in m.requires('odoo-addon-queue_job') or ()
+               if re.split(r'[<>=!~ ]', r)[0].lower() not in ('odoo', 'requests')))")"
+    if [ -n "$deps" ]; then
+        # shellcheck disable=SC2086 # a list of requirements
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check $deps \
+            || die "pip could not install queue_job's requirements ($deps) into '$PYTHON' (its message is above)."
+    fi
 }
