@@ -18,9 +18,9 @@ GROUPS = "group_ids" if ODOO_19 else "groups_id"
 
 #: what QWeb raises around an error in a template it renders (its ``__cause__`` is the error)
 if ODOO_19:
-    from odoo.addons.base.models.ir_qweb import QWebError as QWebException
+    from odoo.addons.base.models.ir_qweb import QWebError as QWebException  # noqa: F401 (re-exported)
 else:
-    from odoo.addons.base.models.ir_qweb import QWebException
+    from odoo.addons.base.models.ir_qweb import QWebException  # noqa: F401 (re-exported)
 
 #: the users of a group (``users`` until 18.0, ``user_ids`` from 19.0)
 GROUP_USERS = "user_ids" if ODOO_19 else "users"
