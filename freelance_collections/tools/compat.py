@@ -18,9 +18,9 @@ GROUPS = "group_ids" if ODOO_19 else "groups_id"
 
 #: what QWeb raises around an error in a template it renders (its ``__cause__`` is the error)
 if ODOO_19:
-    pass
+    from odoo.addons.base.models.ir_qweb import QWebError as QWebException  # noqa: F401 (re-exported)
 else:
-    pass
+    from odoo.addons.base.models.ir_qweb import QWebException  # noqa: F401 (re-exported)
 
 #: the users of a group (``users`` until 18.0, ``user_ids`` from 19.0)
 GROUP_USERS = "user_ids" if ODOO_19 else "users"
@@ -47,7 +47,3 @@ def add_constraint(namespace, name, definition, message):
 def group_privilege_field():
     """The field a group hangs on in the user form: 18.0 ``category_id``, 19.0 ``privilege_id``."""
     return "privilege_id" if ODOO_19 else "category_id"
-
-
-#: the taxes of a sales order line (``tax_id`` until 18.0, ``tax_ids`` from 19.0)
-SALE_LINE_TAXES = "tax_ids" if ODOO_19 else "tax_id"
