@@ -7,6 +7,7 @@ import re
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from ..tools import compat
 from .test_autopay import AutopayCommon
 from .test_portal_tour import PortalClientsCommon
 
@@ -24,7 +25,12 @@ class TestPortalAutopayTour(AutopayCommon, PortalClientsCommon, HttpCase):
             cls.token.action_archive()  # the client saves its card in the browser
 
     def test_portal_client_turns_autopay_on(self):
-        self.start_tour("/my/payment_method", "freelance_collections_portal_autopay", login="fc_portal_a")
+        self.start_tour(
+            "/my/payment_method",
+            "freelance_collections_portal_autopay",
+            login="fc_portal_a",
+            cookies=compat.TOUR_COOKIES,
+        )
         token = self.client.collection_autopay_token_id
         self.assertTrue(token, "autopay is on")
         self.assertEqual(token.partner_id, self.user_a.partner_id, "the card the client saved")
@@ -36,7 +42,10 @@ class TestPortalAutopayTour(AutopayCommon, PortalClientsCommon, HttpCase):
         admin.write({"company_ids": [Command.link(self.env.company.id)], "company_id": self.env.company.id})
         action = self.env.ref("account.res_partner_action_customer")
         self.start_tour(
-            f"/odoo/action-{action.id}/{self.client.id}", "freelance_collections_backoffice_autopay", login="admin"
+            f"/odoo/action-{action.id}/{self.client.id}",
+            "freelance_collections_backoffice_autopay",
+            login="admin",
+            cookies=compat.TOUR_COOKIES,
         )
 
     def _post(self, path, **data):

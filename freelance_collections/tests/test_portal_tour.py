@@ -14,6 +14,7 @@ from odoo.tools import mute_logger
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 
@@ -229,7 +230,9 @@ class TestPortalPayTour(PortalClientsCommon, HttpCase):
         self.assertEqual(len(terms), 2)
         self.assertEqual(self.invoice_a.collection_discount_amount_to_pay, 980.0)
 
-        self.start_tour("/my/invoices", "freelance_collections_portal_pay_offer", login="fc_portal_a")
+        self.start_tour(
+            "/my/invoices", "freelance_collections_portal_pay_offer", login="fc_portal_a", cookies=compat.TOUR_COOKIES
+        )
 
         tx = self.invoice_a.transaction_ids
         self.assertEqual(len(tx), 1)

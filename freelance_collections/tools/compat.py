@@ -47,3 +47,12 @@ def add_constraint(namespace, name, definition, message):
 def group_privilege_field():
     """The field a group hangs on in the user form: 18.0 ``category_id``, 19.0 ``privilege_id``."""
     return "privilege_id" if ODOO_19 else "category_id"
+
+
+#: the taxes of a sales order line (``tax_id`` until 18.0, ``tax_ids`` from 19.0)
+SALE_LINE_TAXES = "tax_ids" if ODOO_19 else "tax_id"
+
+
+#: the cookies a browser tour starts with: 19.0 stops a tour whose page unloads unless its step says
+#: ``expectUnloadPage``, a key 18.0 refuses; static/tests/tours/tour_compat.js reads this cookie
+TOUR_COOKIES = {"fc_tour_expect_unload": "1"} if ODOO_19 else {}

@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { leavingPage, paymentStatusPage } from "./tour_compat";
 
 // A portal client saves a card with the demo provider on Odoo's "Payment methods" page, then turns
 // autopay on from "Automatic payments": refused without the consent ticked, on with it.
@@ -17,26 +18,27 @@ registry.category("web_tour.tours").add("freelance_collections_portal_autopay", 
             trigger: "input[name=customer_input]",
             run: "edit 4242424242424242",
         },
-        {
+        leavingPage({
             content: "Save it",
             trigger: "button[name=o_payment_submit_button]:not(:disabled)",
             run: "click",
-        },
+        }),
+        ...paymentStatusPage(),
         {
             content: "Back on the payment methods: the card is saved",
             trigger: "input[name=o_payment_radio][data-payment-option-type=token]:not(:visible)",
             timeout: 30000,
         },
-        {
+        leavingPage({
             content: "Go to the portal's home",
             trigger: ".breadcrumb a[href='/my/home']",
             run: "click",
-        },
-        {
+        }),
+        leavingPage({
             content: "Automatic payments",
             trigger: "a[href='/my/autopay']",
             run: "click",
-        },
+        }),
         {
             content: "The consent names the amounts and the days",
             trigger: ".o_collection_autopay_consent_text:contains('due date'):contains('3 days before'):contains('1, 3, 7')",
@@ -46,11 +48,11 @@ registry.category("web_tour.tours").add("freelance_collections_portal_autopay", 
             trigger: "input[name=token_id]",
             run: "click",
         },
-        {
+        leavingPage({
             content: "Turn autopay on without accepting",
             trigger: "button[name=o_collection_autopay_enable]",
             run: "click",
-        },
+        }),
         {
             content: "Refused: the consent is missing",
             trigger: ".o_collection_autopay_error:contains('Tick the box')",
@@ -64,10 +66,10 @@ registry.category("web_tour.tours").add("freelance_collections_portal_autopay", 
             trigger: "#o_collection_autopay_consent",
             run: "click",
         },
-        {
+        leavingPage({
             trigger: "button[name=o_collection_autopay_enable]",
             run: "click",
-        },
+        }),
         {
             content: "Autopay is on",
             trigger: ".o_collection_autopay_on:contains('Autopay is on')",

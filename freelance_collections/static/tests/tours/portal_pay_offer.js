@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { leavingPage, paymentStatusPage } from "./tour_compat";
 
 // A portal client opens its 50/50 invoice with a 2% early-payment offer (1,000.00: 980.00 until the
 // deadline, two installments of 500.00, 490.00 each when paid early) and pays the whole discounted
@@ -11,11 +12,11 @@ registry.category("web_tour.tours").add("freelance_collections_portal_pay_offer"
             content: "My invoices: the next installment, discounted",
             trigger: "tr:has(td > a[href*='/my/invoices/']:not(.btn)):contains('490.00')",
         },
-        {
+        leavingPage({
             content: "Open the invoice",
             trigger: "td > a[href*='/my/invoices/']:not(.btn)",
             run: "click",
-        },
+        }),
         {
             content: "The collections panel shows the offer: pay 980.00, save 20.00",
             trigger: "#invoice_collections .alert-success:contains('Early-payment offer'):contains('980.00'):contains('20.00')",
@@ -66,11 +67,12 @@ registry.category("web_tour.tours").add("freelance_collections_portal_pay_offer"
             trigger: "#pay_with input[name=customer_input]",
             run: "edit 4242424242424242",
         },
-        {
+        leavingPage({
             content: "Pay",
             trigger: "#pay_with button[name=o_payment_submit_button]:not(:disabled)",
             run: "click",
-        },
+        }),
+        ...paymentStatusPage(),
         {
             content: "Back on the invoice, paid",
             trigger: ".o_portal_invoice_sidebar .badge:contains('Paid')",
