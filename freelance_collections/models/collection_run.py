@@ -11,9 +11,9 @@ nothing and its rerun repeats nothing.
 
 Under a server that kills long jobs (``limit_time_real_cron``, or ``limit_time_real`` for a run started
 by hand), one call of the run is a *piece*: it takes batches while they fit in the time the server
-leaves it, sized by the pace of the previous batch, then reports what is left
-(``ir.cron._notify_progress``) and asks the scheduler to call it again (``ir.cron._trigger``). The next
-call continues the same run record; a piece the server killed anyway is counted as cut. See
+leaves it, sized by the pace of the previous batch, then reports what is left (the cron job's
+progress, ``compat.notify_cron_progress``) and asks the scheduler to call it again (``ir.cron._trigger``).
+The next call continues the same run record; a piece the server killed anyway is counted as cut. See
 docs/deployment.md.
 """
 
@@ -27,6 +27,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL, format_datetime
 
 from ..policy.actions import ACTIONS
+from ..tools import compat
 
 _logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class CollectionRun(models.Model):
         if finished:
             run._collection_end_piece("done")
             run.write({"state": "done", "end": fields.Datetime.now(), "remaining_count": 0})
-            self.env["ir.cron"]._notify_progress(done=run.invoice_count, remaining=0)
+            compat.notify_cron_progress(self.env, run.invoice_count, 0)
             _logger.info("Collections run: %s", run.summary)
         elif run._collection_queued():
             run._collection_end_piece("queued")

@@ -2,9 +2,10 @@
 
 A piece takes batches while they fit in the time the server leaves it (``limit_time_real_cron``, or
 ``limit_time_real`` for a run started by hand), each sized by the pace of the batch before
-(``_CollectionBudget``), then reports what is left (``ir.cron._notify_progress``) and asks the scheduler
-to call it again (``ir.cron._trigger``); the next call continues the same run record, and a piece the
-server killed anyway is counted as cut. See docs/deployment.md.
+(``_CollectionBudget``), then reports what is left (the cron job's progress,
+``compat.notify_cron_progress``) and asks the scheduler to call it again (``ir.cron._trigger``); the
+next call continues the same run record, and a piece the server killed anyway is counted as cut. See
+docs/deployment.md.
 """
 
 import logging
@@ -21,6 +22,7 @@ from odoo.http import request
 from odoo.tools import config
 
 from ..policy.actions import EMAIL_ACTIONS
+from ..tools import compat
 
 _logger = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ class CollectionRunPieces(models.AbstractModel):
         self.write(vals)
         if self.invoice_count:
             # reported before any work: a piece killed before its first batch still shows progress
-            self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=max(self.remaining_count, 1))
+            compat.notify_cron_progress(self.env, self.invoice_count, max(self.remaining_count, 1))
 
     def _collection_end_piece(self, stop):
         """Close the current piece: STOP is done, time (stopped before the time limit), failed or
@@ -85,13 +87,13 @@ class CollectionRunPieces(models.AbstractModel):
         self.ensure_one()
         if self.remaining_count != remaining:
             self.remaining_count = remaining
-        self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=remaining)
+        compat.notify_cron_progress(self.env, self.invoice_count, remaining)
 
     def _collection_hand_over(self):
         """The piece stops before the time limit: report what is left and have the scheduler call the
         run again at once (``remaining`` > 0 keeps the cron due; the trigger wakes the cron workers)."""
         self.ensure_one()
-        self.env["ir.cron"]._notify_progress(done=self.invoice_count, remaining=max(self.remaining_count, 1))
+        compat.notify_cron_progress(self.env, self.invoice_count, max(self.remaining_count, 1))
         window = _WINDOWS.get(self.env.cr, {})
         if not window.get("triggered"):
             cron = self.env.ref("freelance_collections.ir_cron_run_collections", raise_if_not_found=False)

@@ -6,6 +6,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 
@@ -556,7 +557,7 @@ class TestRunFaults(RunCommon):
         self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, "days", True))
         with freeze_time("2026-02-05"):
             invoice = self._invoice(due_date="2026-02-01")
-            cron.method_direct_trigger()
+            compat.run_cron_now(self, cron)
             self.assertEqual(len(self._logs(invoice, "email")), 1)
             with Form(self.env["collection.payment.plan"]) as form:
                 form.partner_id = self.client

@@ -10,6 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 
@@ -185,7 +186,7 @@ class TestDashboard(CollectionsCommon):
         self.assertFalse(Overdue.search([("partner_id", "=", not_due.id)]))
         self.assertEqual(row.action_open_partner()["res_id"], self.client.id)
         # The kanban is grouped by the stored stage: the web client's call works as is.
-        web = Overdue.web_read_group([], ["amount_overdue:sum"], ["stage_id"])
+        web = compat.web_read_group(Overdue, [], ["stage_id"], ["amount_overdue:sum"])
         self.assertEqual(web["length"], 2)
         dashboard = self.env["collection.dashboard"].create({})
         self.assertEqual(dashboard.overdue_partner_count, 2)

@@ -4,8 +4,6 @@ The mail queue is really run (mail.mail.send); only the SMTP conversation is rep
 ``ir.mail_server.send_email`` that refuses some recipients the way smtplib reports it.
 """
 
-from unittest.mock import patch
-
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
@@ -13,6 +11,7 @@ from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 CONTACT = "accounts@client.example.com"
@@ -50,10 +49,7 @@ class TestDelivery(CollectionsCommon):
         mails = self.env["mail.mail"].search([("state", "=", "outgoing")])
         IrMailServer = self.registry["ir.mail_server"]
         # no SMTP connection (the test runner may not say it is a test to ir.mail_server)
-        with (
-            patch.object(IrMailServer, "connect", lambda *args, **kwargs: None),
-            patch.object(IrMailServer, "send_email", send_email),
-        ):
+        with compat.fake_smtp(IrMailServer, send_email):
             mails.send()
         return mails
 

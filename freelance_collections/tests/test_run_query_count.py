@@ -29,7 +29,16 @@ class TestRunQueryCount(CollectionsCommon):
         stage (work stops for every client). Tracking is on, as in production; the data is rolled
         back afterwards. Returns (queries of the email day, of the work-stop day, invoices)."""
         savepoint = self.env.cr.savepoint()
-        env = self.env(context=dict(self.env.context, tracking_disable=False, mail_notrack=False))
+        # Odoo's test context keeps the poster of a message from following the record it posts on
+        # (mail_create_nosubscribe); 19.0's message_post reads mail_post_autofollow_author_skip for it
+        # instead: both keys, so that the author's following of each client stays out of the count on
+        # both series (the run does not ask for it; in production Odoo subscribes the author on both, an
+        # internal author on 19.0)
+        env = self.env(
+            context=dict(
+                self.env.context, tracking_disable=False, mail_notrack=False, mail_post_autofollow_author_skip=True
+            )
+        )
         try:
             partners = env["res.partner"].create(
                 [

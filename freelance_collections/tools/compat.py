@@ -56,3 +56,62 @@ SALE_LINE_TAXES = "tax_ids" if ODOO_19 else "tax_id"
 #: the cookies a browser tour starts with: 19.0 stops a tour whose page unloads unless its step says
 #: ``expectUnloadPage``, a key 18.0 refuses; static/tests/tours/tour_compat.js reads this cookie
 TOUR_COOKIES = {"fc_tour_expect_unload": "1"} if ODOO_19 else {}
+
+
+#: the ``ir.mail_server`` method that opens the SMTP connection (``connect`` until 18.0, ``_connect__`` from 19.0)
+MAIL_SERVER_CONNECT = "_connect__" if ODOO_19 else "connect"
+
+
+def fake_smtp(mail_server_class, send_email):
+    """In tests, a context manager: ``ir.mail_server`` (its registry class MAIL_SERVER_CLASS) opens no
+    SMTP connection and sends with SEND_EMAIL (called as ``send_email(server, message, ...)``). The
+    connection is ``MAIL_SERVER_CONNECT``; 19.0 also skips sending inside tests unless ``_disable_send``
+    says False."""
+    from contextlib import ExitStack  # noqa: PLC0415 - for tests only
+    from unittest.mock import patch  # noqa: PLC0415
+
+    stack = ExitStack()
+    stack.enter_context(patch.object(mail_server_class, MAIL_SERVER_CONNECT, lambda *args, **kwargs: None))
+    stack.enter_context(patch.object(mail_server_class, "send_email", send_email))
+    if ODOO_19:
+        stack.enter_context(patch.object(mail_server_class, "_disable_send", lambda *args: False))
+    return stack
+
+
+def web_read_group(model, domain, groupby, aggregates):
+    """The web client's grouped read of MODEL: ``web_read_group`` takes ``(domain, fields, groupby)`` on
+    18.0, ``(domain, groupby, aggregates)`` on 19.0."""
+    if ODOO_19:
+        return model.web_read_group(domain, groupby, aggregates)
+    return model.web_read_group(domain, aggregates, groupby)
+
+
+def notify_cron_progress(env, done, remaining):
+    """Report a cron job's progress (DONE, REMAINING: absolute counts) without committing.
+
+    18.0: ``ir.cron._notify_progress``. 19.0 deprecates it for ``_commit_progress``, which commits and
+    counts DONE by increments; the run commits its batches itself (never inside tests), so on 19.0 the
+    progress record of the job is written here as ``_notify_progress`` writes it.
+    """
+    if not ODOO_19:
+        env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return
+    progress_id = env.context.get("ir_cron_progress_id")
+    if not progress_id:
+        return
+    if done < 0 or remaining < 0:
+        raise ValueError("`done` and `remaining` must be positive integers.")
+    env["ir.cron.progress"].sudo().browse(progress_id).write({"done": done, "remaining": remaining})
+
+
+def run_cron_now(test, cron):
+    """Run CRON at once from TEST (a TransactionCase), as "Run manually" does.
+
+    18.0's ``method_direct_trigger`` runs the job on the test's cursor; 19.0's runs it as the scheduler
+    does, on a new cursor, which must be the test's (registry test mode) to see the test's data and
+    commit nothing.
+    """
+    if ODOO_19:
+        with test.enter_registry_test_mode():
+            return cron.method_direct_trigger()
+    return cron.method_direct_trigger()
