@@ -190,7 +190,7 @@ class CollectionRunPieces(models.AbstractModel):
     @api.model
     def _collection_auto_commit(self):
         """Whether the run commits its batches (always, except inside Odoo's tests)."""
-        return not getattr(threading.current_thread(), "testing", False)
+        return not compat.running_tests()
 
     def _collection_commit(self):
         if self._collection_auto_commit():

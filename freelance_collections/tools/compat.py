@@ -115,3 +115,20 @@ def run_cron_now(test, cron):
         with test.enter_registry_test_mode():
             return cron.method_direct_trigger()
     return cron.method_direct_trigger()
+
+
+def running_tests():
+    """Whether Odoo's tests are running in this process (where committing is refused).
+
+    18.0 (and pytest-odoo) flag the thread (``testing``); 19.0's own test runner sets
+    ``odoo.modules.module.current_test`` instead.
+    """
+    import threading  # noqa: PLC0415
+
+    if getattr(threading.current_thread(), "testing", False):
+        return True
+    if ODOO_19:
+        from odoo.modules import module  # noqa: PLC0415
+
+        return bool(module.current_test)
+    return False
