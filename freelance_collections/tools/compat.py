@@ -18,9 +18,9 @@ GROUPS = "group_ids" if ODOO_19 else "groups_id"
 
 #: what QWeb raises around an error in a template it renders (its ``__cause__`` is the error)
 if ODOO_19:
-    from odoo.addons.base.models.ir_qweb import QWebError as QWebException
+    from odoo.addons.base.models.ir_qweb import QWebError as QWebException  # noqa: F401 (a name of this module)
 else:
-    from odoo.addons.base.models.ir_qweb import QWebException
+    from odoo.addons.base.models.ir_qweb import QWebException  # noqa: F401 (a name of this module)
 
 #: the users of a group (``users`` until 18.0, ``user_ids`` from 19.0)
 GROUP_USERS = "user_ids" if ODOO_19 else "users"
@@ -47,3 +47,27 @@ def add_constraint(namespace, name, definition, message):
 def group_privilege_field():
     """The field a group hangs on in the user form: 18.0 ``category_id``, 19.0 ``privilege_id``."""
     return "privilege_id" if ODOO_19 else "category_id"
+
+
+def early_discount_tax_lines(move):
+    """The journal items whose amounts Odoo's early-discount booking lowers: 18.0 the tax lines
+    (``display_type == 'tax'``), 19.0 every item with a tax repartition line (also a tax rounding)."""
+    if ODOO_19:
+        return move.line_ids.filtered("tax_repartition_line_id")
+    return move.line_ids.filtered(lambda line: line.display_type == "tax")
+
+
+def early_discount_analytic_distribution(move, discount_account):
+    """The analytic distribution Odoo gives its early-discount items on DISCOUNT_ACCOUNT: 19.0 the one
+    of the distribution models matching the account (``{}`` without one), 18.0 none (None)."""
+    if not ODOO_19:
+        return None
+    return move.env["account.analytic.distribution.model"]._get_distribution(
+        {
+            "account_prefix": discount_account.code,
+            "company_id": move.company_id.id,
+            "partner_id": move.commercial_partner_id.id,
+            "partner_category_id": move.partner_id.category_id.ids,
+        }
+    )
+
