@@ -71,3 +71,7 @@ def early_discount_analytic_distribution(move, discount_account):
         }
     )
 
+
+#: Odoo 19.0 names every receivable line after the invoice's payment reference (``_compute_name``);
+#: 18.0 keeps a label it did not set itself (a deposit installment's)
+TERM_LINE_NAME_FOLLOWS_REFERENCE = ODOO_19
