@@ -7,6 +7,8 @@ from collections import defaultdict
 from odoo import Command, models
 from odoo.tools import LazyTranslate, frozendict
 
+from ..tools import compat
+
 # The labels Odoo gives its own early-discount journal items, translated by the account module as
 # when Odoo books them (not extracted into this addon's .pot: they are Odoo's terms).
 _account_lt = LazyTranslate("account")
@@ -53,10 +55,10 @@ class AccountMove(models.Model):
     def _collection_discount_counterparts(self, term_line, percent):
         """The journal items booking the early-payment discount of one installment at PERCENT.
 
-        Follows Odoo 18.0's ``_get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line``
-        (addons/account/models/account_move.py) step by step, for TERM_LINE alone and with PERCENT and
-        the policy's mode where Odoo reads the payment term's: re-check it when Odoo changes that method
-        (``test_discount_tiers.py`` compares both).
+        Follows Odoo's ``_get_invoice_counterpart_amls_for_early_payment_discount_per_payment_term_line``
+        (addons/account/models/account_move.py; what 19.0 does otherwise than 18.0 is in ``tools/compat.py``)
+        step by step, for TERM_LINE alone and with PERCENT and the policy's mode where Odoo reads the payment
+        term's: re-check it when Odoo changes that method (``test_discount_tiers.py`` compares both).
 
         :param term_line: an open receivable line of this invoice (``account.move.line``).
         :param percent: the tier's percentage (``3.0`` for 3%).
@@ -75,15 +77,20 @@ class AccountMove(models.Model):
         term_balance = term_line.balance - term_line.discount_balance
         invoice_lines = self.line_ids.filtered(lambda line: line.display_type == "product")
         result = {"term_lines": {}, "tax_lines": {}, "base_lines": {}}
+        # None on 18.0, which gives these items no distribution of their own
+        discount_distribution = compat.early_discount_analytic_distribution(self, discount_account)
 
         if self.collection_policy_id.discount_computation != "included" or not invoice_lines.tax_ids:
-            result["term_lines"][frozendict({"account_id": discount_account.id})] = {
+            values = {
                 "name": self.env._(_account_lt("Early Payment Discount")),
                 "partner_id": term_line.partner_id.id,
                 "currency_id": term_line.currency_id.id,
                 "amount_currency": term_amount_currency,
                 "balance": term_balance,
             }
+            if discount_distribution is not None:
+                values["analytic_distribution"] = discount_distribution
+            result["term_lines"][frozendict({"account_id": discount_account.id})] = values
             return result
 
         # 'included': the taxes of the invoice lines priced less PERCENT, against today's tax lines.
@@ -96,7 +103,7 @@ class AccountMove(models.Model):
                 "amount_currency": line.amount_currency,
                 "balance": line.balance,
             }
-            for line in self.line_ids.filtered(lambda line: line.display_type == "tax")
+            for line in compat.early_discount_tax_lines(self)
         }
         base_lines = [
             {**self._prepare_product_base_line_for_taxes_computation(line), "is_refund": True} for line in invoice_lines
@@ -112,6 +119,9 @@ class AccountMove(models.Model):
         base_deltas = {}
         for base_line in base_lines:
             tax_details, invoice_line = base_line["tax_details"], base_line["record"]
+            analytic_distribution = base_line["analytic_distribution"]
+            if discount_distribution is not None:
+                analytic_distribution = analytic_distribution or discount_distribution
             grouping = frozendict(
                 {
                     "tax_ids": [Command.set(base_line["tax_ids"].ids)],
@@ -119,7 +129,7 @@ class AccountMove(models.Model):
                     "partner_id": base_line["partner_id"].id,
                     "currency_id": base_line["currency_id"].id,
                     "account_id": discount_account.id,
-                    "analytic_distribution": base_line["analytic_distribution"],
+                    "analytic_distribution": analytic_distribution,
                 }
             )
             delta = base_deltas.setdefault(grouping, {"balance": 0.0, "amount_currency": 0.0})

@@ -132,3 +132,31 @@ def running_tests():
 
         return bool(module.current_test)
     return False
+
+
+def early_discount_tax_lines(move):
+    """The journal items whose amounts Odoo's early-discount booking lowers: 18.0 the tax lines
+    (``display_type == 'tax'``), 19.0 every item with a tax repartition line (also a tax rounding)."""
+    if ODOO_19:
+        return move.line_ids.filtered("tax_repartition_line_id")
+    return move.line_ids.filtered(lambda line: line.display_type == "tax")
+
+
+def early_discount_analytic_distribution(move, discount_account):
+    """The analytic distribution Odoo gives its early-discount items on DISCOUNT_ACCOUNT: 19.0 the one
+    of the distribution models matching the account (``{}`` without one), 18.0 none (None)."""
+    if not ODOO_19:
+        return None
+    return move.env["account.analytic.distribution.model"]._get_distribution(
+        {
+            "account_prefix": discount_account.code,
+            "company_id": move.company_id.id,
+            "partner_id": move.commercial_partner_id.id,
+            "partner_category_id": move.partner_id.category_id.ids,
+        }
+    )
+
+
+#: Odoo 19.0 names every receivable line after the invoice's payment reference (``_compute_name``);
+#: 18.0 keeps a label it did not set itself (a deposit installment's)
+TERM_LINE_NAME_FOLLOWS_REFERENCE = ODOO_19
