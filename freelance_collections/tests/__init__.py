@@ -1,4 +1,5 @@
 from . import test_policy_config
+from . import test_groups
 from . import test_invoice_stage
 from . import test_partner_collections
 from . import test_payer_score
