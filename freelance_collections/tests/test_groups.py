@@ -34,9 +34,7 @@ class TestGroups(TransactionCase):
         self.assertEqual(self.manager_group[compat.group_privilege_field()], place)
         self.assertEqual(self.user_group[compat.group_privilege_field()], place)
         if compat.ODOO_19:
-            self.assertEqual(
-                self.env["res.groups.privilege"].search_count([("category_id", "=", self.category.id)]), 1
-            )
+            self.assertEqual(self.env["res.groups.privilege"].search_count([("category_id", "=", self.category.id)]), 1)
 
     def test_actions_and_reports_open_to_their_group_only(self):
         expected = {
@@ -55,23 +53,15 @@ class TestGroups(TransactionCase):
             with self.subTest(action=xmlid):
                 self.assertEqual(self.env.ref(f"freelance_collections.{xmlid}")[compat.GROUPS], group)
 
+    def _bound_actions(self, login, group_xmlid):
+        """The ids of the actions the Action menu of an invoice offers a new user of GROUP_XMLID."""
+        user = self.env["res.users"].create(
+            {"name": login, "login": login, compat.GROUPS: [(6, 0, [self.env.ref(group_xmlid).id])]}
+        )
+        bound = self.env["ir.actions.actions"].with_user(user).get_bindings("account.move")
+        return [vals["id"] for vals in bound.get("action", [])]
+
     def test_a_billing_user_gets_the_write_off_action_only_as_manager(self):
         action = self.env.ref("freelance_collections.action_server_move_write_off")
-        billing = self.env["res.users"].create(
-            {
-                "name": "Billing clerk",
-                "login": "fc_groups_billing",
-                compat.GROUPS: [(6, 0, [self.env.ref("account.group_account_invoice").id])],
-            }
-        )
-        bound = self.env["ir.actions.actions"].with_user(billing).get_bindings("account.move")
-        self.assertNotIn(action.id, [vals["id"] for vals in bound.get("action", [])])
-        manager = self.env["res.users"].create(
-            {
-                "name": "Collections manager",
-                "login": "fc_groups_manager",
-                compat.GROUPS: [(6, 0, [self.env.ref("account.group_account_manager").id])],
-            }
-        )
-        bound = self.env["ir.actions.actions"].with_user(manager).get_bindings("account.move")
-        self.assertIn(action.id, [vals["id"] for vals in bound.get("action", [])])
+        self.assertNotIn(action.id, self._bound_actions("fc_groups_billing", "account.group_account_invoice"))
+        self.assertIn(action.id, self._bound_actions("fc_groups_manager", "account.group_account_manager"))
