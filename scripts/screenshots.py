@@ -29,7 +29,7 @@ What it does, each time the same way:
    transaction that is rolled back, so the database keeps its English client).
 
 Needs `pip install playwright`, Debian's chromium (no browser download: the system one is used),
-wkhtmltopdf and poppler-utils (pdftoppm), and Odoo 18 importable by python3. Right-to-left styles
+wkhtmltopdf and poppler-utils (pdftoppm), and Odoo importable by the Python that runs it (18.0, or 19.0 from its venv). Right-to-left styles
 (bootstrap flipped for Hebrew) need Odoo's `rtlcss` (`npm install -g rtlcss`); without it the
 Hebrew PDF is still written right to left (dir="rtl") but keeps left-to-right alignments, and
 an `.rtl` asset bundle built before rtlcss was installed stays cached in ir.attachment (delete
@@ -50,7 +50,7 @@ import time
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(REPO, "docs", "screenshots")
+OUT = os.environ.get("SCREENSHOTS_DIR") or os.path.join(REPO, "docs", "screenshots")  # elsewhere: SCREENSHOTS_DIR
 PORTAL_PASSWORD = "portal"
 # (login, contact name, demo client, language) of the portal users the script makes
 PORTAL_USERS = [
@@ -63,9 +63,9 @@ OVERPAID_CLIENT = "Overpaid Cheque Ltd (demo)"
 
 
 def addons_path():
-    import odoo
+    import odoo.release  # odoo.__file__ is None on 19.0 (a namespace package)
 
-    root = os.path.dirname(os.path.dirname(odoo.__file__))
+    root = os.path.dirname(os.path.dirname(odoo.release.__file__))
     paths = [REPO, os.path.join(root, "addons"), os.path.join(root, "odoo", "addons")]
     return os.environ.get("ODOO_ADDONS_PATH") or ",".join(p for p in paths if os.path.isdir(p))
 
