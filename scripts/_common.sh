@@ -154,9 +154,14 @@ if [ -z "${ODOO_ADDONS_PATH:-}" ]; then
 fi
 export ODOO_ADDONS_PATH PYTHON REPO ODOO_SERIES
 
-# --without-demo takes a value on 18.0 (all) and none on 19.0 (a value there warns)
+# demo data: 18.0 loads it unless --without-demo=all; 19.0 only with --with-demo (and --without-demo takes no
+# value there: one warns)
 WITHOUT_DEMO="--without-demo=all"
-[ "$ODOO_SERIES" = 18 ] || WITHOUT_DEMO="--without-demo"
+WITH_DEMO=()
+if [ "$ODOO_SERIES" != 18 ]; then
+    WITHOUT_DEMO="--without-demo"
+    WITH_DEMO=(--with-demo)
+fi
 export WITHOUT_DEMO
 
 odoo() { "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"; }

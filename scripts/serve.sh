@@ -15,7 +15,7 @@ if psql -tA -d "$DB" -c "SELECT 1" >/dev/null 2>&1; then
     odoo -d "$DB" -u freelance_collections --stop-after-init --log-level=warn
 else
     echo "Creating database '$DB' with demo data (a few minutes)..."
-    odoo -d "$DB" -i freelance_collections --stop-after-init --log-level=warn
+    odoo -d "$DB" -i freelance_collections "${WITH_DEMO[@]}" --stop-after-init --log-level=warn
 fi
 shown="$INTERFACE"
 [ "$INTERFACE" = 0.0.0.0 ] && shown=localhost

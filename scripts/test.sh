@@ -67,7 +67,7 @@ fi
 
 if want 4; then
     step "4/8 Addon tests (pytest-odoo) on a database installed with demo data '$DEMO_DB' (as OCA's CI)"
-    install_db "$DEMO_DB" "$LOGDIR/install_demo.log" -i freelance_collections
+    install_db "$DEMO_DB" "$LOGDIR/install_demo.log" -i freelance_collections "${WITH_DEMO[@]}"
     "$PYTHON" -m pytest -p no:cacheprovider -q --odoo-database="$DEMO_DB" \
         --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-log-level=warn freelance_collections/tests
     dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1 || true
@@ -77,7 +77,7 @@ if want 5; then
     step "5/8 Bridges: sales and timesheets installed next to the addon, with demo data (auto-installed bridges)"
     BRIDGE_DB="${DB}_bridges"
     dropdb --if-exists "$BRIDGE_DB" >/dev/null 2>&1 || true
-    if ! odoo -d "$BRIDGE_DB" --http-port="$TEST_PORT" -i freelance_collections,sale,hr_timesheet --test-enable \
+    if ! odoo -d "$BRIDGE_DB" --http-port="$TEST_PORT" -i freelance_collections,sale,hr_timesheet "${WITH_DEMO[@]}" --test-enable \
             --test-tags /freelance_collections_sale,/freelance_collections_timesheet --stop-after-init \
             --log-level=test > "$LOGDIR/bridges.log" 2>&1 || grep -qE " (ERROR|CRITICAL) " "$LOGDIR/bridges.log"; then
         { grep -E " (ERROR|FAIL|CRITICAL) " "$LOGDIR/bridges.log" || tail -30 "$LOGDIR/bridges.log"; } | head -40

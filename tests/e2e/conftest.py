@@ -19,6 +19,13 @@ def odoo_root():
     return os.path.dirname(os.path.dirname(odoo.release.__file__))
 
 
+def with_demo():
+    """The options that install demo data: none on 18.0 (the default), ``--with-demo`` on 19.0."""
+    import odoo.release  # noqa: PLC0415
+
+    return ["--with-demo"] if odoo.release.version_info[0] >= 19 else []
+
+
 def _addons_path():
     if os.environ.get("ODOO_ADDONS_PATH"):
         return os.environ["ODOO_ADDONS_PATH"]

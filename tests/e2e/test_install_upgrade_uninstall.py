@@ -2,9 +2,11 @@
 
 import json
 
+from conftest import with_demo
+
 
 def test_demo_install_upgrade_uninstall(odoo_db):
-    odoo_db.run("-i", "freelance_collections")
+    odoo_db.run("-i", "freelance_collections", *with_demo())
 
     demo = json.loads(
         odoo_db.shell(
