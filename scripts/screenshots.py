@@ -29,11 +29,12 @@ What it does, each time the same way:
    transaction that is rolled back, so the database keeps its English client).
 
 Needs `pip install playwright`, Debian's chromium (no browser download: the system one is used),
-wkhtmltopdf and poppler-utils (pdftoppm), and Odoo importable by the Python that runs it (18.0, or 19.0
-from its venv; there, create the database with --with-demo). Right-to-left styles (bootstrap flipped
-for Hebrew) need Odoo's `rtlcss` (`npm install -g rtlcss`); without it the Hebrew PDF is still written right to left (dir="rtl") but keeps left-to-right alignments, and
-an `.rtl` asset bundle built before rtlcss was installed stays cached in ir.attachment (delete
-the `/web/assets/%.rtl.%` attachments to rebuild them).
+wkhtmltopdf and poppler-utils (pdftoppm), and Odoo importable by the Python that runs it (18.0, or
+19.0 from its venv; there, create the database with --with-demo). Right-to-left styles (bootstrap
+flipped for Hebrew) need Odoo's `rtlcss` (`npm install -g rtlcss`); without it the Hebrew PDF is
+still written right to left (dir="rtl") but keeps left-to-right alignments, and an `.rtl` asset
+bundle built before rtlcss was installed stays cached in ir.attachment (delete the
+`/web/assets/%.rtl.%` attachments to rebuild them).
 `--only NAME[,NAME]` takes only some shots (names of the PNGs, without .png).
 """
 
