@@ -27,3 +27,18 @@ class PaymentTransaction(models.Model):
         "unique(collection_autopay_key)",
         "This automatic charge was already made.",
     )
+
+    def _update_state(self, allowed_states, target_state, state_message):
+        """Odoo's state change; an automatic charge whose answer comes late (the provider's webhook, after
+        the run recorded it as waiting) brings its action log entry up to date: done or failed."""
+        changed = super()._update_state(allowed_states, target_state, state_message)
+        log_state = {"done": "done", "error": "failed", "cancel": "failed"}.get(target_state)
+        keys = changed.filtered("collection_autopay_key").mapped("collection_autopay_key")
+        if log_state and keys:
+            waiting = (
+                self.env["collection.action.log"]
+                .sudo()
+                .search([("key", "in", keys), ("action", "=", "autopay_charge"), ("state", "=", "pending")])
+            )
+            waiting.write({"state": log_state})
+        return changed

@@ -249,6 +249,13 @@ class TestAutopayNeverTwice(AutopayCommon):
         with self.assertRaises(Exception), mute_logger("odoo.sql_db"):  # noqa: B017 - the unique key, in the database
             with self.env.cr.savepoint():
                 left.copy({"collection_autopay_key": key, "reference": "KILLED-2"})
+        # the provider's answer comes at last (its webhook): Odoo books it, the log says so
+        with freeze_time("2026-03-21"):
+            left._set_done()
+            self.assertEqual(self._logs(invoice2, "autopay_charge").mapped("state"), ["done"])
+            self._run()
+            self.assertEqual(invoice2.collection_autopay_transaction_ids, left, "nothing sent again")
+            self.assertEqual(self._logs(invoice2, "autopay_charge").mapped("state"), ["done"])
 
 
 @tagged("post_install", "-at_install", "fc_portal_tour", "fc_autopay")
