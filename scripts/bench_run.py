@@ -37,6 +37,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 PROFILE_TOP = 0  # --profile N: the N busiest query sources of each phase
+CPROFILE_DIR = ""  # --cprofile DIR: a cProfile dump of each phase's Python time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -374,9 +375,19 @@ def measure(env, label, func):
     fee_start = FeeQueries.count
     start_count = cr.sql_log_count
     tracemalloc.start()
+    profiler = None
+    if CPROFILE_DIR:
+        import cProfile  # noqa: PLC0415
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     start, cpu_start = time.perf_counter(), time.process_time()
     result = func()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    if profiler:
+        profiler.disable()
+        name = "".join(c if c.isalnum() else "_" for c in label).strip("_")
+        profiler.dump_stats(os.path.join(CPROFILE_DIR, f"{name}.prof"))
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     PROFILE.active = False
@@ -454,9 +465,18 @@ def main():
         metavar="N",
         help="print the N busiest sources of queries of each phase (slows the run)",
     )
+    parser.add_argument(
+        "--cprofile",
+        metavar="DIR",
+        default="",
+        help="write a cProfile dump of each phase to DIR/<phase>.prof (read it with python3 -m pstats)",
+    )
     args = parser.parse_args()
-    global PROFILE_TOP  # noqa: PLW0603
+    global PROFILE_TOP, CPROFILE_DIR  # noqa: PLW0603
     PROFILE_TOP = args.profile
+    CPROFILE_DIR = args.cprofile
+    if CPROFILE_DIR:
+        os.makedirs(CPROFILE_DIR, exist_ok=True)
     if PROFILE_TOP:
         PROFILE.install()
 
