@@ -13,7 +13,7 @@ from odoo.tests import tagged
 from odoo.tools import config
 
 from ..models import collection_run_pieces as collection_run
-from .test_collection_run import RunCommon
+from .common_run import RunCommon
 
 PACE = 1.0  # fake seconds per invoice
 

@@ -1,0 +1,71 @@
+"""Work stop: posting for a stopped client, the manager's override and release, the lift once the client pays."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from .common_run import RunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWorkStop(RunCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = new_test_user(
+            cls.env, login="fc_ws_billing", groups="account.group_account_invoice", company_id=cls.env.company.id
+        )
+        cls.manager = new_test_user(
+            cls.env, login="fc_ws_manager", groups="account.group_account_manager", company_id=cls.env.company.id
+        )
+
+    def test_posting_for_a_stopped_client(self):
+        with freeze_time("2026-03-05"):
+            self._invoice(due_date="2026-02-01")
+            self.assertTrue(self.client.collection_work_stop)
+            self.assertTrue(self.client_contact.collection_work_stop, "contacts follow their company")
+            new = self._invoice(
+                post=False, partner=self.client_contact, invoice_date="2026-03-05", due_date="2026-04-05"
+            )
+            with self.assertRaisesRegex(UserError, "Work is stopped"):
+                new.with_user(self.billing).action_post()
+            self.assertEqual(new.state, "draft")
+            new.with_user(self.manager).action_post()
+            self.assertEqual(new.state, "posted")
+            self.assertTrue(new.message_ids.filtered(lambda m: "manager override" in (m.body or "")))
+            portal = new_test_user(self.env, login="fc_ws_portal", groups="base.group_portal")
+            online = self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-04-05")
+            online.with_user(portal).sudo().action_post()  # e.g. invoicing after an online payment
+            self.assertEqual(online.state, "posted", "money coming in is never refused")
+            self.assertTrue(online.message_ids.filtered(lambda m: "online action of the client" in (m.body or "")))
+            other = self.env["res.partner"].create({"name": "Good payer"})
+            fine = self._invoice(post=False, partner=other)
+            fine.with_user(self.billing).action_post()
+            self.assertEqual(fine.state, "posted")
+
+    def test_manual_override_and_lift(self):
+        with freeze_time("2026-03-05"):
+            late = self._invoice(due_date="2026-02-01")
+            self.assertTrue(self.client.collection_work_stop)
+            self.client.write(
+                {
+                    "collection_work_stop_override": "release",
+                    "collection_work_stop_reason": "Paying next week, agreed by phone",
+                }
+            )
+            self.assertFalse(self.client.collection_work_stop)
+            self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-04-05").with_user(
+                self.billing
+            ).action_post()
+            self.client.collection_work_stop_override = False
+            self.assertTrue(self.client.collection_work_stop)
+            self._pay(late)
+            self.assertFalse(self.client.collection_work_stop, "lifts once the client pays")
+            self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-04-05").with_user(
+                self.billing
+            ).action_post()
+            other = self.env["res.partner"].create({"name": "Blocked by hand"})
+            other.collection_work_stop_override = "stop"
+            with self.assertRaises(UserError):
+                self._invoice(post=False, partner=other).with_user(self.billing).action_post()
