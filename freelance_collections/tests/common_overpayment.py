@@ -43,14 +43,16 @@ class OverpaymentCommon(CollectionsCommon):
         )
         return wizard._create_payments()
 
+    def _bank_journal(self, company):
+        """The bank journal of COMPANY (the main company's is ``self.bank``)."""
+        if company == self.env.company:
+            return self.bank
+        return self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+
     def _receive(self, amount, partner=None, company=None, currency=None, date="2026-01-10"):
         """A customer payment on account (no invoice), posted."""
         company = company or self.env.company
-        journal = (
-            self.bank
-            if company == self.env.company
-            else self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-        )
+        journal = self._bank_journal(company)
         payment = (
             self.env["account.payment"]
             .with_company(company)
@@ -72,11 +74,7 @@ class OverpaymentCommon(CollectionsCommon):
     def _refund(self, amount=500.0, user=None, company=None):
         """A draft outbound customer payment: money back to the client."""
         company = company or self.env.company
-        journal = (
-            self.bank
-            if company == self.env.company
-            else self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-        )
+        journal = self._bank_journal(company)
         return (
             self.env["account.payment"]
             .with_user(user or self.billing)

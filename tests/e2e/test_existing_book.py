@@ -37,6 +37,8 @@ import json
 before = env['account.move'].search_count([('collection_policy_id', '!=', False)])
 standard = env.ref('freelance_collections.policy_freelancer_standard')
 france = env.ref('freelance_collections.policy_france_b2b')
+# the presets send no reminder on Saturdays and Sundays: the test must pass on any day of the week
+(standard | france).quiet_days = 'none'
 settings = env['res.config.settings'].create({'collection_policy_id': standard.id})
 count = settings.collection_policy_move_count
 settings.execute()
