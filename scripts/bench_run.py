@@ -38,6 +38,7 @@ from datetime import date, timedelta
 
 PROFILE_TOP = 0  # --profile N: the N busiest query sources of each phase
 CPROFILE_DIR = ""  # --cprofile DIR: a cProfile dump of each phase's Python time
+TRACE_MEMORY = False  # --memory: each phase's peak Python memory (tracemalloc: slows the phase 2-3 times)
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -340,6 +341,7 @@ class FeeQueries:
     queries can be told apart: Odoo's bookkeeping, and the run's own work."""
 
     count = 0
+    cpu = 0.0  # Python CPU seconds inside them
 
     @classmethod
     def install(cls, env):
@@ -352,11 +354,12 @@ class FeeQueries:
                 if not self.env.context.get("collection_fee_booking") or getattr(cls, "inside", False):
                     return original(self, *args, **kwargs)
                 cls.inside = True
-                before = self.env.cr.sql_log_count
+                before, cpu_before = self.env.cr.sql_log_count, time.process_time()
                 try:
                     return original(self, *args, **kwargs)
                 finally:
                     cls.count += self.env.cr.sql_log_count - before
+                    cls.cpu += time.process_time() - cpu_before
                     cls.inside = False
 
             return counting
@@ -372,9 +375,10 @@ def measure(env, label, func):
     cr = env.cr
     env.invalidate_all()
     PROFILE.active = PROFILE_TOP > 0
-    fee_start = FeeQueries.count
+    fee_start, fee_cpu_start = FeeQueries.count, FeeQueries.cpu
     start_count = cr.sql_log_count
-    tracemalloc.start()
+    if TRACE_MEMORY:
+        tracemalloc.start()
     profiler = None
     if CPROFILE_DIR:
         import cProfile  # noqa: PLC0415
@@ -388,8 +392,10 @@ def measure(env, label, func):
         profiler.disable()
         name = "".join(c if c.isalnum() else "_" for c in label).strip("_")
         profiler.dump_stats(os.path.join(CPROFILE_DIR, f"{name}.prof"))
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = None
+    if TRACE_MEMORY:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     PROFILE.active = False
     if PROFILE_TOP:
         PROFILE.report(label, PROFILE_TOP)
@@ -402,15 +408,17 @@ def measure(env, label, func):
         "cpu": cpu,
         "queries": cr.sql_log_count - start_count,
         "fee_queries": FeeQueries.count - fee_start,
-        "peak_mb": peak / 1e6,
+        "peak_mb": peak / 1e6 if peak is not None else None,
+        "fee_cpu": FeeQueries.cpu - fee_cpu_start,
         "actions": actions,
         "changes": getattr(result, "stage_change_count", 0) if hasattr(result, "actions") else 0,
         "invoices": getattr(result, "invoice_count", 0) if hasattr(result, "actions") else 0,
     }
+    memory = f"{row['peak_mb']:.1f} MB" if TRACE_MEMORY else "memory not traced"
     print(
         f"  {label}: {elapsed:.2f} s ({cpu:.2f} s of Python CPU), {row['queries']} queries "
         f"({row['fee_queries']} in Odoo's creation and posting of fee invoices), {row['invoices']} invoices looked at, "
-        f"{row['changes']} stage changes, {row['peak_mb']:.1f} MB; {actions}",
+        f"{row['changes']} stage changes, {row['fee_cpu']:.2f} s of CPU in fee invoices, {memory}; {actions}",
         flush=True,
     )
     return row
@@ -471,8 +479,14 @@ def main():
         default="",
         help="write a cProfile dump of each phase to DIR/<phase>.prof (read it with python3 -m pstats)",
     )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="trace each phase's peak Python memory (tracemalloc; the phases run 2-3 times slower with it)",
+    )
     args = parser.parse_args()
-    global PROFILE_TOP, CPROFILE_DIR  # noqa: PLW0603
+    global PROFILE_TOP, CPROFILE_DIR, TRACE_MEMORY  # noqa: PLW0603
+    TRACE_MEMORY = args.memory
     PROFILE_TOP = args.profile
     CPROFILE_DIR = args.cprofile
     if CPROFILE_DIR:
@@ -574,20 +588,22 @@ def main():
     print(
         "cpu s: Python CPU of the bench process; fee q: queries of Odoo's creation and posting of the "
         "late-fee invoices; q/inv, q/change: the other queries per invoice looked at, per invoice that "
-        "changed stage"
+        "changed stage; fee cpu: Python CPU seconds in Odoo's creation and posting of the late-fee invoices; "
+        "peak MB: with --memory only"
     )
     print(
         f"{'phase':30} {'seconds':>9} {'cpu s':>8} {'x floor':>9} {'queries':>9} {'fee q':>8} {'invoices':>8} "
-        f"{'q/inv':>6} {'changes':>8} {'q/change':>8} {'peak MB':>9}  actions"
+        f"{'q/inv':>6} {'changes':>8} {'q/change':>8} {'fee cpu':>8} {'peak MB':>9}  actions"
     )
     for row in results:
         own = row["queries"] - row["fee_queries"]
         per_invoice = f"{own / row['invoices']:6.1f}" if row["invoices"] else f"{'-':>6}"
         per_change = f"{own / row['changes']:8.1f}" if row["changes"] else f"{'-':>8}"
+        peak_mb = f"{row['peak_mb']:.1f}" if row["peak_mb"] is not None else "-"
         print(
             f"{row['phase']:30} {row['seconds']:9.2f} {row['cpu']:8.2f} {row['seconds'] / floor:9.0f} "
             f"{row['queries']:9d} {row['fee_queries']:8d} {row['invoices']:8d} {per_invoice} {row['changes']:8d} "
-            f"{per_change} {row['peak_mb']:9.1f}  {row['actions']}"
+            f"{per_change} {row['fee_cpu']:8.2f} {peak_mb:>9}  {row['actions']}"
         )
 
 
