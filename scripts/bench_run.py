@@ -38,7 +38,7 @@ from datetime import date, timedelta
 
 PROFILE_TOP = 0  # --profile N: the N busiest query sources of each phase
 CPROFILE_DIR = ""  # --cprofile DIR: a cProfile dump of each phase's Python time
-TRACE_MEMORY = False  # --memory: each phase's peak Python memory (tracemalloc: slows the phase 2-3 times)
+TRACE_MEMORY = False  # --memory: each phase's peak Python memory (tracemalloc: slows the phases 4-5 times)
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -482,7 +482,7 @@ def main():
     parser.add_argument(
         "--memory",
         action="store_true",
-        help="trace each phase's peak Python memory (tracemalloc; the phases run 2-3 times slower with it)",
+        help="trace each phase's peak Python memory (tracemalloc; the phases run 4-5 times slower with it)",
     )
     args = parser.parse_args()
     global PROFILE_TOP, CPROFILE_DIR, TRACE_MEMORY  # noqa: PLW0603

@@ -12,22 +12,20 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         new_work = self.filtered(lambda m: m._collection_is_new_work())
-        stopped, override = new_work.commercial_partner_id._collection_check_work_stop(
+        new_work.commercial_partner_id._collection_check_work_stop(
             lambda clients: _(
                 "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
                 "invoices are posted. Ask a collections manager to post it if it must go out.",
                 clients=clients,
+            ),
+            documents=new_work,
+            note=lambda override: _(
+                "Posted by %(user)s although work is stopped for this client (manager override).",
+                user=self.env.user.name,
             )
+            if override == "manager"
+            else _("Posted after an online action of the client although work is stopped for this client."),
         )
-        for move in new_work.filtered(lambda m: m.commercial_partner_id in stopped):
-            move._message_log(
-                body=_(
-                    "Posted by %(user)s although work is stopped for this client (manager override).",
-                    user=self.env.user.name,
-                )
-                if override == "manager"
-                else _("Posted after an online action of the client although work is stopped for this client.")
-            )
         return super()._post(soft=soft)
 
     def _collection_is_new_work(self):

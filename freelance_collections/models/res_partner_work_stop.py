@@ -94,14 +94,18 @@ class ResPartner(models.Model):
             )
         return result
 
-    def _collection_check_work_stop(self, refusal, clients_may=True):
+    def _collection_check_work_stop(self, refusal, clients_may=True, documents=None, note=None):
         """The work-stop check before new work for these partners goes ahead (an invoice posted, an
-        order confirmed, time logged).
+        order confirmed, time logged); who went past a stop is logged on the documents.
 
         :param refusal: a function of the stopped clients' names (one text) returning the translated
             message that refuses it
         :param bool clients_may: whether a client acting online (a portal or public user paying or
             signing) goes past the stop: money coming in is never refused
+        :param documents: the records going ahead (invoices, orders, projects; each with a
+            ``partner_id``): those of a stopped client get NOTE in their chatter
+        :param note: a function of how the user goes past the stop ("manager" or "client")
+            returning the translated note
         :return: (the stopped clients among SELF's commercial partners, how the user goes past the
             stop: "manager", "client" or "" when none is stopped)
         :raise UserError: REFUSAL, when a client is stopped and the user may not go past it
@@ -116,6 +120,9 @@ class ResPartner(models.Model):
             reasons = stopped._collection_work_stop_other_reasons()
             message = refusal(", ".join(stopped.mapped("display_name")))
             raise UserError("\n".join([message, *reasons.values()]) if reasons else message)
+        if documents is not None:
+            for document in documents.filtered(lambda d: d.partner_id.commercial_partner_id in stopped):
+                document._message_log(body=note(override))
         return stopped, override
 
     # ------------------------------------------------------------------

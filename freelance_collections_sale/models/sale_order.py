@@ -13,22 +13,19 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         # Only orders that are about to be confirmed; the others get sale's own error.
         confirming = self.filtered(lambda o: o.state in ("draft", "sent"))
-        stopped, override = confirming.partner_id._collection_check_work_stop(
+        confirming.partner_id._collection_check_work_stop(
             lambda clients: _(
                 "Work is stopped for %(clients)s: their overdue invoices must be paid before new "
                 "orders are confirmed. Ask a collections manager to confirm it if it must go ahead.",
                 clients=clients,
+            ),
+            documents=confirming,
+            note=lambda override: _(
+                "Confirmed by %(user)s although work is stopped for this client (manager override).",
+                user=self.env.user.name,
             )
+            if override == "manager"
+            else _("Confirmed online by the client although work is stopped for this client."),
         )
-        stopped = confirming.filtered(lambda o: o.partner_id.commercial_partner_id in stopped)
         res = super().action_confirm()
-        for order in stopped:
-            order._message_log(
-                body=_(
-                    "Confirmed by %(user)s although work is stopped for this client (manager override).",
-                    user=self.env.user.name,
-                )
-                if override == "manager"
-                else _("Confirmed online by the client although work is stopped for this client.")
-            )
         return res

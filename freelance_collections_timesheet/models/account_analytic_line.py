@@ -28,11 +28,9 @@ class AccountAnalyticLine(models.Model):
                 projects=", ".join(projects.mapped("display_name")),
             ),
             clients_may=False,
+            documents=projects,
+            note=lambda override: _(
+                "Timesheet logged by %(user)s although work is stopped for this client " "(manager override).",
+                user=self.env.user.name,
+            ),
         )
-        for project in projects:
-            project._message_log(
-                body=_(
-                    "Timesheet logged by %(user)s although work is stopped for this client " "(manager override).",
-                    user=self.env.user.name,
-                )
-            )
