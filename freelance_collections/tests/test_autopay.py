@@ -257,6 +257,39 @@ class TestAutopayNeverTwice(AutopayCommon):
             self.assertEqual(invoice2.collection_autopay_transaction_ids, left, "nothing sent again")
             self.assertEqual(self._logs(invoice2, "autopay_charge").mapped("state"), ["done"])
 
+    def test_dry_run_lists_tonights_notices_and_charges(self):
+        """The dry run says which notice and which charge tonight's run makes, with the amount and the
+        saved card; once the run has sent and charged, the same day's dry run shows neither again."""
+        with freeze_time("2026-03-01"):
+            self.client._collection_autopay_on(self.token, "I agree")
+            notified = self._invoice(amount=300, invoice_date="2026-03-01", due_date="2026-03-13")
+            charged = self._invoice(amount=400, invoice_date="2026-03-01", due_date="2026-03-10")
+        with freeze_time("2026-03-10"):
+            dry_run = self.env["collection.dry.run"]
+
+            def autopay_lines():
+                lines = dry_run._plan_lines(notified | charged, date(2026, 3, 10))
+                return sorted(
+                    (line["move_id"], line["action"], line["status"])
+                    for line in lines
+                    if line["action"] and line["action"].startswith("autopay") and line["will_run"]
+                )
+
+            before = autopay_lines()
+            self.assertEqual(
+                [line[:2] for line in before],
+                sorted([(notified.id, "autopay_notice"), (charged.id, "autopay_charge")]),
+            )
+            by_action = {line[1]: line[2] for line in before}
+            self.assertIn("300.00", by_action["autopay_notice"])
+            self.assertIn("03/13/2026", by_action["autopay_notice"])
+            self.assertIn("400.00", by_action["autopay_charge"])
+            self.assertIn(self.token.display_name, by_action["autopay_charge"])
+            self.assertFalse(charged.collection_autopay_transaction_ids, "the dry run charges nothing")
+            self._run()
+            self.assertEqual(len(charged.collection_autopay_transaction_ids), 1)
+            self.assertEqual(autopay_lines(), [], "sent and charged: nothing more tonight")
+
 
 @tagged("post_install", "-at_install", "fc_portal_tour", "fc_autopay")
 class TestAutopayConsent(AutopayCommon):

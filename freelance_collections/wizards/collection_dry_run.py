@@ -1,4 +1,5 @@
 from odoo import Command, _, api, fields, models
+from odoo.tools import format_amount, format_date
 
 
 class CollectionDryRun(models.TransientModel):
@@ -47,6 +48,42 @@ class CollectionDryRun(models.TransientModel):
                         "will_run": True,
                     }
                 )
+        return lines + self._autopay_lines(moves, today)
+
+    @api.model
+    def _autopay_lines(self, moves, today):
+        """Line values for tonight's autopay notices and charges among MOVES (what the run's autopay
+        step would do: ``collection_run_autopay.py``)."""
+        # one query narrows a large book to the clients on autopay (as the run's autopay step does)
+        on_autopay = (
+            self.env["account.move"]
+            .sudo()
+            .search([("id", "in", moves.ids), ("commercial_partner_id.collection_autopay_token_id", "!=", False)])
+        )
+        charges = on_autopay._collection_autopay_charges(today)
+        lines = []
+        for charge in charges.values():
+            move, decision = charge.move, charge.decision
+            stage = move.collection_stage_id.id
+            base = {"move_id": move.id, "current_stage_id": stage, "stage_id": stage, "will_run": True}
+            if decision.notify:
+                amount = move._collection_autopay_amount(charge, charge.day)
+                status = _(
+                    "notice: %(amount)s will be charged on %(day)s",
+                    amount=format_amount(self.env, amount, move.currency_id),
+                    day=format_date(self.env, charge.day),
+                )
+                lines.append(dict(base, action="autopay_notice", status=status))
+            if decision.attempt_day:  # a charge paid or waiting for its answer has none: never twice
+                amount = move._collection_autopay_amount(charge, today)
+                if move.currency_id.compare_amounts(amount, 0) <= 0:
+                    continue  # nothing left to charge: the run makes no transaction
+                status = _(
+                    "%(amount)s charged to the saved payment method %(method)s",
+                    amount=format_amount(self.env, amount, move.currency_id),
+                    method=charge.token.sudo().display_name,
+                )
+                lines.append(dict(base, action="autopay_charge", status=status))
         return lines
 
     @api.model
