@@ -512,6 +512,10 @@ def main():
         if created:
             print(f"Populated {created} invoices in {time.perf_counter() - started:.0f} s")
         cr.commit()
+        # statistics, as PostgreSQL's autovacuum keeps them on a real database (a machine with autovacuum
+        # off would otherwise plan every query of the first run for empty tables)
+        cr.execute("ANALYZE")
+        cr.commit()
     if args.populate_only:
         return
 
