@@ -19,12 +19,13 @@ class AccountMove(models.Model):
                 clients=clients,
             ),
             documents=new_work,
-            note=lambda override: _(
-                "Posted by %(user)s although work is stopped for this client (manager override).",
-                user=self.env.user.name,
-            )
-            if override == "manager"
-            else _("Posted after an online action of the client although work is stopped for this client."),
+            note={
+                "manager": _(
+                    "Posted by %(user)s although work is stopped for this client (manager override).",
+                    user=self.env.user.name,
+                ),
+                "client": _("Posted after an online action of the client although work is stopped for this client."),
+            },
         )
         return super()._post(soft=soft)
 

@@ -104,8 +104,8 @@ class ResPartner(models.Model):
             signing) goes past the stop: money coming in is never refused
         :param documents: the records going ahead (invoices, orders, projects; each with a
             ``partner_id``): those of a stopped client get NOTE in their chatter
-        :param note: a function of how the user goes past the stop ("manager" or "client")
-            returning the translated note
+        :param dict note: the translated note for each way the user goes past the stop ("manager",
+            "client")
         :return: (the stopped clients among SELF's commercial partners, how the user goes past the
             stop: "manager", "client" or "" when none is stopped)
         :raise UserError: REFUSAL, when a client is stopped and the user may not go past it
@@ -122,7 +122,7 @@ class ResPartner(models.Model):
             raise UserError("\n".join([message, *reasons.values()]) if reasons else message)
         if documents is not None:
             for document in documents.filtered(lambda d: d.partner_id.commercial_partner_id in stopped):
-                document._message_log(body=note(override))
+                document._message_log(body=note[override])
         return stopped, override
 
     # ------------------------------------------------------------------

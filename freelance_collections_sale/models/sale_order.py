@@ -20,12 +20,13 @@ class SaleOrder(models.Model):
                 clients=clients,
             ),
             documents=confirming,
-            note=lambda override: _(
-                "Confirmed by %(user)s although work is stopped for this client (manager override).",
-                user=self.env.user.name,
-            )
-            if override == "manager"
-            else _("Confirmed online by the client although work is stopped for this client."),
+            note={
+                "manager": _(
+                    "Confirmed by %(user)s although work is stopped for this client (manager override).",
+                    user=self.env.user.name,
+                ),
+                "client": _("Confirmed online by the client although work is stopped for this client."),
+            },
         )
         res = super().action_confirm()
         return res

@@ -29,8 +29,10 @@ class AccountAnalyticLine(models.Model):
             ),
             clients_may=False,
             documents=projects,
-            note=lambda override: _(
-                "Timesheet logged by %(user)s although work is stopped for this client " "(manager override).",
-                user=self.env.user.name,
-            ),
+            note={
+                "manager": _(
+                    "Timesheet logged by %(user)s although work is stopped for this client (manager override).",
+                    user=self.env.user.name,
+                )
+            },
         )
