@@ -188,4 +188,11 @@ print(' '.join(r.split(';')[0].strip() for r in m.requires('odoo-addon-queue_job
         "$PYTHON" -m pip install --quiet --disable-pip-version-check $deps \
             || die "pip could not install queue_job's requirements ($deps) into '$PYTHON' (its message is above)."
     fi
+    # reportlab 4 from PyPI draws barcodes and QR codes (Odoo's invoice QR code, 19.0's
+    # test_generate_and_send_invoice_with_qr_code) only with a renderPM backend: Debian's package has
+    # it, PyPI's needs rl-renderPM (Odoo's requirements.txt installs it on Windows only).
+    if ! "$PYTHON" -c "from reportlab.graphics import renderPM; renderPM._getPMBackend()" >/dev/null 2>&1; then
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check "rl-renderPM==4.0.3" \
+            || die "pip could not install rl-renderPM (reportlab's renderer for barcodes) into '$PYTHON'."
+    fi
 }
