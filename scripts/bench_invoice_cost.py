@@ -17,12 +17,11 @@ Odoo merges them at every ``modified()``.
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_run import addons_path  # noqa: E402 (scripts/bench_run.py, next to this one)
+from bench_run import addons_path, ensure_database  # noqa: E402 (scripts/bench_run.py, next to this one)
 
 FIELDS = [
     ("account.move.line", "amount_residual"),
@@ -31,18 +30,6 @@ FIELDS = [
     ("account.move", "state"),
     ("account.move", "line_ids"),
 ]
-
-
-def ensure(db, module, path):
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{db}'"
-    if subprocess.run(["psql", "-tA", "-d", "postgres", "-c", query], capture_output=True, text=True).stdout.strip():
-        return
-    print(f"Creating database {db} with {module} (no demo data)...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "odoo", f"--addons-path={path}", "-d", db, "-i", module, "--without-demo=all"]
-        + ["--stop-after-init", "--log-level=warn"],
-        check=True,
-    )
 
 
 def tree_nodes(registry, env):
@@ -98,7 +85,7 @@ def main():
     path = addons_path()
     dbs = {"account": f"{args.db}_account", "freelance_collections": f"{args.db}_addon"}
     for module, db in dbs.items():
-        ensure(db, module, path)
+        ensure_database(db, path, module)
     odoo.tools.config.parse_config([f"--addons-path={path}", "--log-level=warn"])
     results = {module: measure(db, args.invoices) for module, db in dbs.items()}
     print(f"\n{args.invoices} one-line customer invoices created and posted at once, best of three")

@@ -52,7 +52,7 @@ def addons_path():
     return ",".join(paths)
 
 
-def ensure_database(db, path):
+def ensure_database(db, path, module="freelance_collections"):
     exists = (
         subprocess.run(
             ["psql", "-tA", "-d", "postgres", "-c", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
@@ -62,7 +62,7 @@ def ensure_database(db, path):
         == "1"
     )
     if not exists:
-        print(f"Creating database {db} with the addon (no demo data)...", flush=True)
+        print(f"Creating database {db} with {module} (no demo data)...", flush=True)
         subprocess.run(
             [
                 sys.executable,
@@ -72,7 +72,7 @@ def ensure_database(db, path):
                 "-d",
                 db,
                 "-i",
-                "freelance_collections",
+                module,
                 "--without-demo=all",
                 "--stop-after-init",
                 "--log-level=warn",

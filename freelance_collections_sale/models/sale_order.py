@@ -28,5 +28,4 @@ class SaleOrder(models.Model):
                 "client": _("Confirmed online by the client although work is stopped for this client."),
             },
         )
-        res = super().action_confirm()
-        return res
+        return super().action_confirm()
