@@ -56,7 +56,11 @@ class AccountMove(models.Model):
         "and by the daily collections run.",
     )
     collection_stage_severity = fields.Selection(related="collection_stage_id.severity")
-    collection_work_stop = fields.Boolean(related="commercial_partner_id.collection_work_stop")
+    collection_work_stop = fields.Boolean(
+        string="Work Stopped",
+        compute="_compute_collection_work_stop",
+        search="_search_collection_work_stop",
+    )
     collection_dispute = fields.Boolean(string="Disputed", tracking=True, copy=False)
     collection_dispute_reason = fields.Char(string="Dispute Reason", tracking=True, copy=False)
     collection_dispute_review_date = fields.Date(string="Dispute Review Date", copy=False)
@@ -113,6 +117,19 @@ class AccountMove(models.Model):
             move.collection_days_late = (
                 stages.days_late(move.collection_due_date, today) if move.collection_due_date else 0
             )
+
+    # Depends on the client only, not on its work stop: the client's work stop follows every payment
+    # and invoice, and a dependency through it would add this banner field (and its copy on bank
+    # statement lines) at each of the 32 places the work stop has in the ORM's trigger trees of the
+    # accounting fields, slowing every invoice Odoo creates or pays (docs/benchmark.md). A form reads
+    # it afresh; the run, the guards and the filters read the client's stored field.
+    @api.depends("commercial_partner_id")
+    def _compute_collection_work_stop(self):
+        for move in self:
+            move.collection_work_stop = move.commercial_partner_id.collection_work_stop
+
+    def _search_collection_work_stop(self, operator, value):
+        return [("commercial_partner_id.collection_work_stop", operator, value)]
 
     def _is_collection_open(self):
         self.ensure_one()

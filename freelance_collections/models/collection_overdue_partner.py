@@ -38,6 +38,7 @@ class CollectionOverduePartner(models.Model):
         "account.account": ["account_type"],
         "collection.stage": ["days", "severity"],
         "res.company": ["currency_id"],
+        "res.partner": ["collection_work_stop"],
     }
 
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
@@ -48,7 +49,9 @@ class CollectionOverduePartner(models.Model):
         string="Severity",
         readonly=True,
     )
-    work_stop = fields.Boolean(related="partner_id.collection_work_stop", string="Work Stopped")
+    # a column of the view, not a related field: a related field would put this report in the ORM's
+    # trigger trees of every accounting field (see docs/benchmark.md, "trigger trees")
+    work_stop = fields.Boolean(string="Work Stopped", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     amount_overdue = fields.Monetary(
         string="Overdue Amount",
@@ -105,6 +108,7 @@ class CollectionOverduePartner(models.Model):
                        overdue.partner_id AS partner_id,
                        worst.stage_id AS stage_id,
                        worst.stage_severity AS stage_severity,
+                       client.collection_work_stop IS TRUE AS work_stop,
                        company.currency_id AS currency_id,
                        overdue.amount_overdue AS amount_overdue,
                        overdue.invoice_count AS invoice_count,
@@ -112,6 +116,7 @@ class CollectionOverduePartner(models.Model):
                        CURRENT_DATE - overdue.oldest_due_date AS days_late
                   FROM overdue
                   JOIN res_company company ON company.id = overdue.company_id
+                  JOIN res_partner client ON client.id = overdue.partner_id
              LEFT JOIN worst ON worst.company_id = overdue.company_id
                             AND worst.partner_id = overdue.partner_id
             )

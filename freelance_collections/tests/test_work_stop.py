@@ -69,3 +69,30 @@ class TestWorkStop(RunCommon):
             other.collection_work_stop_override = "stop"
             with self.assertRaises(UserError):
                 self._invoice(post=False, partner=other).with_user(self.billing).action_post()
+
+    def test_invoice_banner_and_filter(self):
+        """The invoice form's banner field shows the client's stop and searches by it, without being
+        a dependent of the accounting fields (it would slow every invoice Odoo creates or pays)."""
+        with freeze_time("2026-03-05"):
+            late = self._invoice(due_date="2026-02-01")
+            self.assertTrue(self.client.collection_work_stop)
+            draft = self._invoice(post=False, partner=self.client_contact, due_date="2026-04-05")
+            other = self.env["res.partner"].create({"name": "Good payer"})
+            fine = self._invoice(post=False, partner=other)
+            self.env.invalidate_all()
+            self.assertTrue(late.collection_work_stop)
+            self.assertTrue(draft.collection_work_stop, "a contact's invoice shows its company's stop")
+            self.assertFalse(fine.collection_work_stop)
+            Move = self.env["account.move"]
+            ids = (late | draft | fine).ids
+            self.assertEqual(Move.search([("collection_work_stop", "=", True), ("id", "in", ids)]), late | draft)
+            self.assertEqual(Move.search([("collection_work_stop", "=", False), ("id", "in", ids)]), fine)
+        registry = self.env.registry
+        dependents = {
+            str(field)
+            for model, name in (("account.move.line", "amount_residual"), ("account.move", "payment_state"))
+            for field in registry.get_dependent_fields(self.env[model]._fields[name])
+        }
+        self.assertIn("res.partner.collection_work_stop", dependents, "the client's stop follows payments")
+        self.assertNotIn("account.move.collection_work_stop", dependents)
+        self.assertNotIn("collection.overdue.partner.work_stop", dependents)
