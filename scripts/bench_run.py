@@ -37,7 +37,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 PROFILE_TOP = 0  # --profile N: the N busiest query sources of each phase
-CPROFILE_DIR = ""  # --cprofile DIR: a cProfile dump of each phase's Python time
+CPROFILE_DIR = ""  # --cprofile DIR: a cProfile dump of each phase's Python time (and its function calls)
 TRACE_MEMORY = False  # --memory: each phase's peak Python memory (tracemalloc: slows the phases 4-5 times)
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -388,10 +388,14 @@ def measure(env, label, func):
     start, cpu_start = time.perf_counter(), time.process_time()
     result = func()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    calls = None
     if profiler:
         profiler.disable()
         name = "".join(c if c.isalnum() else "_" for c in label).strip("_")
         profiler.dump_stats(os.path.join(CPROFILE_DIR, f"{name}.prof"))
+        # Python function calls: the same for the same code and book, where seconds vary by 15% from
+        # one run to the next on a shared machine (compare two versions of the code with this)
+        calls = sum(entry.callcount for entry in profiler.getstats())
     peak = None
     if TRACE_MEMORY:
         _current, peak = tracemalloc.get_traced_memory()
@@ -415,6 +419,8 @@ def measure(env, label, func):
         "invoices": getattr(result, "invoice_count", 0) if hasattr(result, "actions") else 0,
     }
     memory = f"{row['peak_mb']:.1f} MB" if TRACE_MEMORY else "memory not traced"
+    if calls is not None:
+        memory += f", {calls:,} Python function calls"
     print(
         f"  {label}: {elapsed:.2f} s ({cpu:.2f} s of Python CPU), {row['queries']} queries "
         f"({row['fee_queries']} in Odoo's creation and posting of fee invoices), {row['invoices']} invoices looked at, "
@@ -477,7 +483,8 @@ def main():
         "--cprofile",
         metavar="DIR",
         default="",
-        help="write a cProfile dump of each phase to DIR/<phase>.prof (read it with python3 -m pstats)",
+        help="write a cProfile dump of each phase to DIR/<phase>.prof (read it with python3 -m pstats) and "
+        "print its Python function calls (the same from one run to the next: compare versions with it)",
     )
     parser.add_argument(
         "--memory",

@@ -20,8 +20,6 @@ from odoo.addons.freelance_collections.policy import schedule
 from odoo.addons.freelance_collections.policy.money import to_decimal
 from odoo.addons.freelance_collections.tools.engine_messages import error_text
 
-# A posted deposit invoice in these states is unpaid (paid, in_payment and reversed ones are not).
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
