@@ -145,6 +145,7 @@ class TestCollectionRun(RunCommon):
             self.assertFalse(self._logs(invoice), "nothing recorded")
             self.assertFalse(self.client.collection_work_stop)
             self.assertFalse(self._client_emails())
+            self.assertEqual(wizard.display_name, "Collections Dry Run of 03/05/2026", "the form's breadcrumb")
 
     def test_server_actions_from_the_action_menu(self):
         with freeze_time("2026-02-20"):

@@ -12,6 +12,11 @@ class CollectionDryRun(models.TransientModel):
     line_ids = fields.One2many("collection.dry.run.line", "wizard_id", readonly=True)
     line_count = fields.Integer(compute="_compute_line_count")
 
+    @api.depends("date")
+    def _compute_display_name(self):
+        for wizard in self:  # the form's breadcrumb
+            wizard.display_name = _("Collections Dry Run of %(date)s", date=format_date(self.env, wizard.date))
+
     @api.depends("line_ids")
     def _compute_line_count(self):
         for wizard in self:
