@@ -96,3 +96,10 @@ class TestWorkStop(RunCommon):
         self.assertIn("res.partner.collection_work_stop", dependents, "the client's stop follows payments")
         self.assertNotIn("account.move.collection_work_stop", dependents)
         self.assertNotIn("collection.overdue.partner.work_stop", dependents)
+        self.assertNotIn("res.users.collection_work_stop", dependents, "not inherited from the partner")
+        self.assertNotIn("res.users.collection_stage_id", dependents)
+        portal = new_test_user(self.env, login="fc_ws_banner_portal", groups="base.group_portal")
+        portal.partner_id.parent_id = self.client
+        portal.invalidate_recordset()
+        self.assertTrue(portal.collection_work_stop, "a user reads its partner's stop")
+        self.assertEqual(portal.collection_stage_id, self.client.collection_stage_id)
