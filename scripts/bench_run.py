@@ -382,6 +382,7 @@ def measure(env, label, func):
     profiler = None
     if CPROFILE_DIR:
         import cProfile  # noqa: PLC0415
+        import pstats  # noqa: PLC0415
 
         profiler = cProfile.Profile()
         profiler.enable()
@@ -393,9 +394,10 @@ def measure(env, label, func):
         profiler.disable()
         name = "".join(c if c.isalnum() else "_" for c in label).strip("_")
         profiler.dump_stats(os.path.join(CPROFILE_DIR, f"{name}.prof"))
-        # Python function calls: the same for the same code and book, where seconds vary by 15% from
-        # one run to the next on a shared machine (compare two versions of the code with this)
-        calls = sum(entry.callcount for entry in profiler.getstats())
+        # Python function calls (pstats' total, as `python3 -m pstats` prints it): the same for the same
+        # code and book, where seconds vary by 15% from one run to the next on a shared machine
+        # (compare two versions of the code with this)
+        calls = pstats.Stats(profiler).total_calls
     peak = None
     if TRACE_MEMORY:
         _current, peak = tracemalloc.get_traced_memory()
