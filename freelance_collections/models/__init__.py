@@ -31,6 +31,7 @@ from . import res_partner
 from . import res_partner_work_stop
 from . import res_partner_payer_score
 from . import res_partner_reminder
+from . import res_partner_net_position
 from . import res_partner_delivery
 from . import res_partner_pay_link
 from . import res_partner_statement
@@ -49,6 +50,7 @@ from . import account_move_line_deposit
 from . import account_move_portal
 from . import account_move_pay_link
 from . import account_move_penalty
+from . import account_move_net_position
 from . import account_move_fee_invoicing
 from . import account_move_run_plan
 from . import account_move_actions

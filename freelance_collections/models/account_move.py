@@ -185,6 +185,11 @@ class AccountMove(models.Model):
                 ladders[policy.id] = policy._get_stage_rules()
             facts = move._collection_stage_facts(today)
             result[move.id] = Stage.browse(stages.decide_stage(ladders[policy.id], facts, today) or [])
+        # what the client really owes: an invoice its open credits cover in full is not chased (one
+        # query for the clients' credits, only for the invoices the ladder reached)
+        staged = self.browse([move_id for move_id, stage in result.items() if stage])
+        for move_id in staged._collection_fully_covered_ids():
+            result[move_id] = Stage
         return result
 
     def _collection_stage_facts(self, today):

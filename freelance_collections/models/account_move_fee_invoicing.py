@@ -64,21 +64,23 @@ class AccountMove(models.Model):
         )
         return {origin.id: last for origin, last in groups}
 
-    def _collection_fee_moments(self, today):
-        """The ids of these invoices whose accrued fees may be invoiced TODAY."""
+    def _collection_fee_moments(self, today, stage_by_move=None):
+        """The ids of these invoices whose accrued fees may be invoiced TODAY (at the stages of
+        STAGE_BY_MOVE, {move id: stage}, when given: the dry run's; else at their stages)."""
         last = self._collection_last_fee_dates()
-        return {
-            move.id
-            for move in self
+        stages = stage_by_move or {}
+        result = set()
+        for move in self:
+            stage = stages.get(move.id, move.collection_stage_id)
             if fee_invoicing.fee_invoice_due(
                 today,
                 paid=move.payment_state in PAID_STATES,
-                stage_invoices_fees=bool(move.collection_stage_id)
-                and move.collection_stage_id._collection_invoices_fees(),
+                stage_invoices_fees=bool(stage) and stage._collection_invoices_fees(),
                 last_fee_date=last.get(move.id),
                 interval_days=move.collection_policy_id.fee_invoice_interval_days,
-            )
-        }
+            ):
+                result.add(move.id)
+        return result
 
     def _collection_next_fee_dates(self, today):
         """{move id: the next day its fees may be invoiced, or None}."""

@@ -8,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..policy import penalties
+from ..policy import net_position, penalties
 from ..policy.money import round_money, to_decimal
 from ..tools.engine_messages import error_text
 from .account_move import OPEN_PAYMENT_STATES
@@ -87,7 +87,7 @@ class AccountMove(models.Model):
         """Invoices whose policy charges penalties, open and not paused, or paid with fees up to the
         payment still to invoice (not settled yet); never waived ones or late-fee invoices."""
         today = fields.Date.context_today(self)
-        return self.filtered(
+        candidates = self.filtered(
             lambda m: (
                 (m._is_collection_open() or m._collection_is_settling())
                 and m.collection_policy_id
@@ -99,6 +99,9 @@ class AccountMove(models.Model):
                 and m.line_ids.filtered(lambda line: line.display_type == "payment_term")
             )
         )
+        # an invoice the client's open credits cover in full owes nothing net: no late fee
+        covered = candidates.filtered(lambda m: m._is_collection_open())._collection_fully_covered_ids()
+        return candidates.filtered(lambda m: m.id not in covered) if covered else candidates
 
     def _collection_is_settling(self):
         """Paid, with the fees up to the payment not invoiced yet."""
@@ -132,12 +135,13 @@ class AccountMove(models.Model):
         paid = defaultdict(list)
         for line_id, day, amount in self.env.cr.fetchall():
             paid[line_id].append((day, amount))
+        self._collection_add_credit_payments(terms, paid)
         debts = defaultdict(list)
         for line in terms.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
             digits = line.move_id.currency_id.decimal_places
             residual = to_decimal(line.amount_currency)
             changes = []
-            for day, amount in paid.get(line.id, []):
+            for day, amount in sorted(paid.get(line.id, []), key=lambda part: part[0]):
                 residual -= to_decimal(amount)
                 changes.append(penalties.BalanceChange(date=day, residual=round_money(residual, digits)))
             debts[line.move_id.id].append(
@@ -148,6 +152,29 @@ class AccountMove(models.Model):
                 )
             )
         return debts
+
+    def _collection_add_credit_payments(self, terms, paid):
+        """Add to PAID ({installment line id: [(date, amount)]}) the client's open credits that cover
+        these invoices (``policy/net_position.py``), as payments on the credits' dates, each invoice's
+        share applied to its earliest installment still owing first: fees accrue on what is owed net."""
+        allocations = self.filtered(lambda m: m._is_collection_open())._collection_credit_allocations()
+        for move_id, parts in allocations.items():
+            installments = terms.filtered(lambda line: line.move_id.id == move_id)  # noqa: B023 - called at once
+            digits = installments[:1].currency_id.decimal_places
+            owing = [
+                net_position.Debt(
+                    key=line.id,
+                    due_date=line.date_maturity or line.date,
+                    residual=round_money(
+                        to_decimal(line.amount_currency) - sum((to_decimal(a) for _d, a in paid.get(line.id, [])), 0),
+                        digits,
+                    ),
+                )
+                for line in installments
+            ]
+            credits = [net_position.Credit(date=day, amount=amount) for day, amount in parts]
+            for line_id, shares in net_position.allocate(owing, credits).items():
+                paid[line_id].extend(shares)
 
     def _collection_paid_on(self):
         """{move id: date of the last payment or credit note}, from the reconciliations."""
@@ -220,16 +247,26 @@ class AccountMove(models.Model):
             parts=", ".join(parts),
         )
 
-    def _collection_book_penalties(self, today):
-        """Create and post the late-fee invoices newly due; return (fee invoices, {move: error})."""
+    def _collection_fees_due(self, today, stage_by_move=None):
+        """The late fees to invoice TODAY on these invoices (the run books them, the dry run shows them).
+
+        :param dict stage_by_move: {move id: stage} to decide the fee moments with (the dry run's stages
+            of tonight); by default each invoice's stage
+        :return: ({move: PenaltyBreakdown with something to charge}, {move: error message})
+        """
         breakdowns = self._collection_penalty_breakdowns(today)
         errors = {move: value for move, value in breakdowns.items() if isinstance(value, str)}
-        moments = self.browse([move.id for move in breakdowns])._collection_fee_moments(today)
+        moments = self.browse([move.id for move in breakdowns])._collection_fee_moments(today, stage_by_move)
         due = {
             move: value
             for move, value in breakdowns.items()
             if not isinstance(value, str) and value.to_charge > 0 and move.id in moments
         }
+        return due, errors
+
+    def _collection_book_penalties(self, today):
+        """Create and post the late-fee invoices newly due; return (fee invoices, {move: error})."""
+        due, errors = self._collection_fees_due(today)
         if not due:
             return self.browse(), errors
         vals_list = []

@@ -350,10 +350,19 @@ class CollectionRun(models.Model):
         batch._collection_refresh_stages()
         changes = sum(1 for move in batch if move.collection_stage_id.id != before[move.id])
         plan = batch._collection_plan(today)
-        counts.update(self._collection_execute(plan))
-        fees, failures = self._collection_run_penalties(batch, today)
+        # the day's late fees are booked before anything is written to the client, so that every
+        # reminder, statement and letter of this run lists them (an invoice the run writes off today
+        # bears none)
+        written_off = {item.move.id for item in plan if item.action == "write_off" and not item.blocked}
+        fees, failures = self._collection_run_penalties(batch.filtered(lambda m: m.id not in written_off), today)
         if fees:
             counts["penalty"] += fees
+        counts.update(self._collection_execute(plan))
+        # a late-fee invoice no reminder listed today is emailed on its own (or waits for the reminder
+        # that a quiet day or the throttle holds back): none is left unsent
+        notices = self._collection_fee_notices(batch, plan, today)
+        counts.update(self._collection_execute(notices))
+        plan += notices
         # what waited (quiet day, throttle, confirmation) or failed is tried again tomorrow; a paused
         # invoice comes back when its pause ends (a change of facts, or the client pause's end date)
         retry = {

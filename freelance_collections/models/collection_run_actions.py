@@ -13,6 +13,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..policy import actions
+from .account_move import OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -161,6 +162,15 @@ class CollectionRunActions(models.AbstractModel):
         """
         moves._collection_goodwill_waivers()
         fees, failures = moves._collection_book_penalties(today)
+        if fees:  # what the reminders of this run read: the fees just booked, nothing left accrued
+            moves.invalidate_recordset(
+                [
+                    "collection_fee_accrued",
+                    "collection_open_fee_ids",
+                    "collection_penalty_charged",
+                    "collection_penalty_count",
+                ]
+            )
         # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
         settled = moves.filtered(lambda m: m._collection_is_settling() and m not in failures)
         if settled:
@@ -193,6 +203,64 @@ class CollectionRunActions(models.AbstractModel):
             run=self,
         )
         return len(fees), failures
+
+    @api.model
+    def _collection_fee_notice_status(self, origin, plan, today):
+        """How a late-fee invoice of ORIGIN (an overdue invoice) reaches its client today, given the
+        run's PLAN for the client's invoices: ("listed", "") in a reminder of this run, ("held", why)
+        until a reminder that waits (quiet day, throttle) or the next business day, ("send", "")
+        emailed on its own. One rule for the run and the dry run."""
+        listing = ("email", "formal_notice", "discount_nudge")
+        for item in plan:
+            if item.move.id == origin.id and item.action in listing and not item.failed:
+                if not item.blocked:
+                    return "listed", ""
+                if item.action in ("email", "formal_notice") and not item.move._collection_is_paused(today):
+                    return "held", _("listed in the reminder that waits (%(why)s)", why=item.blocked)
+        policy = origin.collection_policy_id
+        if today.weekday() in actions.QUIET_WEEKDAYS[policy.quiet_days or "none"]:
+            return "held", _("quiet day: emailed on the next business day")
+        return "send", ""
+
+    def _collection_fee_notices(self, batch, plan, today):
+        """The late-fee invoices of BATCH (booked today or before) that no reminder of this run listed
+        and that are not sent yet, as planned "fee_notice" items: to send, or blocked while held."""
+        candidates = (batch.collection_open_fee_ids | batch.filtered("collection_penalty_origin_id")).filtered(
+            lambda fee: fee.state == "posted" and fee.payment_state in OPEN_PAYMENT_STATES and not fee.is_move_sent
+        )
+        if not candidates:
+            return []
+        keys = {fee.id: f"{fee.id}:fee_notice" for fee in candidates}
+        done = set(self.env["collection.action.log"].sudo().search([("key", "in", list(keys.values()))]).mapped("key"))
+        notices = []
+        for fee in candidates:
+            if keys[fee.id] in done:
+                continue
+            status, why = self._collection_fee_notice_status(fee.collection_penalty_origin_id, plan, today)
+            if status == "listed":
+                continue  # the reminder that listed it marked it sent
+            notices.append(
+                actions.PlannedAction(
+                    fee,
+                    self.env["collection.stage"],
+                    "fee_notice",
+                    keys[fee.id],
+                    blocked=why if status == "held" else "",
+                )
+            )
+        return notices
+
+    def _collection_do_fee_notice(self, items):
+        """One email per client with its late-fee invoices that no reminder listed, with their pay links."""
+        template = self.env.ref("freelance_collections.mail_template_fee_invoice")
+
+        def send(partner, group):
+            fees = self.env["account.move"].union(*(item.move for item in group))
+            message = partner._collection_send_reminder(template, fees, self.env["ir.attachment"])
+            self._collection_post_on_invoices(group, _("Late-fee invoice emailed to the client."))
+            return message
+
+        return self._collection_per_client(items, send)
 
     def _collection_do_manual(self, items):
         for move, stage in {(i.move, i.stage) for i in items}:

@@ -88,6 +88,13 @@ class ResPartner(models.Model):
         compute="_compute_collection_amounts",
         currency_field="collection_currency_id",
     )
+    collection_credit_amount = fields.Monetary(
+        string="Open Credits",
+        help="Credit notes and payments of the client not yet matched with an invoice: they count against what "
+        "it owes (oldest invoices first), and Match Credits matches them in the books.",
+        compute="_compute_collection_amounts",
+        currency_field="collection_currency_id",
+    )
     collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_amounts")
     collection_overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_collection_amounts")
     collection_avg_days_late = fields.Float(
@@ -184,10 +191,12 @@ class ResPartner(models.Model):
             if commercial_ids
             else []
         )
-        due, overdue, counts = {}, {}, {}
+        due, overdue, counts, credit = {}, {}, {}, {}
         for partner, maturity, residual in groups:
             key = partner.commercial_partner_id.id
             due[key] = due.get(key, 0.0) + residual
+            if residual < 0:
+                credit[key] = credit.get(key, 0.0) - residual
             if maturity and maturity < today and residual > 0:
                 overdue[key] = overdue.get(key, 0.0) + residual
                 counts[key] = counts.get(key, 0) + 1
@@ -199,6 +208,7 @@ class ResPartner(models.Model):
             # payments not yet matched count against it)
             partner.collection_overdue_amount = max(min(overdue.get(key, 0.0), due.get(key, 0.0)), 0.0)
             partner.collection_overdue_count = counts.get(key, 0)
+            partner.collection_credit_amount = credit.get(key, 0.0)
 
     @api.depends_context("company", "allowed_company_ids")
     def _compute_collection_avg_days_late(self):

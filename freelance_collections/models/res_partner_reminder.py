@@ -29,12 +29,17 @@ class ResPartner(models.Model):
         if attachments is None and moves[:1].collection_policy_id.attach_statement:
             attachments = self._collection_statement_attachment()
         partner = self.with_context(collection_invoice_ids=moves.ids, mail_notify_force_send=False)
-        return partner.message_post_with_source(
+        message = partner.message_post_with_source(
             template,
             subtype_xmlid="mail.mt_comment",
             message_type="comment",
             attachment_ids=attachments.ids if attachments else [],
         )
+        # what a reminder listed was sent: the invoices and their late-fee invoices
+        listed = (moves | moves.collection_open_fee_ids).filtered(lambda move: not move.is_move_sent)
+        if listed:
+            listed.sudo().with_context(tracking_disable=True).write({"is_move_sent": True})
+        return message
 
     def _collection_statement_attachment(self):
         """The client's statement of account (every open invoice) as a PDF attachment on the client."""

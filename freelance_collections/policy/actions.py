@@ -19,7 +19,8 @@ class Action:
 
 
 # Execution order: a confirmation first (it holds the others back), the emails last (they describe
-# what happened), late fees after the stage actions (their invoices are listed in the next email).
+# what happened). Late fees have no handler: the run books them before it carries out the planned
+# actions, so the emails list them; a late-fee invoice no email listed is sent on its own last.
 ACTIONS = (
     Action("manual", "Manual confirmation", "action_manual", handler="_collection_do_manual"),
     Action("work_stop", "Work stop", "action_work_stop", handler="_collection_do_work_stop"),
@@ -36,6 +37,7 @@ ACTIONS = (
     ),
     Action("discount_nudge", "Discount reminder", emails_client=True, handler="_collection_do_discount_nudge"),
     Action("penalty", "Late fee"),
+    Action("fee_notice", "Late-fee invoice sent", emails_client=True, handler="_collection_do_fee_notice"),
     Action("undeliverable", "Undeliverable reminder"),
     # autopay (collection_run_autopay.py): the run's own step before the batches, no handler
     Action("autopay_notice", "Autopay notice"),

@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.tools import format_amount, format_date
 
+from ..policy import actions
+
 
 class CollectionDryRun(models.TransientModel):
     """What tonight's run would do, per invoice, without doing anything."""
@@ -11,6 +13,11 @@ class CollectionDryRun(models.TransientModel):
     date = fields.Date(default=fields.Date.context_today, readonly=True)
     line_ids = fields.One2many("collection.dry.run.line", "wizard_id", readonly=True)
     line_count = fields.Integer(compute="_compute_line_count")
+    summary = fields.Text(
+        string="Totals",
+        compute="_compute_line_count",
+        help="Per action: what the run does tonight (the run's counts), what waits, and the late fees it books.",
+    )
 
     @api.depends("date")
     def _compute_display_name(self):
@@ -21,23 +28,62 @@ class CollectionDryRun(models.TransientModel):
     def _compute_line_count(self):
         for wizard in self:
             wizard.line_count = len(wizard.line_ids)
+            lines = [
+                {
+                    "action": line.action,
+                    "will_run": line.will_run,
+                    "amount": line.amount,
+                    "currency_id": line.currency_id.id,
+                }
+                for line in wizard.line_ids
+            ]
+            wizard.summary = "\n".join(self._total_texts(self._totals(lines))) or _("Nothing to do tonight.")
+
+    @api.model
+    def _total_texts(self, totals):
+        """One line of text per action total ("Late fee: 3 ($ 240.00)", "Email: 7, 2 waiting")."""
+        texts = []
+        for total in totals:
+            if not total["count"]:
+                texts.append(_("%(action)s: %(count)s waiting", action=total["label"], count=total["waiting"]))
+                continue
+            text = _("%(action)s: %(count)s", action=total["label"], count=total["count"])
+            if total["amounts"]:
+                Currency = self.env["res.currency"]
+                fees = "; ".join(
+                    format_amount(self.env, amount, Currency.browse(currency_id))
+                    for currency_id, amount in sorted(total["amounts"].items())
+                )
+                text += f" ({fees})"
+            if total["waiting"]:
+                text += ", " + _("%(count)s waiting", count=total["waiting"])
+            texts.append(text)
+        return texts
 
     @api.model
     def _plan_lines(self, moves, today):
-        """Line values for MOVES: the stage they would be in and each action, done or waiting."""
+        """Line values for MOVES: the stage they would be in and each action, done or waiting, in the
+        order the run takes them: the late fees it books first, the planned actions, then the late-fee
+        invoices no reminder lists (emailed on their own)."""
         targets = moves._collection_target_stages(today)
         plan = moves._collection_plan(today, stage_by_move=targets)
+        recipients = self._recipients(plan)
         lines = []
         planned_moves = set()
+        written_off = {item.move.id for item in plan if item.action == "write_off" and not item.blocked}
+        lines += self._fee_lines(moves.filtered(lambda m: m.id not in written_off), targets, plan, today)
         for item in plan:
             planned_moves.add(item.move.id)
+            status = item.blocked or _("will be done")
+            if not item.blocked and item.action in actions.EMAIL_ACTIONS:
+                status = _("will be sent to %(to)s", to=recipients.get(item.move.commercial_partner_id.id) or "?")
             lines.append(
                 {
                     "move_id": item.move.id,
                     "current_stage_id": item.move.collection_stage_id.id,
                     "stage_id": item.stage.id,
                     "action": item.action,
-                    "status": item.blocked or _("will be done"),
+                    "status": status,
                     "will_run": not item.blocked,
                 }
             )
@@ -54,6 +100,125 @@ class CollectionDryRun(models.TransientModel):
                     }
                 )
         return lines + self._autopay_lines(moves, today)
+
+    @api.model
+    def _recipients(self, plan):
+        """{client id: the address its reminders go to (its invoicing contact)} for the clients of PLAN."""
+        clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in plan))
+        result = {}
+        for client in clients:
+            contact = self.env["res.partner"].browse(client.address_get(["invoice"])["invoice"])
+            result[client.id] = contact.email_formatted or contact.display_name
+        return result
+
+    @api.model
+    def _fee_lines(self, moves, targets, plan, today):
+        """Line values for the late fees tonight's run books on MOVES (each with its amount) and for
+        the late-fee invoices that no reminder of the run lists (emailed on their own, or held)."""
+        due, errors = moves._collection_fees_due(today, stage_by_move=targets)
+        Run = self.env["collection.run"]
+        stale = self._stale_rate_note(due, today)
+        lines = []
+        for move, breakdown in due.items():
+            money = {
+                key: format_amount(self.env, float(value), move.currency_id)
+                for key, value in (
+                    ("percent", breakdown.percent),
+                    ("fixed", breakdown.fixed),
+                    ("interest", breakdown.interest),
+                )
+            }
+            parts = []
+            if breakdown.percent:
+                parts.append(_("surcharge %(amount)s", amount=money["percent"]))
+            if breakdown.fixed:
+                parts.append(_("fixed fee %(amount)s", amount=money["fixed"]))
+            if breakdown.interest:
+                parts.append(_("interest %(amount)s", amount=money["interest"]))
+            how, why = Run._collection_fee_notice_status(move, plan, today)
+            reach = {
+                "listed": _("listed in tonight's reminder"),
+                "send": _("emailed on its own"),
+                "held": why,
+            }[how]
+            status = _(
+                "late-fee invoice of %(amount)s (%(parts)s); %(reach)s",
+                amount=format_amount(self.env, float(breakdown.to_charge), move.currency_id),
+                parts=", ".join(parts),
+                reach=reach,
+            )
+            if stale.get(move.id):
+                status += " " + stale[move.id]
+            line = self._line(move, targets, "penalty", status, True)
+            line.update(amount=float(breakdown.to_charge), currency_id=move.currency_id.id)
+            lines.append(line)
+            if how != "listed":
+                lines.append(self._line(move, targets, "fee_notice", why or _("will be done"), how == "send"))
+        for move, error in errors.items():
+            lines.append(self._line(move, targets, "penalty", _("cannot be computed: %(error)s", error=error), False))
+        # late-fee invoices booked before and not sent yet (held on a quiet day, say)
+        unsent = Run._collection_fee_notices(moves, plan, today)
+        for item in unsent:
+            lines.append(
+                self._line(item.move, targets, "fee_notice", item.blocked or _("will be done"), not item.blocked)
+            )
+        return lines
+
+    @api.model
+    def _stale_rate_note(self, due, today):
+        """{move id: a note that its interest was computed with a reference rate that has no value for
+        the current half-year}, for the late fees DUE (the rate index says what is missing)."""
+        notes = {}
+        Index = self.env["collection.rate.index"]
+        if not hasattr(Index, "_collection_stale_indexes"):
+            return notes
+        stale = Index._collection_stale_indexes(today)
+        for move, breakdown in due.items():
+            index = move.collection_policy_id.rate_index_id
+            if breakdown.interest and index and index in stale:
+                notes[move.id] = stale[index]
+        return notes
+
+    @api.model
+    def _line(self, move, targets, action, status, will_run):
+        return {
+            "move_id": move.id,
+            "current_stage_id": move.collection_stage_id.id,
+            "stage_id": targets.get(move.id, move.collection_stage_id).id,
+            "action": action,
+            "status": status,
+            "will_run": will_run,
+        }
+
+    @api.model
+    def _totals(self, lines):
+        """Per action of LINES: [{action, label, count (to be done), waiting, amounts ({currency id: late
+        fees})}], in
+        the run's order; the counts are the run's action counts when it runs tonight."""
+        labels = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))
+        totals = {}
+        for line in lines:
+            if not line.get("action"):
+                continue
+            total = totals.setdefault(
+                line["action"],
+                {
+                    "action": line["action"],
+                    "label": labels.get(line["action"], line["action"]),
+                    "count": 0,
+                    "waiting": 0,
+                    "amounts": {},
+                },
+            )
+            if line["will_run"]:
+                total["count"] += 1
+                if line.get("amount"):
+                    currency = line["currency_id"]
+                    total["amounts"][currency] = total["amounts"].get(currency, 0.0) + line["amount"]
+            else:
+                total["waiting"] += 1
+        order = {action.code: rank for rank, action in enumerate(actions.ACTIONS)}
+        return sorted(totals.values(), key=lambda total: order.get(total["action"], len(order)))
 
     @api.model
     def _autopay_lines(self, moves, today):
@@ -103,7 +268,9 @@ class CollectionDryRun(models.TransientModel):
     @api.model
     def _collection_open_lines(self, lines):
         """The dry run's form showing LINES (values of dry-run lines)."""
-        wizard = self.create({"line_ids": [Command.create(vals) for vals in lines]})
+        wizard = self.create(
+            {"line_ids": [Command.create({k: v for k, v in vals.items() if k != "currency_id"}) for vals in lines]}
+        )
         return {
             "type": "ir.actions.act_window",
             "name": _("Collections Dry Run"),
@@ -131,4 +298,5 @@ class CollectionDryRunLine(models.TransientModel):
         selection=lambda self: self.env["collection.action.log"]._fields["action"].selection, readonly=True
     )
     status = fields.Char(readonly=True)
+    amount = fields.Monetary(string="Late Fee", readonly=True, help="The late-fee invoice the run books tonight.")
     will_run = fields.Boolean(readonly=True)
