@@ -34,6 +34,7 @@ class CollectionDemo(models.AbstractModel):
             ("Disputing Corp (demo)", 40, 1800.0, {}),
             ("Valued Client Co (demo)", 20, 900.0, {}),
             ("Deposit Client BV (demo)", -20, 4000.0, {"collection_deposit_template_id": half_half.id}),
+            ("Credited Client Oy (demo)", 40, 1100.0, {}),
         ]
         for name, late, amount, extra in scenarios:
             partner = self.env["res.partner"].create({"name": name, "is_company": True, "email": "billing@example.com"})
@@ -76,3 +77,22 @@ class CollectionDemo(models.AbstractModel):
                         "collection_pause_reason": "Long-standing client, agreed to wait",
                     }
                 )
+            elif name.startswith("Credited"):
+                # a credit note nobody matched with the invoice yet: the client owes nothing net
+                refund = (
+                    self.env["account.move"]
+                    .with_company(company)
+                    .create(
+                        {
+                            "move_type": "out_refund",
+                            "partner_id": partner.id,
+                            "journal_id": journal.id,
+                            "company_id": company.id,
+                            "invoice_date": due + timedelta(days=5),
+                            "invoice_line_ids": [
+                                Command.create({"product_id": product.id, "price_unit": amount, "tax_ids": []})
+                            ],
+                        }
+                    )
+                )
+                refund.action_post()

@@ -37,3 +37,5 @@ from . import test_retainer
 from . import test_retainer_portal
 from . import test_autopay
 from . import test_autopay_tour
+from . import test_net_position
+from . import test_fees_before_words

@@ -261,9 +261,17 @@ class CollectionDryRun(models.TransientModel):
         """Build the dry run for MOVES (default: every open invoice of the current company)."""
         today = fields.Date.context_today(self)
         if moves is None:
-            Move = self.env["account.move"]
-            moves = Move.browse(Move._collection_open_invoice_ids(self.env.company))
+            moves = self._collection_run_moves(self.env.company)
         return self._collection_open_lines(self._plan_lines(moves, today))
+
+    @api.model
+    def _collection_run_moves(self, company):
+        """The invoices of COMPANY tonight's run looks at: every open one under a policy, and the paid
+        ones whose late fees up to the payment are still to invoice."""
+        Move = self.env["account.move"].with_company(company)
+        return Move.browse(
+            Move._collection_open_invoice_ids(company) + Move._collection_settling_invoice_ids(company)
+        )
 
     @api.model
     def _collection_open_lines(self, lines):
