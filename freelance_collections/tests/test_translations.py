@@ -2,14 +2,13 @@ from odoo.tests import TransactionCase, tagged
 
 # What each shipped language shows once loaded: words of the friendly reminder's subject and of its
 # body (the closing), the label of the 'formal_notice' action, and the statement's title.
-# Spanish and Italian (issue #26) come from another branch, which fills their rows (None: skipped).
 EXPECTED = {
     "fr_FR": ("rappel de paiement", "Cordialement", "Mise en demeure", "Relevé de compte"),
     "he_IL": ("תזכורת תשלום", "בברכה", "התראה רשמית", "דף חשבון"),
     "de_DE": ("Zahlungserinnerung", "Mit freundlichen Grüßen", "Letzte Mahnung", "Kontoauszug"),
     "nl_NL": ("betalingsherinnering", "Met vriendelijke groet", "Ingebrekestelling", "Rekeningoverzicht"),
-    "es_ES": None,
-    "it_IT": None,
+    "es_ES": ("recordatorio de pago", "Atentamente", "Requerimiento formal de pago", "Extracto de cuenta"),
+    "it_IT": ("sollecito di pagamento", "Cordiali saluti", "Diffida ad adempiere", "Estratto conto"),
 }
 LANGUAGES = [code for code, expected in EXPECTED.items() if expected]
 

@@ -18,10 +18,6 @@ ADDONS = (
 )
 # The languages the addons ship: each addon must carry a complete <code>.po for each of them.
 LANGUAGES = ("fr", "he", "de", "es", "it", "nl")
-# Languages whose files come from another branch (issue #26, Spanish and Italian): checked when
-# present, skipped when absent. The lead empties this tuple when merging them, so that from then on
-# a missing file fails like any other.
-PENDING = ("es", "it")
 PLURAL_FORMS = {
     "fr": "nplurals=2; plural=(n > 1);",
     "he": None,  # Hebrew: any correct formula (2 to 4 forms are in use)
@@ -96,8 +92,6 @@ def test_language_is_complete_and_keeps_placeholders(addon, lang):
     i18n = ROOT / addon / "i18n"
     po_path = i18n / f"{lang}.po"
     if not po_path.exists():
-        if lang in PENDING:
-            pytest.skip(f"{lang} arrives from another branch")
         pytest.fail(f"{addon} ships no {lang}.po")
     pot = _catalog(i18n / f"{addon}.pot")
     po = _catalog(po_path)
