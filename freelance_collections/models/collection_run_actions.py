@@ -112,6 +112,7 @@ class CollectionRunActions(models.AbstractModel):
         if not moves:
             return
         moves.fetch(["name", "currency_id", "collection_due_date", "amount_residual", "access_token"])
+        moves.commercial_partner_id.mapped("collection_credit_amount")  # the open credits each lists
         moves.mapped("collection_fee_accrued")
         fees = moves.collection_open_fee_ids
         fees.fetch(["name", "invoice_date_due", "currency_id", "amount_residual", "access_token"])

@@ -191,12 +191,31 @@ class ResPartner(models.Model):
             if commercial_ids
             else []
         )
-        due, overdue, counts, credit = {}, {}, {}, {}
+        # the open credits (credit notes, payments not yet matched): their own sum, not netted with invoices
+        credit_groups = (
+            self.env["account.move.line"]._read_group(
+                [
+                    ("partner_id", "child_of", commercial_ids),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "<", 0),
+                    ("company_id", "=", company.id),
+                ],
+                ["partner_id"],
+                ["amount_residual:sum"],
+            )
+            if commercial_ids
+            else []
+        )
+        credit = {}
+        for partner, residual in credit_groups:
+            key = partner.commercial_partner_id.id
+            credit[key] = credit.get(key, 0.0) - residual
+        due, overdue, counts = {}, {}, {}
         for partner, maturity, residual in groups:
             key = partner.commercial_partner_id.id
             due[key] = due.get(key, 0.0) + residual
-            if residual < 0:
-                credit[key] = credit.get(key, 0.0) - residual
             if maturity and maturity < today and residual > 0:
                 overdue[key] = overdue.get(key, 0.0) + residual
                 counts[key] = counts.get(key, 0) + 1
