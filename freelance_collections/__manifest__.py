@@ -43,6 +43,7 @@
         "views/retainer_portal_templates.xml",
         "views/portal_templates.xml",
         "report/report_balance_link.xml",
+        "report/report_letter.xml",
         "wizards/collection_statement_wizard_views.xml",
         "views/balance_templates.xml",
         "wizards/collection_overpayment_approval_views.xml",
@@ -55,6 +56,9 @@
         "demo/collection_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "freelance_collections/static/src/scss/report_letter.scss",
+        ],
         "web.assets_tests": [
             "freelance_collections/static/tests/tours/**/*",
         ],

@@ -41,6 +41,20 @@ class ResPartner(models.Model):
             listed.sudo().with_context(tracking_disable=True).write({"is_move_sent": True})
         return message
 
+    def _collection_bidi(self):
+        """The direction of the language the client's emails are rendered in (this record's context
+        language: the email's, as its template renders it in the client's language), with the physical
+        sides a line starts and ends on, for the emails' inline styles (mail clients know no logical
+        CSS properties).
+
+        :return: ``{"dir": "rtl", "start": "right", "end": "left"}`` for Hebrew, ``{"dir": "ltr",
+            "start": "left", "end": "right"}`` otherwise
+        """
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        if lang.direction == "rtl":
+            return {"dir": "rtl", "start": "right", "end": "left"}
+        return {"dir": "ltr", "start": "left", "end": "right"}
+
     def _collection_statement_attachment(self):
         """The client's statement of account (every open invoice) as a PDF attachment on the client."""
         self.ensure_one()

@@ -25,6 +25,7 @@ from . import test_portal_tour
 from . import test_dashboard
 from . import test_report_rtl
 from . import test_statement
+from . import test_letters
 from . import test_first_month
 from . import test_pay_links
 from . import test_delivery
