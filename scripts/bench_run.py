@@ -81,14 +81,11 @@ def ensure_database(db, path, module="freelance_collections"):
         )
 
 
-def populate(env, partners, invoices, today):
-    """Clients and posted invoices through the ORM, in batches; returns the number created."""
+def benchmark_policy(env):
+    """The benchmark's policy, made the company's: a full ladder (courtesy, friendly, firm emails; a call;
+    work stop; agency) and stepped late fees (5% at 15 days, 10% at 45; statement attachment off)."""
     from odoo import Command  # noqa: PLC0415
 
-    Move = env["account.move"]
-    if Move.search_count([("ref", "=like", "BENCH-%")]):
-        return 0
-    rng = random.Random(42)
     ref = env.ref
 
     def email_stage(name, days, template):
@@ -129,7 +126,25 @@ def populate(env, partners, invoices, today):
         }
     )
     env.company.collection_policy_id = policy
-    deposit = ref("freelance_collections.deposit_template_30_30_40")
+    return policy
+
+
+def populate(env, partners, invoices, today, addon=True):
+    """Clients and posted invoices through the ORM, in batches; returns the number created.
+
+    ADDON: the addon is installed (its benchmark policy, 10% of the invoices with a 30/30/40 deposit
+    schedule, 5% disputed); without it, the same clients, amounts and due dates in plain Odoo (the
+    book ``bench_anchor.py`` installs each system on)."""
+    from odoo import Command  # noqa: PLC0415
+
+    Move = env["account.move"]
+    if Move.search_count([("ref", "=like", "BENCH-%")]):
+        return 0
+    rng = random.Random(42)
+    deposit = False
+    if addon:
+        benchmark_policy(env)
+        deposit = env.ref("freelance_collections.deposit_template_30_30_40")
     clients = env["res.partner"].create(
         [
             {"name": f"Bench client {i:05d}", "is_company": True, "email": f"bench{i:05d}@example.com"}
@@ -143,23 +158,25 @@ def populate(env, partners, invoices, today):
         for i in range(created, min(created + batch, invoices)):
             late = rng.choice([-10, -2, 3, 10, 20, 35, 50, 100])  # days after the due date, every stage
             due = today - timedelta(days=late)
-            vals.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": clients[i % partners].id,
-                    "ref": f"BENCH-{i}",
-                    "invoice_date": due - timedelta(days=30),
-                    "invoice_date_due": due,
-                    "collection_deposit_template_id": deposit.id if i % 10 == 0 else False,
-                    "collection_dispute": i % 20 == 1,
-                    "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Work", "quantity": 1, "price_unit": rng.randint(100, 5000), "tax_ids": []}
-                        )
-                    ],
-                }
-            )
+            invoice = {
+                "move_type": "out_invoice",
+                "partner_id": clients[i % partners].id,
+                "ref": f"BENCH-{i}",
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create({"name": "Work", "quantity": 1, "price_unit": rng.randint(100, 5000), "tax_ids": []})
+                ],
+            }
+            if addon:
+                invoice.update(
+                    {
+                        "collection_deposit_template_id": deposit.id if i % 10 == 0 else False,
+                        "collection_dispute": i % 20 == 1,
+                        "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
+                    }
+                )
+            vals.append(invoice)
         moves = Move.create(vals)
         moves.action_post()
         created += len(moves)
@@ -417,8 +434,8 @@ class Tally:
     def report(cls, before):
         """One line per tally called since BEFORE (the snapshots of Tally.snapshots())."""
         lines = []
-        for tally, start in zip(cls.tallies, before):
-            calls, queries, wall, cpu, child = (a - b for a, b in zip(tally.snapshot(), start))
+        for tally, start in zip(cls.tallies, before, strict=False):
+            calls, queries, wall, cpu, child = (a - b for a, b in zip(tally.snapshot(), start, strict=False))
             if calls:
                 lines.append(
                     f"    {tally.label}: {calls} calls, per call {1000 * wall / calls:.1f} ms "
