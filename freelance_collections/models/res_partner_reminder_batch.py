@@ -6,11 +6,13 @@ second, whatever the letter). The run's handlers first render those of all the c
 together (``_collection_render_pdfs``, PDF_CHUNK clients per wkhtmltopdf call): Odoo renders many
 records of a report in one call and splits the PDF per record (``ir.actions.report.
 _render_qweb_pdf_prepare_streams``, by page or by the PDF's outlines), so each client gets the very
-PDF it would get alone. They are kept for the transaction, keyed on everything the PDF is made of
-(report, client, invoices listed, language, statement period, day), and taken once by
-``_collection_report_pdf`` when the client's reminder is sent; a client not rendered that way (a
-chunk that failed or that Odoo could not split, a reminder sent by hand) gets its PDF rendered alone,
-as before.
+PDF it would get alone. That takes a wkhtmltopdf "with patched qt", the build Odoo recommends
+(Debian's prints one document per call: there each client's PDF is rendered alone, as before).
+
+The PDFs are kept for the transaction, keyed on everything they are made of (report, client, invoices
+listed, language, statement period, day), and taken once by ``_collection_report_pdf`` when the
+client's reminder is sent; a client not rendered that way (a chunk that failed or that Odoo could not
+split, a reminder sent by hand) gets its PDF rendered alone, as before.
 """
 
 import logging
@@ -44,6 +46,8 @@ class ResPartner(models.Model):
         kept = self.env.cr.cache[PDF_CACHE] = {}  # only this batch's: nothing older is ever served
         if len(self) < 2 or (compat.running_tests() and not self.env.context.get("force_report_rendering")):
             return 0  # Odoo's tests render HTML, one client at a time
+        if not compat.wkhtmltopdf_prints_many():
+            return 0  # this wkhtmltopdf prints one document per call: one client at a time, as before
         report = self.env.ref(report_xmlid)
         by_client = moves.grouped("commercial_partner_id") if moves else {}
         Report = self.env["ir.actions.report"].with_context(collection_invoice_ids=moves.ids if moves else False)
