@@ -81,14 +81,11 @@ def ensure_database(db, path, module="freelance_collections"):
         )
 
 
-def populate(env, partners, invoices, today):
-    """Clients and posted invoices through the ORM, in batches; returns the number created."""
+def benchmark_policy(env):
+    """The benchmark's policy, made the company's: a full ladder (courtesy, friendly, firm emails; a call;
+    work stop; agency) and stepped late fees (5% at 15 days, 10% at 45; statement attachment off)."""
     from odoo import Command  # noqa: PLC0415
 
-    Move = env["account.move"]
-    if Move.search_count([("ref", "=like", "BENCH-%")]):
-        return 0
-    rng = random.Random(42)
     ref = env.ref
 
     def email_stage(name, days, template):
@@ -129,7 +126,25 @@ def populate(env, partners, invoices, today):
         }
     )
     env.company.collection_policy_id = policy
-    deposit = ref("freelance_collections.deposit_template_30_30_40")
+    return policy
+
+
+def populate(env, partners, invoices, today, addon=True):
+    """Clients and posted invoices through the ORM, in batches; returns the number created.
+
+    ADDON: the addon is installed (its benchmark policy, 10% of the invoices with a 30/30/40 deposit
+    schedule, 5% disputed); without it, the same clients, amounts and due dates in plain Odoo (the
+    book ``bench_anchor.py`` installs each system on)."""
+    from odoo import Command  # noqa: PLC0415
+
+    Move = env["account.move"]
+    if Move.search_count([("ref", "=like", "BENCH-%")]):
+        return 0
+    rng = random.Random(42)
+    deposit = False
+    if addon:
+        benchmark_policy(env)
+        deposit = env.ref("freelance_collections.deposit_template_30_30_40")
     clients = env["res.partner"].create(
         [
             {"name": f"Bench client {i:05d}", "is_company": True, "email": f"bench{i:05d}@example.com"}
@@ -143,23 +158,25 @@ def populate(env, partners, invoices, today):
         for i in range(created, min(created + batch, invoices)):
             late = rng.choice([-10, -2, 3, 10, 20, 35, 50, 100])  # days after the due date, every stage
             due = today - timedelta(days=late)
-            vals.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": clients[i % partners].id,
-                    "ref": f"BENCH-{i}",
-                    "invoice_date": due - timedelta(days=30),
-                    "invoice_date_due": due,
-                    "collection_deposit_template_id": deposit.id if i % 10 == 0 else False,
-                    "collection_dispute": i % 20 == 1,
-                    "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Work", "quantity": 1, "price_unit": rng.randint(100, 5000), "tax_ids": []}
-                        )
-                    ],
-                }
-            )
+            invoice = {
+                "move_type": "out_invoice",
+                "partner_id": clients[i % partners].id,
+                "ref": f"BENCH-{i}",
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create({"name": "Work", "quantity": 1, "price_unit": rng.randint(100, 5000), "tax_ids": []})
+                ],
+            }
+            if addon:
+                invoice.update(
+                    {
+                        "collection_deposit_template_id": deposit.id if i % 10 == 0 else False,
+                        "collection_dispute": i % 20 == 1,
+                        "collection_dispute_reason": "Bench" if i % 20 == 1 else False,
+                    }
+                )
+            vals.append(invoice)
         moves = Move.create(vals)
         moves.action_post()
         created += len(moves)
@@ -371,12 +388,83 @@ class FeeQueries:
             setattr(model_class, name, counting)
 
 
+class Tally:
+    """Counts the calls of one method of one model and what they cost inside (wall and Python CPU
+    seconds, the CPU of child processes such as wkhtmltopdf, SQL queries); nested calls count once."""
+
+    tallies = []
+
+    def __init__(self, model, method, label):
+        self.model, self.method, self.label = model, method, label
+        self.calls = self.queries = 0
+        self.wall = self.cpu = self.child_cpu = 0.0
+        self.inside = False
+        Tally.tallies.append(self)
+
+    def install(self, env):
+        model_class = type(env[self.model])
+        original = getattr(model_class, self.method)
+        tally = self
+
+        def counting(records, *args, **kwargs):
+            if tally.inside:
+                return original(records, *args, **kwargs)
+            tally.inside = True
+            before, times = records.env.cr.sql_log_count, os.times()
+            wall = time.perf_counter()
+            try:
+                return original(records, *args, **kwargs)
+            finally:
+                after = os.times()
+                tally.calls += 1
+                tally.queries += records.env.cr.sql_log_count - before
+                tally.wall += time.perf_counter() - wall
+                tally.cpu += after.user + after.system - times.user - times.system
+                tally.child_cpu += (
+                    after.children_user + after.children_system - times.children_user - times.children_system
+                )
+                tally.inside = False
+
+        setattr(model_class, self.method, counting)
+
+    def snapshot(self):
+        return (self.calls, self.queries, self.wall, self.cpu, self.child_cpu)
+
+    @classmethod
+    def report(cls, before):
+        """One line per tally called since BEFORE (the snapshots of Tally.snapshots())."""
+        lines = []
+        for tally, start in zip(cls.tallies, before, strict=False):
+            calls, queries, wall, cpu, child = (a - b for a, b in zip(tally.snapshot(), start, strict=False))
+            if calls:
+                lines.append(
+                    f"    {tally.label}: {calls} calls, per call {1000 * wall / calls:.1f} ms "
+                    f"({1000 * cpu / calls:.1f} ms of Python CPU, {1000 * child / calls:.1f} ms of child "
+                    f"processes' CPU), {queries / calls:.1f} queries"
+                )
+        return lines
+
+    @classmethod
+    def snapshots(cls):
+        return [tally.snapshot() for tally in cls.tallies]
+
+
+# what a reminder email and a PDF cost (the first run's per-email and per-letter figures)
+TALLIES = [
+    ("res.partner", "_collection_send_reminder", "reminder email (res.partner._collection_send_reminder)"),
+    ("collection.run", "_collection_do_email", "email handler, per batch"),
+    ("collection.run", "_collection_do_formal_notice", "formal-notice handler, per batch"),
+    ("ir.actions.report", "_run_wkhtmltopdf", "wkhtmltopdf call (ir.actions.report._run_wkhtmltopdf)"),
+]
+
+
 def measure(env, label, func):
     cr = env.cr
     env.invalidate_all()
     PROFILE.active = PROFILE_TOP > 0
     fee_start, fee_cpu_start = FeeQueries.count, FeeQueries.cpu
     start_count = cr.sql_log_count
+    tallies = Tally.snapshots()
     if TRACE_MEMORY:
         tracemalloc.start()
     profiler = None
@@ -429,6 +517,8 @@ def measure(env, label, func):
         f"{row['changes']} stage changes, {row['fee_cpu']:.2f} s of CPU in fee invoices, {memory}; {actions}",
         flush=True,
     )
+    for line in Tally.report(tallies):
+        print(line, flush=True)
     return row
 
 
@@ -489,6 +579,12 @@ def main():
         "print its Python function calls (the same from one run to the next: compare versions with it)",
     )
     parser.add_argument(
+        "--first-only",
+        action="store_true",
+        help="time the first run, then stop (the run commits its batches: run it on a copy made with "
+        "createdb -T, one copy per version of the code)",
+    )
+    parser.add_argument(
         "--memory",
         action="store_true",
         help="trace each phase's peak Python memory (tracemalloc; the phases run 4-5 times slower with it)",
@@ -512,6 +608,8 @@ def main():
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         FeeQueries.install(api.Environment(cr, SUPERUSER_ID, {}))
+        for model, method, label in TALLIES:
+            Tally(model, method, label).install(api.Environment(cr, SUPERUSER_ID, {}))
     today = date.today()
 
     with registry.cursor() as cr:
@@ -544,6 +642,8 @@ def main():
             results.append(
                 measure(env, "first run (all new)", lambda: env[Policy]._cron_run_collections(args.batch_size))
             )
+            if args.first_only:
+                return
             cr.commit()
             # the late-fee invoices of the first run enter the ladder the next day: settle them too
             results.append(

@@ -1,6 +1,7 @@
 # Mixins first: the models below inherit them.
 from . import collection_policy_line
 from . import collection_run_actions
+from . import collection_run_actions_pdf
 from . import collection_run_autopay
 from . import collection_run_delivery
 from . import collection_run_pieces
@@ -32,6 +33,7 @@ from . import res_partner_work_stop
 from . import res_partner_payer_score
 from . import res_partner_reminder
 from . import res_partner_net_position
+from . import res_partner_reminder_batch
 from . import res_partner_delivery
 from . import res_partner_pay_link
 from . import res_partner_statement
@@ -62,6 +64,8 @@ from . import payment_transaction_autopay
 from . import payment_token
 from . import account_move_autopay
 from . import account_payment_overpayment
+from . import ir_qweb
+from . import mail_render_mixin
 
 # Reports read from SQL views over the columns above: created last.
 from . import collection_aging_report

@@ -331,6 +331,7 @@ class CollectionRunActions(models.AbstractModel):
         # a stage that also issues a formal notice sends its email with the demand letter (see
         # below); its repeats remind of the letter, attached again
         items = [item for item in items if not item.stage.action_formal_notice or item.repeat]
+        self._collection_render_statements(items)  # the batch's statements at once, when the policy attaches them
 
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
@@ -349,6 +350,7 @@ class CollectionRunActions(models.AbstractModel):
         return self._collection_per_client(items, send)
 
     def _collection_do_discount_nudge(self, items):
+        self._collection_render_statements(items)
         template = self.env["collection.stage"]._collection_template("discount_nudge")
 
         def send(partner, group):
@@ -360,6 +362,8 @@ class CollectionRunActions(models.AbstractModel):
         return self._collection_per_client(items, send)
 
     def _collection_do_formal_notice(self, items):
+        self._collection_render_demand_letters(items)  # the batch's letters at once (few wkhtmltopdf calls)
+
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             attachments = partner._collection_attach_demand_letter(moves)

@@ -58,10 +58,7 @@ class ResPartner(models.Model):
     def _collection_statement_attachment(self):
         """The client's statement of account (every open invoice) as a PDF attachment on the client."""
         self.ensure_one()
-        report = self.env.ref("freelance_collections.action_report_statement")
-        content, _type = (
-            self.env["ir.actions.report"].with_context(collection_invoice_ids=False)._render_qweb_pdf(report, self.ids)
-        )
+        content = self._collection_report_pdf("freelance_collections.action_report_statement")
         return self.env["ir.attachment"].create(
             {
                 "name": _(
@@ -79,12 +76,7 @@ class ResPartner(models.Model):
     def _collection_attach_demand_letter(self, moves):
         """Render the demand letter for MOVES and attach it to each of them; return the attachments."""
         self.ensure_one()
-        report = self.env.ref("freelance_collections.action_report_demand_letter")
-        content, _type = (
-            self.env["ir.actions.report"]
-            .with_context(collection_invoice_ids=moves.ids)
-            ._render_qweb_pdf(report, self.ids)
-        )
+        content = self._collection_report_pdf("freelance_collections.action_report_demand_letter", moves)
         name = _(
             "Demand letter - %(client)s - %(date)s.pdf", client=self.display_name, date=fields.Date.context_today(self)
         )

@@ -40,3 +40,4 @@ from . import test_autopay
 from . import test_autopay_tour
 from . import test_net_position
 from . import test_fees_before_words
+from . import test_reminder_batch

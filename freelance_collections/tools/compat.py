@@ -4,6 +4,9 @@ Every version check of the three addons lives here; models, controllers and test
 below instead of testing ``odoo.release`` themselves. Patterns for new code: docs/compat.md.
 """
 
+import functools
+import subprocess
+
 from odoo import models, release
 
 #: the Odoo series the addons run on (18 or 19)
@@ -160,3 +163,21 @@ def early_discount_analytic_distribution(move, discount_account):
 #: Odoo 19.0 names every receivable line after the invoice's payment reference (``_compute_name``);
 #: 18.0 keeps a label it did not set itself (a deposit installment's)
 TERM_LINE_NAME_FOLLOWS_REFERENCE = ODOO_19
+
+
+@functools.cache
+def wkhtmltopdf_prints_many():
+    """Whether wkhtmltopdf prints several HTML documents into one PDF, as Odoo does to render many records
+    in one call: a build "with patched qt" (Odoo's recommended one) does, Debian's does not (19.0 refuses
+    to try; 18.0 gets an empty PDF). Asked once per process."""
+    from odoo.addons.base.models import ir_actions_report  # noqa: PLC0415
+
+    if ODOO_19:
+        return ir_actions_report._wkhtml().is_patched_qt
+    try:
+        version = subprocess.run(
+            [ir_actions_report._get_wkhtmltopdf_bin(), "--version"], capture_output=True, timeout=60, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return b"(with patched qt)" in version
