@@ -19,10 +19,12 @@ class ResPartner(models.Model):
         invoices = self.collection_reminder_invoice_ids
         # the client's open credits in the company, read for a whole batch of reminders at once (the
         # run's _collection_prefetch_reminders): most clients have none and cost no query here
-        if (
-            not invoices
-            or not self.commercial_partner_id.with_company(invoices.company_id[:1]).collection_credit_amount
-        ):
+        if not invoices:
+            return None
+        client = self.commercial_partner_id
+        if invoices.company_id[:1] != self.env.company:  # the run works with each company's context
+            client = client.with_company(invoices.company_id[:1])
+        if not client.collection_credit_amount:
             return None
         Move = self.env["account.move"]
         credits = (
