@@ -48,6 +48,7 @@ from . import account_move_line_discount
 from . import account_move_line_deposit
 from . import account_move_portal
 from . import account_move_pay_link
+from . import account_move_sent
 from . import account_move_penalty
 from . import account_move_fee_invoicing
 from . import account_move_run_plan
@@ -60,6 +61,7 @@ from . import payment_transaction_autopay
 from . import payment_token
 from . import account_move_autopay
 from . import account_payment_overpayment
+from . import ir_actions_report
 
 # Reports read from SQL views over the columns above: created last.
 from . import collection_aging_report

@@ -276,14 +276,22 @@ class CollectionDashboard(models.TransientModel):
             waiting = Counter(line["action"] for line in planned if not line["will_run"])
             dashboard.next_action_count = sum(to_run.values())
             dashboard.next_action_waiting_count = sum(waiting.values())
-            summary = [
-                _("%(action)s: %(count)s", action=labels.get(action, action), count=count)
-                for action, count in sorted(to_run.items(), key=lambda item: labels.get(item[0], item[0]))
-            ]
-            summary += [
-                _("%(action)s: %(count)s waiting", action=labels.get(action, action), count=count)
-                for action, count in sorted(waiting.items(), key=lambda item: labels.get(item[0], item[0]))
-            ]
+            summary = []
+            # one line per action: what runs tonight and what waits, together
+            for action in sorted(to_run.keys() | waiting.keys(), key=lambda code: labels.get(code, code)):
+                label = labels.get(action, action)
+                if to_run[action] and waiting[action]:
+                    line = _(
+                        "%(action)s: %(count)s tonight, %(waiting)s waiting",
+                        action=label,
+                        count=to_run[action],
+                        waiting=waiting[action],
+                    )
+                elif to_run[action]:
+                    line = _("%(action)s: %(count)s tonight", action=label, count=to_run[action])
+                else:
+                    line = _("%(action)s: %(waiting)s waiting", action=label, waiting=waiting[action])
+                summary.append(line)
             dashboard.next_action_summary = "\n".join(summary) or _("Nothing to do tonight.")
 
     @api.model

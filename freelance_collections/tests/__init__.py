@@ -37,3 +37,4 @@ from . import test_retainer
 from . import test_retainer_portal
 from . import test_autopay
 from . import test_autopay_tour
+from . import test_first_run_ux
