@@ -27,6 +27,7 @@
         "report/statement_report.xml",
         "report/invoice_report.xml",
         "wizards/collection_dry_run_views.xml",
+        "wizards/collection_run_now_views.xml",
         "views/collection_policy_views.xml",
         "views/collection_rate_views.xml",
         "views/collection_deposit_template_views.xml",

@@ -51,6 +51,7 @@ from . import account_move_line_discount
 from . import account_move_line_deposit
 from . import account_move_portal
 from . import account_move_pay_link
+from . import account_move_sent
 from . import account_move_penalty
 from . import account_move_net_position
 from . import account_move_fee_invoicing
@@ -66,6 +67,7 @@ from . import account_move_autopay
 from . import account_payment_overpayment
 from . import ir_qweb
 from . import mail_render_mixin
+from . import ir_actions_report
 
 # Reports read from SQL views over the columns above: created last.
 from . import collection_aging_report

@@ -3,7 +3,8 @@
 Each further feature extends ``account.move`` in a file of its own, ``account_move_<feature>.py``.
 """
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools import format_date
 
 from ..policy import stages
 from ..policy.money import to_decimal
@@ -60,6 +61,11 @@ class AccountMove(models.Model):
         string="Work Stopped",
         compute="_compute_collection_work_stop",
         search="_search_collection_work_stop",
+    )
+    collection_work_stop_hold = fields.Char(
+        string="Work Stop Held",
+        compute="_compute_collection_work_stop_hold",
+        help="The client's: why work goes on though an invoice of the client is at a work-stop stage.",
     )
     collection_dispute = fields.Boolean(string="Disputed", tracking=True, copy=False)
     collection_dispute_reason = fields.Char(string="Dispute Reason", tracking=True, copy=False)
@@ -128,6 +134,10 @@ class AccountMove(models.Model):
         for move in self:
             move.collection_work_stop = move.commercial_partner_id.collection_work_stop
 
+    def _compute_collection_work_stop_hold(self):
+        for move in self:
+            move.collection_work_stop_hold = move.commercial_partner_id.collection_work_stop_hold
+
     def _search_collection_work_stop(self, operator, value):
         return [("commercial_partner_id.collection_work_stop", operator, value)]
 
@@ -145,6 +155,25 @@ class AccountMove(models.Model):
         self.ensure_one()
         until = self.commercial_partner_id.collection_pause_until
         return bool(self.collection_dispute or self.collection_plan_id or (until and until >= today))
+
+    def _collection_pause_label(self, today):
+        """What holds this invoice's escalation on TODAY, in a few words for the dry run and the work
+        stop held ("dispute until 14/05/2026", "payment plan until 05/07/2026", "paused until 30/05/2026"),
+        or "" when nothing does. The same facts as ``_collection_is_paused``."""
+        self.ensure_one()
+        if self.collection_dispute:
+            if self.collection_dispute_review_date:
+                return _("dispute until %(date)s", date=format_date(self.env, self.collection_dispute_review_date))
+            return _("dispute")
+        if self.collection_plan_id:
+            last = max(self.collection_plan_id.line_ids.mapped("date"), default=False)
+            if last:
+                return _("payment plan until %(date)s", date=format_date(self.env, last))
+            return _("payment plan")
+        until = self.commercial_partner_id.collection_pause_until
+        if until and until >= today:
+            return _("paused until %(date)s", date=format_date(self.env, until))
+        return ""
 
     @api.depends(
         "state",

@@ -14,14 +14,31 @@ class AccountMove(models.Model):
         return self.filtered(lambda m: m._is_collection_open())
 
     def action_collection_send_reminder(self):
-        """Send each client one reminder now for the selected open invoices (not throttled)."""
+        """Send each client one reminder now for the selected open invoices (not throttled), in the
+        words of the stage they are at: the firmest stage's email among the client's invoices (or the
+        email of the last stage below it that sends one), as the run would. At a formal-notice stage
+        the demand letter goes with it (the last one sent, else a new one)."""
         moves = self._collection_open_selection()
         if not moves:
             raise UserError(_("Choose posted customer invoices that are still to be paid."))
-        default = self.env.ref("freelance_collections.mail_template_friendly")
         for partner, group in moves.grouped("commercial_partner_id").items():
-            template = group.collection_stage_id._collection_template("email") or default
-            message = partner._collection_send_reminder(template, group)
+            template, stage = group.collection_stage_id._collection_reminder_template()
+            if not template:  # no stage yet: courteous before the due date, friendly after it
+                late = any(move.collection_days_late > 0 for move in group)
+                template = self.env.ref(
+                    "freelance_collections.mail_template_friendly"
+                    if late
+                    else "freelance_collections.mail_template_courtesy"
+                )
+            attachments = None
+            if stage.action_formal_notice:
+                attachments = (
+                    group._collection_last_demand_letters() or partner._collection_attach_demand_letter(group)[:1]
+                )
+                if group[:1].collection_policy_id.attach_statement:
+                    attachments |= partner._collection_statement_attachment()
+            message = partner._collection_send_reminder(template, group, attachments)
+            note = _("sent by hand: %(template)s", template=template.name)
             self.env["collection.action.log"]._record(
                 [
                     {
@@ -31,14 +48,17 @@ class AccountMove(models.Model):
                         "partner_id": partner.id,
                         "stage_id": move.collection_stage_id.id,
                         "action": "email",
-                        "note": _("sent by hand"),
+                        "note": note,
                         "user_id": self.env.user.id,
                     }
                     for move in group
                 ]
             )
-            for move in group:
-                move._message_log(body=_("Reminder sent by hand to the client."))
+            group._message_log_batch(
+                bodies=dict.fromkeys(
+                    group.ids, _("Reminder %(template)s sent by hand to the client.", template=template.name)
+                )
+            )
         return True
 
     def action_collection_escalate(self):
@@ -102,5 +122,7 @@ class AccountMove(models.Model):
         return True
 
     def _collection_responsible(self):
+        """Who gets this invoice's collection activities (the rule: ``res.company._collection_responsible``);
+        the user running the code only when the company has nobody who can."""
         self.ensure_one()
-        return self.company_id.collection_responsible_id or self.invoice_user_id or self.env.user
+        return self.company_id._collection_responsible(self.invoice_user_id) or self.env.user

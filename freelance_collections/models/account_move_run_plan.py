@@ -96,7 +96,7 @@ class AccountMove(models.Model):
                 continue
             manual_key = f"{item.move.id}:{item.stage.id}:manual"
             if item.move.id in paused:
-                item.blocked = _("paused: dispute, client pause or payment plan")
+                item.blocked = _("held: %(why)s", why=item.move._collection_pause_label(today))
             elif item.action != "manual" and item.stage.action_manual and state_by_key.get(manual_key) != "done":
                 item.blocked = _("waiting for a manual confirmation")
             elif item.action in actions.EMAIL_ACTIONS:

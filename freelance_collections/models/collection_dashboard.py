@@ -1,4 +1,3 @@
-from collections import Counter
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -265,26 +264,16 @@ class CollectionDashboard(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_next_actions(self):
-        labels = dict(self.env["collection.action.log"]._fields["action"]._description_selection(self.env))
-        Move = self.env["account.move"]
+        Dry = self.env["collection.dry.run"]
         today = fields.Date.context_today(self)
         for dashboard in self:
-            moves = Move.browse(Move._collection_open_invoice_ids(dashboard.company_id))
-            lines = self.env["collection.dry.run"]._plan_lines(moves, today) if moves else []
-            planned = [line for line in lines if line["action"]]
-            to_run = Counter(line["action"] for line in planned if line["will_run"])
-            waiting = Counter(line["action"] for line in planned if not line["will_run"])
-            dashboard.next_action_count = sum(to_run.values())
-            dashboard.next_action_waiting_count = sum(waiting.values())
-            summary = [
-                _("%(action)s: %(count)s", action=labels.get(action, action), count=count)
-                for action, count in sorted(to_run.items(), key=lambda item: labels.get(item[0], item[0]))
-            ]
-            summary += [
-                _("%(action)s: %(count)s waiting", action=labels.get(action, action), count=count)
-                for action, count in sorted(waiting.items(), key=lambda item: labels.get(item[0], item[0]))
-            ]
-            dashboard.next_action_summary = "\n".join(summary) or _("Nothing to do tonight.")
+            moves = Dry._collection_run_moves(dashboard.company_id)
+            totals = Dry._totals(Dry.with_company(dashboard.company_id)._plan_lines(moves, today) if moves else [])
+            dashboard.next_action_count = sum(total["count"] for total in totals)
+            dashboard.next_action_waiting_count = sum(total["waiting"] for total in totals)
+            # one line per action, as the dry run's totals: what runs tonight (late fees with their
+            # amounts) and what waits, together
+            dashboard.next_action_summary = "\n".join(Dry._total_texts(totals)) or _("Nothing to do tonight.")
 
     @api.model
     def action_open(self):

@@ -15,6 +15,9 @@ class CollectionDemo(models.AbstractModel):
         company = self.env.ref("base.main_company")
         policy = self.env.ref("freelance_collections.policy_freelancer_standard")
         company.collection_policy_id = policy
+        # the activities (phone calls, confirmations) go to the owner, not to OdooBot, the salesperson
+        # of invoices created while installing
+        company.collection_responsible_id = self.env.ref("base.user_admin")
         today = fields.Date.context_today(self)
         journal = self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
         if not journal:

@@ -52,6 +52,13 @@ class CollectionOverduePartner(models.Model):
     # a column of the view, not a related field: a related field would put this report in the ORM's
     # trigger trees of every accounting field (see docs/benchmark.md, "trigger trees")
     work_stop = fields.Boolean(string="Work Stopped", readonly=True)
+    # read when shown, without dependencies for the same reason
+    work_stop_hold = fields.Char(
+        string="Work Stop Held",
+        compute="_compute_work_stop_hold",
+        help="Why work goes on though an invoice of the client is at a work-stop stage (a dispute, a pause "
+        "of the client, a payment plan holds its escalation).",
+    )
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     amount_overdue = fields.Monetary(
         string="Overdue Amount",
@@ -65,6 +72,11 @@ class CollectionOverduePartner(models.Model):
         aggregator="max",
         help="Days since the due date of the client's oldest unpaid installment.",
     )
+
+    def _compute_work_stop_hold(self):
+        self.partner_id.mapped("collection_work_stop_hold")  # computed for all the clients at once
+        for line in self:
+            line.work_stop_hold = line.partner_id.collection_work_stop_hold
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

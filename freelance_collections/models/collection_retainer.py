@@ -333,6 +333,7 @@ class CollectionRetainer(models.Model):
         move.with_context(mail_notify_force_send=False).message_post_with_source(
             template, subtype_xmlid="mail.mt_comment", message_type="comment"
         )
+        move._collection_mark_sent()
         self.message_post(
             body=_(
                 "%(label)s invoice %(invoice)s of %(amount)s sent to the client.",

@@ -185,7 +185,11 @@ class CollectionRunActions(models.AbstractModel):
                     "partner_id": fee.commercial_partner_id.id,
                     "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
                     "action": "penalty",
-                    "note": fee.name,
+                    "note": self.env._(
+                        "%(amount)s, invoice %(invoice)s",
+                        amount=fee.currency_id.format(fee.amount_total),
+                        invoice=fee.name,
+                    ),
                 }
                 for fee in fees
             ]

@@ -137,6 +137,22 @@ class CollectionStage(models.Model):
             return stage.mail_template_id
         return self.env["mail.template"]
 
+    def _collection_reminder_template(self):
+        """The email a reminder sent by hand for invoices at these stages carries: the firmest stage's,
+        else that of the nearest stage below it on its ladder that sends one (an agency stage sends
+        none: the formal notice's comes before it). Never a gentler one than the ladder has reached.
+
+        :return: (``mail.template``, the ``collection.stage`` it comes from); both empty when no stage
+            at or below the firmest sends an email
+        """
+        firmest = max(self, key=lambda s: s.days, default=self.browse())
+        ladder = firmest.policy_id.stage_ids.filtered(lambda s: s.days <= firmest.days)
+        for stage in ladder.sorted(lambda s: (s.days, s.id), reverse=True):
+            template = stage._collection_template("formal_notice" if stage.action_formal_notice else "email")
+            if template:
+                return template, stage
+        return self.env["mail.template"], self.browse()
+
     def _get_actions(self):
         """Names of the actions this stage performs, in execution order."""
         self.ensure_one()

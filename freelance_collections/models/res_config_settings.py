@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -15,11 +15,49 @@ class ResConfigSettings(models.TransientModel):
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
     collection_responsible_id = fields.Many2one(related="company_id.collection_responsible_id", readonly=False)
+    collection_responsible_note = fields.Char(
+        string="Who Gets the Activities",
+        compute="_compute_collection_responsible_note",
+        help="Who gets the collection activities with the responsible chosen above.",
+    )
 
     @api.depends("company_id")
     def _compute_collection_policy_id(self):
         for settings in self:
             settings.collection_policy_id = settings.company_id.collection_policy_id
+
+    @api.depends("collection_responsible_id", "company_id")
+    def _compute_collection_responsible_note(self):
+        for settings in self:
+            company = settings.company_id
+            chosen = settings.collection_responsible_id
+            if chosen and company._collection_may_act(chosen):
+                settings.collection_responsible_note = _(
+                    "Every collection activity goes to %(user)s.", user=chosen.display_name
+                )
+                continue
+            fallback = company._collection_fallback_responsible()
+            if fallback:
+                note = _(
+                    "Each activity goes to its invoice's salesperson, or to %(user)s when the salesperson "
+                    "is not an active user of the company (OdooBot, archived, none).",
+                    user=fallback.display_name,
+                )
+            else:
+                note = _(
+                    "Each activity goes to its invoice's salesperson; no collections manager can take those "
+                    "of invoices without one: choose a responsible."
+                )
+            if chosen:
+                note = (
+                    _(
+                        "%(user)s cannot take activities (archived, or not an internal user of the company).",
+                        user=chosen.display_name,
+                    )
+                    + " "
+                    + note
+                )
+            settings.collection_responsible_note = note
 
     def set_values(self):
         result = super().set_values()

@@ -10,7 +10,13 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def _collection_send_reminder(self, template, moves, attachments=None):
-        """Post TEMPLATE on the client (queued email to its invoicing contact) listing MOVES.
+        """Post TEMPLATE on the client (queued email to its invoicing contact) listing MOVES, and mark
+        the invoices it lists as sent (their late-fee invoices too): what a client was reminded of is
+        an invoice, not a proforma, on the portal page its link opens.
+
+        The email goes to the template's recipients only (the client's invoicing contact): not to
+        the client's followers, and nobody is made a follower by it (not the user sending it, nor the
+        company whose address the email is from).
 
         :param template: the ``mail.template`` (on res.partner) to send
         :param moves: the invoices the email lists
@@ -28,18 +34,29 @@ class ResPartner(models.Model):
             raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name, why=problem[1]))
         if attachments is None and moves[:1].collection_policy_id.attach_statement:
             attachments = self._collection_statement_attachment()
-        partner = self.with_context(collection_invoice_ids=moves.ids, mail_notify_force_send=False)
+        partner = self.with_context(
+            collection_invoice_ids=moves.ids,
+            mail_notify_force_send=False,
+            mail_create_nosubscribe=True,
+            collection_reminder_recipients_only=True,
+        )
         message = partner.message_post_with_source(
             template,
             subtype_xmlid="mail.mt_comment",
             message_type="comment",
             attachment_ids=attachments.ids if attachments else [],
         )
-        # what a reminder listed was sent: the invoices and their late-fee invoices
-        listed = (moves | moves.collection_open_fee_ids).filtered(lambda move: not move.is_move_sent)
-        if listed:
-            listed.sudo().with_context(tracking_disable=True).write({"is_move_sent": True})
+        (moves | moves.collection_open_fee_ids)._collection_mark_sent()
         return message
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """A reminder (``_collection_send_reminder``) notifies its own recipients only: the client's
+        followers (the company, a user who once wrote to the client) get no copy of it."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if not self.env.context.get("collection_reminder_recipients_only"):
+            return recipients
+        chosen = set(msg_vals["partner_ids"] if msg_vals and "partner_ids" in msg_vals else message.partner_ids.ids)
+        return [recipient for recipient in recipients if recipient["id"] in chosen]
 
     def _collection_bidi(self):
         """The direction of the language the client's emails are rendered in (this record's context

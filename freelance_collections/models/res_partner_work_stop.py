@@ -2,7 +2,7 @@
 the client's overdue amount at least the policy's threshold (or a manager's override); and the one
 check that invoices, sales orders and timesheets make before new work goes ahead."""
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .account_move import OPEN_INVOICE_DOMAIN
@@ -25,6 +25,15 @@ class ResPartner(models.Model):
         help="Decide by hand instead of from the collection stages.",
     )
     collection_work_stop_reason = fields.Char(string="Override Reason", tracking=True)
+    # not stored and without dependencies: read when shown (res.users inherits it from its partner,
+    # and a dependency would put it in the trigger trees of the accounting fields)
+    collection_work_stop_hold = fields.Char(
+        string="Work Stop Held",
+        compute="_compute_collection_work_stop_hold",
+        help="Why work goes on though an invoice of the client is at a work-stop stage: its escalation "
+        "is held by a dispute, a pause of the client or a payment plan. Work stops when the hold ends "
+        "and the invoice is still unpaid.",
+    )
 
     @api.depends(
         "collection_work_stop_override",
@@ -32,15 +41,36 @@ class ResPartner(models.Model):
         "commercial_partner_id.collection_invoice_ids.collection_stage_id.stops_work",
         "commercial_partner_id.collection_invoice_ids.amount_residual_signed",
         "commercial_partner_id.collection_invoice_ids.collection_policy_id.work_stop_min_amount",
+        # a paused invoice holds its work stop (read by _collection_is_paused)
+        "commercial_partner_id.collection_pause_until",
+        "commercial_partner_id.collection_invoice_ids.collection_dispute",
+        "commercial_partner_id.collection_invoice_ids.collection_plan_id",
     )
     def _compute_collection_work_stop(self):
         stops = self.commercial_partner_id._collection_work_stops()
         for partner in self:
             partner.collection_work_stop = stops[partner.commercial_partner_id.id]
 
-    def _collection_work_stops(self):
+    def _compute_collection_work_stop_hold(self):
+        today = fields.Date.context_today(self)
+        holds = {}
+        self.commercial_partner_id._collection_work_stops(holds=holds)
+        for partner in self:
+            held = holds.get(partner.commercial_partner_id.id)
+            why = list(dict.fromkeys(move._collection_pause_label(today) for move in held or ()))
+            partner.collection_work_stop_hold = _("Work stop held: %(why)s", why="; ".join(why)) if why else False
+
+    def _collection_work_stops(self, holds=None):
         """{client id: whether its work stops} for these commercial partners, set-based: the open
-        invoices of all the saved clients in one query, the cache for new ones (a form being edited)."""
+        invoices of all the saved clients in one query, the cache for new ones (a form being edited).
+
+        An invoice whose escalation is paused (a dispute, the client's pause, a running payment plan)
+        keeps its stage, and holds its work stop with it: the run does not carry out the stage's work
+        stop while paused (the dry run says why), so the client is not stopped for it either.
+
+        :param dict holds: when given, filled with {client id: [the paused invoices at a work-stop
+            stage that would stop its work]} for the clients not stopped (no override)
+        """
         today = fields.Date.context_today(self)
         saved = self.filtered("id")
         open_by_client = {partner.id: [] for partner in self}
@@ -57,6 +87,9 @@ class ResPartner(models.Model):
                         "collection_policy_id",
                         "amount_residual_signed",
                         "collection_due_date",
+                        "collection_dispute",
+                        "collection_dispute_review_date",
+                        "collection_plan_id",
                     ],
                 )
             )
@@ -87,11 +120,15 @@ class ResPartner(models.Model):
             for move in open_invoices:
                 if move.collection_stage_id.stops_work and move.company_id not in overdue:
                     overdue[move.company_id] = _overdue(open_invoices, move.company_id, today)
-            result[partner.id] = any(
-                overdue[move.company_id] >= threshold(move)
+            stopping = [
+                move
                 for move in open_invoices
-                if move.collection_stage_id.stops_work
-            )
+                if move.collection_stage_id.stops_work and overdue[move.company_id] >= threshold(move)
+            ]
+            held = [move for move in stopping if move._collection_is_paused(today)]
+            result[partner.id] = len(held) < len(stopping)
+            if holds is not None and held and not result[partner.id]:
+                holds[partner.id] = held
         return result
 
     def _collection_check_work_stop(self, refusal, clients_may=True, documents=None, note=None):

@@ -41,3 +41,4 @@ from . import test_autopay_tour
 from . import test_net_position
 from . import test_fees_before_words
 from . import test_reminder_batch
+from . import test_first_run_ux

@@ -41,22 +41,26 @@ class CollectionDryRun(models.TransientModel):
 
     @api.model
     def _total_texts(self, totals):
-        """One line of text per action total ("Late fee: 3 ($ 240.00)", "Email: 7, 2 waiting")."""
+        """One line of text per action total: "Late fee: 3 tonight ($ 240.00)", "Email: 7 tonight, 2
+        waiting", "Agency handoff: 1 waiting" (the dry run's and the dashboard's)."""
+        Currency = self.env["res.currency"]
         texts = []
         for total in totals:
-            if not total["count"]:
-                texts.append(_("%(action)s: %(count)s waiting", action=total["label"], count=total["waiting"]))
-                continue
-            text = _("%(action)s: %(count)s", action=total["label"], count=total["count"])
+            label, count, waiting = total["label"], total["count"], total["waiting"]
+            if count and waiting:
+                text = _(
+                    "%(action)s: %(count)s tonight, %(waiting)s waiting", action=label, count=count, waiting=waiting
+                )
+            elif count:
+                text = _("%(action)s: %(count)s tonight", action=label, count=count)
+            else:
+                text = _("%(action)s: %(waiting)s waiting", action=label, waiting=waiting)
             if total["amounts"]:
-                Currency = self.env["res.currency"]
                 fees = "; ".join(
                     format_amount(self.env, amount, Currency.browse(currency_id))
                     for currency_id, amount in sorted(total["amounts"].items())
                 )
                 text += f" ({fees})"
-            if total["waiting"]:
-                text += ", " + _("%(count)s waiting", count=total["waiting"])
             texts.append(text)
         return texts
 
@@ -269,9 +273,7 @@ class CollectionDryRun(models.TransientModel):
         """The invoices of COMPANY tonight's run looks at: every open one under a policy, and the paid
         ones whose late fees up to the payment are still to invoice."""
         Move = self.env["account.move"].with_company(company)
-        return Move.browse(
-            Move._collection_open_invoice_ids(company) + Move._collection_settling_invoice_ids(company)
-        )
+        return Move.browse(Move._collection_open_invoice_ids(company) + Move._collection_settling_invoice_ids(company))
 
     @api.model
     def _collection_open_lines(self, lines):
