@@ -30,6 +30,8 @@ MAX_INTEGER = 2**31 - 1
 
 def is_finite(value):
     """Whether VALUE (an int, float, Decimal or numeric string) is a finite number."""
+    if value is None:
+        return False
     if isinstance(value, bool | int):
         return True
     if isinstance(value, float):
