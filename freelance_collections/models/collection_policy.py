@@ -266,18 +266,10 @@ class CollectionPolicy(models.Model):
     @api.constrains(*DAY_FIELDS, "contract_threshold_amount")
     def _check_day_counts(self):
         for policy in self:
-            policy._raise_errors(
-                render_messages(
-                    policy.env,
-                    [
-                        message
-                        for name in DAY_FIELDS
-                        for message in bounds.check_days(
-                            policy._fields[name]._description_string(policy.env), policy[name]
-                        )
-                    ],
-                )
-            )
+            too_many = []
+            for name in DAY_FIELDS:
+                too_many += bounds.check_days(policy._fields[name]._description_string(policy.env), policy[name])
+            policy._raise_errors(render_messages(policy.env, too_many))
             if min(policy.reminder_interval_days, policy.discount_nudge_days, policy.default_due_days) < 0:
                 policy._raise_errors([_("Reminder intervals and due days must be zero or positive numbers of days.")])
             if policy.contract_threshold_amount < 0:

@@ -40,8 +40,8 @@ class ResPartner(models.Model):
     def _collection_poster(self):
         """SELF to post a reminder on: in sudo for a collections user who may read the client but not
         edit contacts (Odoo asks for the right to edit a contact to post on it or attach a file to it).
-        The reminder stays the user's (its author) and lists the invoices of the current company,
-        which Odoo checked outside sudo.
+        The reminder is still created by the user (and sent from the company's address, as the
+        templates say); its statement is the current company's, a company Odoo checked outside sudo.
 
         :raise AccessError: for a user who is not a collections user or cannot read the client
         """

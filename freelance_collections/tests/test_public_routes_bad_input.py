@@ -5,13 +5,15 @@ payment, tokens that are not ASCII text. An HttpCase tagged ``fc_portal_tour`` (
 
 JSON routes answer as Odoo's JSON-RPC does: an error object whose ``data.name`` is a
 ``ValidationError`` and whose ``data.message`` says what to do (the payment form shows it); pages
-answer 404 for a token that is not the client's, whatever it holds."""
+answer 404 for a token that is not the client's, whatever it holds; the autopay form answers with its
+page and a message, 400 without Odoo's CSRF token, 405 to a GET."""
 
 import json
+import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -107,3 +109,28 @@ class TestPublicRoutesBadInput(CollectionsCommon, AccountPaymentCommon, PaymentH
         ):
             with self.subTest(path=path):
                 self.assertEqual(self.url_open(path, allow_redirects=False).status_code, 404)
+
+    @mute_logger("odoo.http")
+    def test_the_autopay_form_refuses_what_is_not_one_of_the_clients_cards(self):
+        portal = new_test_user(
+            self.env, login="fc_bad_portal", groups="base.group_portal", partner_id=self.client_contact.id
+        )
+        token = self._create_token(partner_id=portal.partner_id.id)
+        self.authenticate("fc_bad_portal", "fc_bad_portal")
+        page = self.url_open("/my/autopay")
+        self.assertEqual(page.status_code, 200)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        for token_id in ("1e400", "99999999999999999999", "-1", "nan", "", "é"):
+            with self.subTest(token_id=token_id):
+                response = self.url_open(
+                    "/my/autopay/enable", data={"csrf_token": csrf, "token_id": token_id, "consent": "on"}
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("Choose one of your saved payment methods", response.text)
+        response = self.url_open("/my/autopay/enable", data={"csrf_token": csrf, "token_id": str(token.id)})
+        self.assertIn("Tick the box to accept the automatic charges", response.text)
+        response = self.url_open("/my/autopay/enable", data={"token_id": str(token.id), "consent": "on"})
+        self.assertEqual(response.status_code, 400, "no CSRF token")
+        response = self.url_open(f"/my/autopay/enable?token_id={token.id}&consent=on")
+        self.assertEqual(response.status_code, 405, "not by a GET")
+        self.assertFalse(self.client.with_company(self.env.company).collection_autopay_token_id, "nothing changed")
