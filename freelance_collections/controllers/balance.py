@@ -26,6 +26,7 @@ from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 from ..models.account_move import OPEN_INVOICE_DOMAIN
 from ..tools import compat
+from .payment import online_amount
 
 # The balance pages: reached with the client's token, no login; never in the sitemap.
 PUBLIC_PAGE = {"type": "http", "auth": "public", "methods": ["GET"], "website": True, "sitemap": False}
@@ -97,7 +98,7 @@ class CollectionsBalancePortal(PortalAccount, PaymentPortal):
             raise ValidationError(request.env._("There is nothing left to pay online."))
         self._validate_transaction_kwargs(kwargs)
         currency = group["currency"]
-        amount = self._cast_as_float(kwargs.get("amount"))
+        amount = online_amount(kwargs.get("amount"))  # None for NaN, infinities and beyond the bounds
         if amount is None or float_compare(amount, group["payable_total"], precision_rounding=currency.rounding):
             raise ValidationError(
                 request.env._(

@@ -7,18 +7,30 @@ policy the amount must be positive and at most what is left to pay; anything els
 transaction is created. The portal page, its access checks and the payment flow stay Odoo's.
 """
 
-import math
-
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request, route
 from odoo.tools import float_compare
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 
+from ..policy import bounds
+
+
+def online_amount(amount):
+    """AMOUNT as the browser sent it, as a float; None when it is not a number the addon books (NaN,
+    an infinity or beyond ``policy/bounds.py``'s maximum: Odoo's rounding fails on them)."""
+    value = PaymentPortal._cast_as_float(amount)
+    if value is None or not bounds.is_finite(value) or abs(value) > bounds.MAX_AMOUNT:
+        return None
+    return value
+
 
 class CollectionsPaymentPortal(PaymentPortal):
     @route()
     def invoice_transaction(self, invoice_id, access_token, **kwargs):
+        if access_token is not None and not (isinstance(access_token, str) and access_token.isascii()):
+            # Odoo compares tokens as text, which fails on anything else than ASCII text
+            raise ValidationError(request.env._("The access token is invalid."))
         try:
             invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
         except (AccessError, MissingError):
@@ -42,10 +54,9 @@ class CollectionsPaymentPortal(PaymentPortal):
             return
         currency = invoices_sudo.currency_id
         due = sum(invoices_sudo.mapped("amount_residual"))
-        value = self._cast_as_float(amount)
+        value = online_amount(amount)
         if (
             value is None
-            or not math.isfinite(value)
             or float_compare(value, 0.0, precision_rounding=currency.rounding) <= 0
             or float_compare(value, due, precision_rounding=currency.rounding) > 0
         ):

@@ -1,4 +1,5 @@
 # Mixins first: the models below inherit them.
+from . import collection_bounds_mixin
 from . import collection_policy_line
 from . import collection_run_actions
 from . import collection_run_actions_pdf

@@ -4,10 +4,12 @@ Each further feature extends ``account.move`` in a file of its own, ``account_mo
 """
 
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from ..policy import stages
+from ..policy import bounds, stages
 from ..policy.money import to_decimal
+from ..tools.engine_messages import render_messages
 
 # Payment states of an invoice still to be paid, and of one paid (in_payment: paid, not yet matched
 # with the bank statement). The one home of these rules: import them, don't spell them out.
@@ -22,7 +24,8 @@ OPEN_INVOICE_DOMAIN = [
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "collection.bounds.mixin"]  # the collection_* numbers and dates given
 
     # Indexed: the client's collection fields depend on its invoices, so every change of an invoice's
     # stage makes the ORM look up invoices by client.
@@ -153,8 +156,13 @@ class AccountMove(models.Model):
 
     def _collection_is_paused(self, today):
         self.ensure_one()
-        until = self.commercial_partner_id.collection_pause_until
+        until = self._collection_pause_until()
         return bool(self.collection_dispute or self.collection_plan_id or (until and until >= today))
+
+    def _collection_pause_until(self):
+        """The end of the client's pause in the invoice's company (the pause is per company), or None."""
+        self.ensure_one()
+        return self.commercial_partner_id.with_company(self.company_id).collection_pause_until
 
     def _collection_pause_label(self, today):
         """What holds this invoice's escalation on TODAY, in a few words for the dry run and the work
@@ -170,7 +178,7 @@ class AccountMove(models.Model):
             if last:
                 return _("payment plan until %(date)s", date=format_date(self.env, last))
             return _("payment plan")
-        until = self.commercial_partner_id.collection_pause_until
+        until = self._collection_pause_until()
         if until and until >= today:
             return _("paused until %(date)s", date=format_date(self.env, until))
         return ""
@@ -232,6 +240,15 @@ class AccountMove(models.Model):
             paused_days=self.collection_pause_days,
         )
 
+    @api.constrains("collection_agency_commission", "collection_pause_days")
+    def _check_collection_numbers(self):
+        for move in self:
+            agency_commission_check(move.env, move.collection_agency_commission)
+            label = move._fields["collection_pause_days"]._description_string(move.env)
+            errors = bounds.check_days(label, move.collection_pause_days, minimum=0)
+            if errors:
+                raise ValidationError(" ".join(render_messages(move.env, errors)))
+
     def write(self, vals):
         if vals.get("collection_dispute"):
             self._collection_hold_stage()
@@ -258,3 +275,12 @@ class AccountMove(models.Model):
         # mark the stage and everything that depends on it (the client's stage and work stop)
         self.modified(["collection_pause_days"])
         self._recompute_recordset(["collection_stage_id"])
+
+
+def agency_commission_check(env, commission):
+    """Refuse an agency COMMISSION (percent) outside 0-100 (the invoice's and the action wizard's).
+
+    :raise ValidationError: when it is outside
+    """
+    if not 0 <= commission <= 100:
+        raise ValidationError(env._("The agency commission must be between 0 and 100%."))

@@ -126,3 +126,18 @@ class AccountMove(models.Model):
         the user running the code only when the company has nobody who can."""
         self.ensure_one()
         return self.company_id._collection_responsible(self.invoice_user_id) or self.env.user
+
+    def _message_compute_author(self, author_id=None, email_from=None, *args, **kwargs):
+        """A collections action of a user without an email address (the review activity of a
+        dispute, which notifies its responsible) is sent from the company's address: the actions
+        set ``collection_company_sender`` in the context."""
+        if (
+            author_id is None
+            and not email_from
+            and self.env.context.get("collection_company_sender")
+            and not self.env.user.email
+        ):
+            company = self.company_id[:1] or self.env.company
+            if company.email:
+                return company.partner_id.id, company.email_formatted
+        return super()._message_compute_author(author_id, email_from, *args, **kwargs)

@@ -90,7 +90,7 @@ class AccountMove(models.Model):
                 result[move.id] = NEVER
                 continue
             dates = []
-            until = move.commercial_partner_id.collection_pause_until
+            until = move._collection_pause_until()
             if until and until >= today:
                 dates.append(until + timedelta(days=1))
             if move.collection_due_date:

@@ -31,6 +31,7 @@ class CollectionDashboard(models.TransientModel):
 
     _name = "collection.dashboard"
     _description = "Collections Dashboard"
+    _inherit = ["collection.bounds.mixin"]
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")

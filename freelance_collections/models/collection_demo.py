@@ -74,7 +74,7 @@ class CollectionDemo(models.AbstractModel):
                     }
                 )
             elif name.startswith("Valued"):
-                partner.write(
+                partner.with_company(company).write(  # the pause is per company
                     {
                         "collection_pause_until": today + timedelta(days=30),
                         "collection_pause_reason": "Long-standing client, agreed to wait",

@@ -11,6 +11,7 @@ class CollectionDepositTemplate(models.Model):
 
     _name = "collection.deposit.template"
     _description = "Deposit Schedule Template"
+    _inherit = ["collection.bounds.mixin"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)
@@ -52,6 +53,7 @@ class CollectionDepositTemplate(models.Model):
 class CollectionDepositLine(models.Model):
     _name = "collection.deposit.line"
     _description = "Deposit Schedule Line"
+    _inherit = ["collection.bounds.mixin"]
     _order = "template_id, sequence, id"
 
     template_id = fields.Many2one("collection.deposit.template", required=True, ondelete="cascade", index=True)

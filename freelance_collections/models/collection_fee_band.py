@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..policy import penalties
 from ..policy.money import to_decimal
@@ -15,6 +15,12 @@ class CollectionFeeBand(models.Model):
     currency_id = fields.Many2one(related="policy_id.currency_id")
     min_debt = fields.Monetary(string="Debt From", required=True, default=0.0)
     amount = fields.Monetary(string="Fixed Fee", required=True)
+
+    @api.constrains("min_debt", "amount", "policy_id")
+    def _check_policy(self):
+        """A band written on its own is checked as its policy checks its bands: the same function,
+        so no band is stored that would make its policy unsaveable."""
+        self.policy_id._check_penalty_rules()
 
     def _collection_engine_bands(self):
         """These bands for the pure engine, by debt (``penalties.FeeBand``)."""

@@ -8,6 +8,7 @@ from odoo.tools import float_compare
 
 from ..policy import schedule
 from ..policy.money import to_decimal
+from ..tools.engine_messages import render_messages
 from .account_move import OPEN_PAYMENT_STATES
 
 # What the client agreed to: frozen once the plan is no longer a proposal.
@@ -17,7 +18,7 @@ AGREED_FIELDS = {"partner_id", "company_id", "currency_id", "move_ids", "line_id
 class CollectionPaymentPlan(models.Model):
     _name = "collection.payment.plan"
     _description = "Collection Payment Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.bounds.mixin"]
     _order = "date_start desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -115,6 +116,9 @@ class CollectionPaymentPlan(models.Model):
                 raise ValidationError(
                     _("%(plan)s: enter at least one installment, every one month or more.", plan=plan.name)
                 )
+            errors = render_messages(plan.env, schedule.validate_plan(plan.installment_count, plan.interval_months))
+            if errors:
+                raise ValidationError(_("%(plan)s: %(errors)s", plan=plan.name, errors=" ".join(errors)))
 
     @api.onchange("move_ids")
     def _onchange_move_ids(self):
@@ -241,6 +245,7 @@ class CollectionPaymentPlan(models.Model):
 class CollectionPaymentPlanLine(models.Model):
     _name = "collection.payment.plan.line"
     _description = "Payment Plan Installment"
+    _inherit = ["collection.bounds.mixin"]
     _order = "date, id"
 
     plan_id = fields.Many2one("collection.payment.plan", required=True, ondelete="cascade", index=True)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..policy import penalties
 from ..policy.money import to_decimal
@@ -20,6 +20,12 @@ class CollectionPenaltyTier(models.Model):
         help="Total surcharge at this tier, in percent of the amount still due: "
         "moving from a 5% tier to a 10% tier charges the 5% difference.",
     )
+
+    @api.constrains("days_late", "percent", "policy_id")
+    def _check_policy(self):
+        """A tier written on its own is checked as its policy checks its tiers: the same function,
+        so no tier is stored that would make its policy unsaveable."""
+        self.policy_id._check_penalty_rules()
 
     def _collection_engine_tiers(self):
         """These tiers for the pure engine, by days late (``penalties.PenaltyTier``)."""

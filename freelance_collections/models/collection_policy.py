@@ -2,9 +2,21 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..policy import discounts, penalties, stages
+from ..policy import bounds, discounts, penalties, stages
 from ..policy.money import to_decimal
 from ..tools.engine_messages import render_messages
+
+# The policy's counts of days: at most ten years each (policy/bounds.py); each field's own check says
+# what a negative count means.
+DAY_FIELDS = (
+    "default_due_days",
+    "fixed_fee_days",
+    "grace_days",
+    "waiver_days",
+    "reminder_interval_days",
+    "discount_nudge_days",
+    "fee_invoice_interval_days",
+)
 
 
 class CollectionPolicy(models.Model):
@@ -12,7 +24,7 @@ class CollectionPolicy(models.Model):
 
     _name = "collection.policy"
     _description = "Collection Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.bounds.mixin"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -251,15 +263,13 @@ class CollectionPolicy(models.Model):
                 errors.append(_("Choose a late fee product: penalties are invoiced with it."))
             policy._raise_errors(errors)
 
-    @api.constrains(
-        "reminder_interval_days",
-        "discount_nudge_days",
-        "default_due_days",
-        "contract_threshold_amount",
-        "fee_invoice_interval_days",
-    )
+    @api.constrains(*DAY_FIELDS, "contract_threshold_amount")
     def _check_day_counts(self):
         for policy in self:
+            too_many = []
+            for name in DAY_FIELDS:
+                too_many += bounds.check_days(policy._fields[name]._description_string(policy.env), policy[name])
+            policy._raise_errors(render_messages(policy.env, too_many))
             if min(policy.reminder_interval_days, policy.discount_nudge_days, policy.default_due_days) < 0:
                 policy._raise_errors([_("Reminder intervals and due days must be zero or positive numbers of days.")])
             if policy.contract_threshold_amount < 0:

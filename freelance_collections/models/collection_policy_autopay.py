@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..policy import autopay
+from ..policy import autopay, bounds
 from ..policy.messages import PolicyError
 from ..tools.engine_messages import render_messages
 
@@ -30,6 +30,8 @@ class CollectionPolicy(models.Model):
                 raise ValidationError(
                     _("Policy %(policy)s: the autopay notice cannot be negative.", policy=policy.name)
                 )
+            label = policy._fields["autopay_notice_days"]._description_string(policy.env)
+            policy._raise_errors(render_messages(policy.env, bounds.check_days(label, policy.autopay_notice_days)))
             try:
                 autopay.parse_offsets(policy.autopay_retry_days)
             except PolicyError as error:

@@ -7,6 +7,7 @@ class CollectionPolicyLine(models.AbstractModel):
 
     _name = "collection.policy.line"
     _description = "Collection Policy Line"
+    _inherit = ["collection.bounds.mixin"]
 
     policy_id = fields.Many2one("collection.policy", required=True, ondelete="cascade", index=True)
 

@@ -44,6 +44,7 @@ class CollectionReferenceRate(models.Model):
 
     _name = "collection.reference.rate"
     _description = "Collection Reference Rate"
+    _inherit = ["collection.bounds.mixin"]
     _order = "index_id, date desc"
     _rec_name = "date"
 

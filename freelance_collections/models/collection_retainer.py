@@ -21,7 +21,7 @@ INVOICE_KINDS = ("retainer", "topup")
 class CollectionRetainer(models.Model):
     _name = "collection.retainer"
     _description = "Retainer"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.bounds.mixin"]
     _order = "state, partner_id, id desc"
     _check_company_auto = True
 

@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..policy import stages
+from ..policy import bounds, stages
 from ..policy.actions import STAGE_ACTIONS
+from ..tools.engine_messages import render_messages
 
 # The stage's checkboxes that call for an action (policy/actions.py holds the list and the order).
 ACTION_FIELDS = tuple(action.stage_field for action in STAGE_ACTIONS)
@@ -161,6 +162,8 @@ class CollectionStage(models.Model):
     @api.constrains("repeat_days", "action_email")
     def _check_repeat_days(self):
         for stage in self:
+            label = stage._fields["repeat_days"]._description_string(stage.env)
+            stage.policy_id._raise_errors(render_messages(stage.env, bounds.check_days(label, stage.repeat_days)))
             if stage.repeat_days < 0:
                 stage.policy_id._raise_errors(
                     [

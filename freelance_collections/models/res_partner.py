@@ -19,7 +19,8 @@ COLLECTION_PARTNER_FIELDS = COLLECTION_MANAGER_FIELDS | {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "collection.bounds.mixin"]  # the collection_* numbers and dates given
 
     collection_policy_id = fields.Many2one(
         "collection.policy",
@@ -70,12 +71,15 @@ class ResPartner(models.Model):
         tracking=True,
         help="The stage of the client's worst open invoice.",
     )
+    # Per company, as the invoices they hold: a pause set in one company leaves the client's invoices
+    # of the others on their ladder (res.partner.write holds the stages of this company's only).
     collection_pause_until = fields.Date(
         string="Escalation Paused Until",
+        company_dependent=True,
         tracking=True,
-        help="A valued client: no reminder, penalty or escalation until this date.",
+        help="A valued client: no reminder, penalty or escalation of its invoices in this company until this date.",
     )
-    collection_pause_reason = fields.Char(string="Pause Reason", tracking=True)
+    collection_pause_reason = fields.Char(string="Pause Reason", company_dependent=True, tracking=True)
     collection_overdue_amount = fields.Monetary(
         string="Overdue Amount",
         help="What the client's invoices past their due dates still owe, but no more than the total due "
@@ -290,17 +294,20 @@ class ResPartner(models.Model):
                 )
 
     def write(self, vals):
+        writer = self._collection_writer(vals)
         if vals.get("collection_pause_until"):
-            self.env["account.move"].search(
+            # the pause is the current company's (company-dependent): so are the stages it holds
+            writer.env["account.move"].search(
                 [
                     ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                     *OPEN_INVOICE_DOMAIN,
+                    ("company_id", "=", writer.env.company.id),
                 ]
             )._collection_hold_stage()
         previous = (
             {partner.id: partner.collection_policy_id for partner in self} if "collection_policy_id" in vals else None
         )
-        result = super(ResPartner, self._collection_writer(vals)).write(vals)
+        result = super(ResPartner, writer).write(vals)
         if previous is not None:
             changed = self.filtered(lambda p: p.collection_policy_id != previous[p.id])
             if changed:
@@ -314,25 +321,53 @@ class ResPartner(models.Model):
         without the right to edit contacts (a collections user: the pause and the policy; a
         collections manager: the work-stop override too).
 
+        The pause and the policy are the current company's (company-dependent): it is one the user
+        may access (Odoo checks the context's companies outside sudo, here before switching). The
+        override holds in every company: a manager sets it only for clients who owe nothing in a
+        company the manager cannot access.
+
         :raise AccessError: when the user may not change these collection settings
         """
-        if (
-            set(vals) & COLLECTION_MANAGER_FIELDS
-            and not self.env.su
-            and not self.env.user.has_group("freelance_collections.group_collections_manager")
-        ):
-            raise AccessError(_("Only a collections manager can override a client's work stop."))
-        if (
-            vals
-            and set(vals) <= COLLECTION_PARTNER_FIELDS
-            and not self.env.su
-            and not self.browse().has_access("write")
-        ):
+        if self.env.su or not set(vals) & COLLECTION_PARTNER_FIELDS:
+            return self
+        self.env.company  # noqa: B018 - raises AccessError for a company the user may not access
+        if set(vals) & COLLECTION_MANAGER_FIELDS:
+            if not self.env.user.has_group("freelance_collections.group_collections_manager"):
+                raise AccessError(_("Only a collections manager can override a client's work stop."))
+            self._collection_check_no_foreign_debt()
+        if set(vals) <= COLLECTION_PARTNER_FIELDS and not self.browse().has_access("write"):
             if not self.env.user.has_group("freelance_collections.group_collections_user"):
                 raise AccessError(_("Only collections users can change a client's collection settings."))
             self.check_access("read")
             return self.sudo()
         return self
+
+    def _collection_check_no_foreign_debt(self):
+        """Refuse a change that holds in every company (the work-stop override) when these clients
+        have open invoices in a company the user may not access.
+
+        :raise AccessError: naming the clients, not the companies
+        """
+        foreign = (
+            self.env["account.move"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    *OPEN_INVOICE_DOMAIN,
+                    ("company_id", "not in", self.env.user.company_ids.ids),
+                ],
+                ["commercial_partner_id"],
+            )
+        )
+        if foreign:
+            raise AccessError(
+                _(
+                    "The work-stop override of %(clients)s would hold in companies you cannot access, where "
+                    "they owe invoices too: ask a collections manager of every company they owe to.",
+                    clients=", ".join(foreign.commercial_partner_id.mapped("display_name")),
+                )
+            )
 
     # ------------------------------------------------------------------
     # BUSINESS METHODS AND ACTIONS

@@ -21,9 +21,14 @@ class ResPartner(models.Model):
         return hmac(self.env(su=True), BALANCE_TOKEN_SCOPE, self.commercial_partner_id.id)
 
     def _collection_check_balance_token(self, token):
-        """Whether TOKEN opens this client's balance page."""
+        """Whether TOKEN (as the browser sent it: any text, or none) opens this client's balance page.
+        Compared as bytes: ``consteq`` refuses text with non-ASCII characters with a TypeError."""
         self.ensure_one()
-        return bool(token) and consteq(str(token), self._collection_balance_token())
+        return (
+            isinstance(token, str)
+            and bool(token)
+            and consteq(token.encode(), self._collection_balance_token().encode())
+        )
 
     def _collection_balance_url(self):
         """Absolute URL of the client's balance page (all its open invoices, pay all at once)."""

@@ -1,7 +1,7 @@
 """Reminders to a client: one email listing its invoices, with the statement or the demand letter."""
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .account_move import OPEN_INVOICE_DOMAIN
 
@@ -32,9 +32,10 @@ class ResPartner(models.Model):
         ]._collection_unreachable_clients(self).get(self.id)
         if problem:
             raise UserError(_("No reminder sent to %(client)s: %(why)s", client=self.display_name, why=problem[1]))
+        client = self._collection_poster()
         if attachments is None and moves[:1].collection_policy_id.attach_statement:
-            attachments = self._collection_statement_attachment()
-        partner = self.with_context(
+            attachments = client._collection_statement_attachment()
+        partner = client.with_context(
             collection_invoice_ids=moves.ids,
             mail_notify_force_send=False,
             mail_create_nosubscribe=True,
@@ -71,6 +72,22 @@ class ResPartner(models.Model):
         if lang.direction == "rtl":
             return {"dir": "rtl", "start": "right", "end": "left"}
         return {"dir": "ltr", "start": "left", "end": "right"}
+
+    def _collection_poster(self):
+        """SELF to post a reminder on: in sudo for a collections user who may read the client but not
+        edit contacts (Odoo asks for the right to edit a contact to post on it or attach a file to it).
+        The reminder is still created by the user (and sent from the company's address, as the
+        templates say); its statement is the current company's, a company Odoo checked outside sudo.
+
+        :raise AccessError: for a user who is not a collections user or cannot read the client
+        """
+        if self.env.su or self.has_access("write"):
+            return self
+        if not self.env.user.has_group("freelance_collections.group_collections_user"):
+            raise AccessError(_("Only collections users can send reminders."))
+        self.check_access("read")
+        self.env.company  # noqa: B018 - raises AccessError for a company the user may not access
+        return self.sudo()
 
     def _collection_statement_attachment(self):
         """The client's statement of account (every open invoice) as a PDF attachment on the client."""

@@ -11,6 +11,7 @@ so a run that comes late, or twice, makes the attempt of that day at most once; 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .bounds import MAX_DAYS
 from .messages import Message, PolicyError
 
 # The states of a charge attempt, from the payment transaction that carries it.
@@ -49,6 +50,8 @@ def parse_offsets(text):
             continue
         if not item.isdigit() or int(item) <= 0:
             raise PolicyError(Message.of("autopay.retry_days", item=item))
+        if int(item) > MAX_DAYS:
+            raise PolicyError(Message.of("autopay.retry_days_too_many", item=item, maximum=MAX_DAYS))
         offsets.add(int(item))
     return tuple(sorted(offsets))
 

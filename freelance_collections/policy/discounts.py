@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .bounds import MAX_DAYS
 from .messages import Message
 from .money import round_money, to_decimal
 
@@ -38,6 +39,8 @@ def validate_tiers(tiers):
             errors.append(Message.of("discount.percent_range", days=tier.days, percent=percent))
         if tier.days < 0:
             errors.append(Message.of("discount.negative_days", days=tier.days))
+        elif tier.days > MAX_DAYS:
+            errors.append(Message.of("discount.days_too_many", days=tier.days, maximum=MAX_DAYS))
     for previous, tier in zip(ordered, ordered[1:], strict=False):
         if previous.days == tier.days:
             errors.append(Message.of("discount.duplicate_days", days=tier.days))

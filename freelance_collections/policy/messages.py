@@ -17,10 +17,12 @@ ENGLISH = {
     "discount.percent_range": "The discount within {days} days is {percent}%; enter more than 0% and less than 100%.",
     "discount.negative_days": "A discount tier has {days} days; enter zero or a positive number of days.",
     "discount.duplicate_days": "Two discount tiers end after {days} days; keep one.",
+    "discount.days_too_many": "A discount tier has {days} days; enter at most {maximum} days (ten years).",
     "discount.not_decreasing": "The discount within {days} days ({percent}%) must be smaller than "
     "the one within {previous_days} days ({previous_percent}%).",
     # penalties.validate_rules
     "penalty.tier_negative_days": "A penalty tier is at {days} days late; enter zero or more days.",
+    "penalty.tier_days_too_many": "A penalty tier is at {days} days late; enter at most {maximum} days (ten years).",
     "penalty.tier_percent_range": "The penalty tier at {days} days is {percent}%; enter 0 to 100%.",
     "penalty.tiers_out_of_order": "Penalty tiers at {previous_days} and {days} days are out of order: "
     "each tier must come strictly later than the one before it.",
@@ -47,14 +49,19 @@ ENGLISH = {
     "stage.duplicate_key": "Two stages share the same key; each stage must be distinct.",
     "stage.out_of_order": "Stages '{previous_name}' ({previous_days} days) and '{name}' ({days} days) "
     "are out of order: each stage must be reached strictly later than the one before it.",
-    # schedule.validate_deposit_lines, split_equal
+    "stage.days_too_many": "Stage '{name}' is reached at {days} days; enter from -{maximum} to {maximum} days "
+    "(ten years either side of the due date).",
+    # schedule.validate_deposit_lines, validate_plan, split_equal
     "deposit.no_line": "Add at least one deposit line.",
     "deposit.line_percent_range": "Line {line} is {percent}%; each line must be more than 0% and at most 100%.",
     "deposit.unknown_trigger": "Line {line} has an unknown trigger '{trigger}'; use one of {triggers}.",
     "deposit.negative_days": "Line {line} has {days} days; enter zero or a positive number of days.",
+    "deposit.days_too_many": "Line {line} has {days} days; enter at most {maximum} days (ten years).",
     "deposit.missing_fixed_date": "Line {line} is due on a fixed date: enter the date.",
     "deposit.total_not_100": "Deposit lines add up to {total:f}%; they must add up to 100%.",
     "payment_plan.no_installment": "A payment plan needs at least one installment, not {count}.",
+    "payment_plan.too_long": "{count} installments every {months} months end {span} months after the first one; "
+    "a payment plan runs at most {maximum} months (ten years).",
     # fee_invoicing
     "fee_invoice.negative_interval": "The late-fee invoice interval cannot be negative.",
     "reminder.negative_repeat": "A reminder cannot repeat every negative number of days.",
@@ -63,6 +70,16 @@ ENGLISH = {
     # autopay
     "autopay.retry_days": 'The autopay retries are days after the charge, such as "1, 3, 7"; "{item}" is not '
     "a number of days above 0.",
+    "autopay.retry_days_too_many": 'The autopay retry "{item}" is more than {maximum} days (ten years) after the '
+    "charge: enter fewer days.",
+    # bounds: every number and date a user gives the addon
+    "bounds.not_finite": "{field} is {value}: enter a finite number.",
+    "bounds.amount_too_large": "{field} is {amount}: the addon books amounts up to {maximum}; enter a smaller number.",
+    "bounds.integer_too_large": "{field} is {value}: enter a whole number from -{maximum} to {maximum}.",
+    "bounds.not_a_date": "{field} is {value}: enter a date (year-month-day).",
+    "bounds.date_range": "{field} is {date}: enter a date from {minimum} to {maximum}.",
+    "bounds.days_negative": "{field} is {days} days: enter zero or more days.",
+    "bounds.days_too_many": "{field} is {days} days: enter at most {maximum} days (ten years).",
 }
 
 #: Every code the engine can produce.

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .bounds import MAX_DAYS
 from .messages import Message, PolicyError
 from .money import round_money, to_decimal
 
@@ -93,6 +94,8 @@ def validate_rules(rules):  # noqa: C901 - one check per rule, read top to botto
         percent = to_decimal(tier.percent)
         if tier.days_late < 0:
             errors.append(Message.of("penalty.tier_negative_days", days=tier.days_late))
+        elif tier.days_late > MAX_DAYS:
+            errors.append(Message.of("penalty.tier_days_too_many", days=tier.days_late, maximum=MAX_DAYS))
         if percent < 0 or percent > HUNDRED:
             errors.append(Message.of("penalty.tier_percent_range", days=tier.days_late, percent=percent))
     for previous, tier in zip(tiers, tiers[1:], strict=False):

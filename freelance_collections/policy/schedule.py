@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from .bounds import MAX_DAYS, MAX_MONTHS
 from .messages import Message, PolicyError
 from .money import round_money, to_decimal
 
@@ -48,6 +49,8 @@ def validate_deposit_lines(lines):
             errors.append(Message.of("deposit.unknown_trigger", line=index, trigger=line.trigger, triggers=TRIGGERS))
         if line.days is not None and line.days < 0:
             errors.append(Message.of("deposit.negative_days", line=index, days=line.days))
+        elif line.days is not None and line.days > MAX_DAYS:
+            errors.append(Message.of("deposit.days_too_many", line=index, days=line.days, maximum=MAX_DAYS))
         if line.trigger == "fixed_date" and not line.fixed_date:
             errors.append(Message.of("deposit.missing_fixed_date", line=index))
     total = sum((to_decimal(line.percent) for line in lines), Decimal(0))
@@ -97,6 +100,17 @@ def split_installments(total, lines, issue_date, digits, final_due=None):
             )
         )
     return installments
+
+
+def validate_plan(count, interval_months):
+    """Return what is wrong with a payment plan of COUNT installments every INTERVAL_MONTHS months
+    (at least one, every month or more, ending within MAX_MONTHS of the first), as Messages."""
+    if count < 1 or interval_months < 1:
+        return [Message.of("payment_plan.no_installment", count=count)]
+    span = (count - 1) * interval_months
+    if span > MAX_MONTHS or count > MAX_MONTHS:
+        return [Message.of("payment_plan.too_long", count=count, months=interval_months, span=span, maximum=MAX_MONTHS)]
+    return []
 
 
 def split_equal(total, count, digits):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .bounds import MAX_DAYS
 from .messages import Message
 
 
@@ -43,6 +44,9 @@ def validate_stages(stages):
     keys = [stage.key for stage in stages]
     if len(set(keys)) != len(keys):
         errors.append(Message.of("stage.duplicate_key"))
+    for stage in stages:
+        if abs(stage.days) > MAX_DAYS:
+            errors.append(Message.of("stage.days_too_many", name=stage.title, days=stage.days, maximum=MAX_DAYS))
     ordered = sorted(stages, key=lambda stage: stage.sequence)
     for previous, stage in zip(ordered, ordered[1:], strict=False):
         if stage.days <= previous.days:

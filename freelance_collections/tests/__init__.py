@@ -10,6 +10,12 @@ from . import test_sql_injection
 from . import test_bad_input
 from . import test_bad_wizard_input
 from . import test_bad_payment_plan_input
+from . import test_pause_per_company
+from . import test_row_constraints
+from . import test_bounds
+from . import test_manual_action_rights
+from . import test_public_routes_bad_input
+from . import test_injection
 from . import test_collection_run
 from . import test_run_escalation
 from . import test_work_stop

@@ -27,12 +27,16 @@ TERMS = {
     ),
     "discount.negative_days": _lt("A discount tier has %(days)s days; enter zero or a positive number of days."),
     "discount.duplicate_days": _lt("Two discount tiers end after %(days)s days; keep one."),
+    "discount.days_too_many": _lt("A discount tier has %(days)s days; enter at most %(maximum)s days (ten years)."),
     "discount.not_decreasing": _lt(
         "The discount within %(days)s days (%(percent)s%%) must be smaller than "
         "the one within %(previous_days)s days (%(previous_percent)s%%)."
     ),
     # penalties.validate_rules
     "penalty.tier_negative_days": _lt("A penalty tier is at %(days)s days late; enter zero or more days."),
+    "penalty.tier_days_too_many": _lt(
+        "A penalty tier is at %(days)s days late; enter at most %(maximum)s days (ten years)."
+    ),
     "penalty.tier_percent_range": _lt("The penalty tier at %(days)s days is %(percent)s%%; enter 0 to 100%%."),
     "penalty.tiers_out_of_order": _lt(
         "Penalty tiers at %(previous_days)s and %(days)s days are out of order: "
@@ -67,16 +71,25 @@ TERMS = {
         "Stages '%(previous_name)s' (%(previous_days)s days) and '%(name)s' (%(days)s days) "
         "are out of order: each stage must be reached strictly later than the one before it."
     ),
-    # schedule.validate_deposit_lines, split_equal
+    "stage.days_too_many": _lt(
+        "Stage '%(name)s' is reached at %(days)s days; enter from -%(maximum)s to %(maximum)s days "
+        "(ten years either side of the due date)."
+    ),
+    # schedule.validate_deposit_lines, validate_plan, split_equal
     "deposit.no_line": _lt("Add at least one deposit line."),
     "deposit.line_percent_range": _lt(
         "Line %(line)s is %(percent)s%%; each line must be more than 0%% and at most 100%%."
     ),
     "deposit.unknown_trigger": _lt("Line %(line)s has an unknown trigger '%(trigger)s'; use one of %(triggers)s."),
     "deposit.negative_days": _lt("Line %(line)s has %(days)s days; enter zero or a positive number of days."),
+    "deposit.days_too_many": _lt("Line %(line)s has %(days)s days; enter at most %(maximum)s days (ten years)."),
     "deposit.missing_fixed_date": _lt("Line %(line)s is due on a fixed date: enter the date."),
     "deposit.total_not_100": _lt("Deposit lines add up to %(total)s%%; they must add up to 100%%."),
     "payment_plan.no_installment": _lt("A payment plan needs at least one installment, not %(count)s."),
+    "payment_plan.too_long": _lt(
+        "%(count)s installments every %(months)s months end %(span)s months after the first one; "
+        "a payment plan runs at most %(maximum)s months (ten years)."
+    ),
     # fee_invoicing
     "fee_invoice.negative_interval": _lt("The late-fee invoice interval cannot be negative."),
     "reminder.negative_repeat": _lt("A reminder cannot repeat every negative number of days."),
@@ -87,6 +100,19 @@ TERMS = {
         'The autopay retries are days after the charge, such as "1, 3, 7"; "%(item)s" is not a number of days '
         "above 0."
     ),
+    "autopay.retry_days_too_many": _lt(
+        'The autopay retry "%(item)s" is more than %(maximum)s days (ten years) after the charge: enter fewer days.'
+    ),
+    # bounds: every number and date a user gives the addon
+    "bounds.not_finite": _lt("%(field)s is %(value)s: enter a finite number."),
+    "bounds.amount_too_large": _lt(
+        "%(field)s is %(amount)s: the addon books amounts up to %(maximum)s; enter a smaller number."
+    ),
+    "bounds.integer_too_large": _lt("%(field)s is %(value)s: enter a whole number from -%(maximum)s to %(maximum)s."),
+    "bounds.not_a_date": _lt("%(field)s is %(value)s: enter a date (year-month-day)."),
+    "bounds.date_range": _lt("%(field)s is %(date)s: enter a date from %(minimum)s to %(maximum)s."),
+    "bounds.days_negative": _lt("%(field)s is %(days)s days: enter zero or more days."),
+    "bounds.days_too_many": _lt("%(field)s is %(days)s days: enter at most %(maximum)s days (ten years)."),
 }
 
 

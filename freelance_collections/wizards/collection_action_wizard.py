@@ -1,12 +1,15 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.account_move import agency_commission_check
+
 
 class CollectionActionWizard(models.TransientModel):
     """Asks what an action needs: a dispute's reason, a pause's end, an agency's commission."""
 
     _name = "collection.action.wizard"
     _description = "Collection Action"
+    _inherit = ["collection.bounds.mixin"]
 
     mode = fields.Selection(
         [
@@ -60,7 +63,7 @@ class CollectionActionWizard(models.TransientModel):
                 }
             )
             if self.date:
-                for move in moves:
+                for move in moves.with_context(collection_company_sender=True):
                     move.activity_schedule(
                         "mail.mail_activity_data_todo",
                         date_deadline=self.date,
@@ -74,10 +77,9 @@ class CollectionActionWizard(models.TransientModel):
                 raise UserError(_("Choose the clients whose escalation is paused."))
             if not self.date:
                 raise ValidationError(_("Choose until when escalation is paused."))
-            # Collections users pause clients without being allowed to edit contacts: only these two
-            # fields are written as superuser, on clients the user can read (their companies').
-            self.partner_ids.check_access("read")
-            self.partner_ids.sudo().write({"collection_pause_until": self.date, "collection_pause_reason": self.reason})
+            # res.partner.write lets collections users pause the clients they can read, in the current
+            # company only (the pause is per company), without the right to edit contacts.
+            self.partner_ids.write({"collection_pause_until": self.date, "collection_pause_reason": self.reason})
         else:
             if not self.env.user.has_group("freelance_collections.group_collections_manager"):
                 raise UserError(_("Only a collections manager can hand invoices over to an agency."))
@@ -86,8 +88,7 @@ class CollectionActionWizard(models.TransientModel):
                 raise UserError(_("Choose posted customer invoices that are still to be paid."))
             if not self.agency_partner_id:
                 raise ValidationError(_("Choose the collection agency."))
-            if not 0 <= self.agency_commission <= 100:
-                raise ValidationError(_("The agency commission must be between 0 and 100%."))
+            agency_commission_check(self.env, self.agency_commission)
             for move in moves:
                 move.write(
                     {

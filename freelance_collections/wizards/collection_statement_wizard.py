@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 class CollectionStatementWizard(models.TransientModel):
     _name = "collection.statement.wizard"
     _description = "Statement of Account"
+    _inherit = ["collection.bounds.mixin"]
 
     partner_id = fields.Many2one(
         "res.partner",
