@@ -130,7 +130,7 @@ def test_demo_install_upgrade_uninstall(odoo_db):
     assert demo["Forty Days Late SARL (demo)"] == ["Work stop", True]
     assert demo["Seventy Days Late GmbH (demo)"] == ["Formal notice", True]
     assert demo["Hundred Days Late Inc (demo)"] == ["Collection agency", True]
-    assert demo["Disputing Corp (demo)"] == ["Work stop", True], "held at the stage it had"
+    assert demo["Disputing Corp (demo)"] == ["Work stop", False], "held at the stage it had, its work stop held"
     assert demo["Valued Client Co (demo)"] == ["Firm reminder", False], "paused at the stage it had"
     assert demo["Deposit Client BV (demo)"] == [None, False], "deposit paid, balance not yet due"
     assert demo["Credited Client Oy (demo)"] == [None, False], "its unmatched credit note covers its invoice"
