@@ -15,9 +15,10 @@ class CollectionDemo(models.AbstractModel):
         company = self.env.ref("base.main_company")
         policy = self.env.ref("freelance_collections.policy_freelancer_standard")
         company.collection_policy_id = policy
-        # the activities (phone calls, confirmations) go to the owner, not to OdooBot, the salesperson
-        # of invoices created while installing
-        company.collection_responsible_id = self.env.ref("base.user_admin")
+        # the activities (phone calls, confirmations) go to the owner, not to OdooBot (the user who
+        # installs the demo)
+        owner = self.env.ref("base.user_admin")
+        company.collection_responsible_id = owner
         today = fields.Date.context_today(self)
         journal = self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
         if not journal:
@@ -48,6 +49,7 @@ class CollectionDemo(models.AbstractModel):
                 "partner_id": partner.id,
                 "journal_id": journal.id,
                 "company_id": company.id,
+                "invoice_user_id": owner.id,  # the salesperson the portal shows, not OdooBot
                 "invoice_date": invoice_date,
                 "invoice_date_due": due,
                 "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": amount, "tax_ids": []})],

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..tools import compat
 from .common import CollectionsCommon
@@ -315,8 +315,9 @@ class TestRunNow(RunCommon):
     def test_a_manager_runs_it_and_sees_the_run(self):
         with freeze_time("2026-02-20"):
             invoice = self._invoice(due_date="2026-02-01")
-            wizard = self.env["collection.run.now"].with_user(self.manager).create({})
-            self.assertEqual(wizard.invoice_count, 1, "what it will look at")
+            form = Form(self.env["collection.run.now"].with_user(self.manager))
+            self.assertEqual(form.invoice_count, 1, "what it will look at, as the dialog shows it")
+            wizard = form.save()
             preview = wizard.action_preview()
             self.assertEqual(preview["res_model"], "collection.dry.run")
             self.assertFalse(self._client_emails(), "the preview does nothing")
@@ -373,7 +374,7 @@ class TestLabels(RunCommon):
             dashboard = self.env["collection.dashboard"].create({})
             self.assertIn("Email: 1 tonight, 1 waiting", dashboard.next_action_summary.splitlines())
         arch = self.env.ref("freelance_collections.collection_dashboard_view_form").arch
-        self.assertIn('<field name="fee_collected_percent" nolabel="1" class="oe_inline"/><span>%</span>', arch)
+        self.assertIn('<field name="fee_collected_percent" nolabel="1" class="oe_inline"/><span> %</span>', arch)
 
     def test_a_late_fee_note_says_its_amount_and_invoice(self):
         self.policy.write(
