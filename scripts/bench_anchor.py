@@ -50,7 +50,7 @@ def oca_addons(oca_dir):
 
         return ""  # installed in Odoo's environment already: on the default path
     except ImportError:
-        pass
+        print("OCA's account_credit_control is not installed: fetching it from PyPI", file=sys.stderr)
     target = os.path.join(oca_dir, "odoo", "addons")
     if not os.path.isdir(os.path.join(target, "account_credit_control")):
         os.makedirs(oca_dir, exist_ok=True)

@@ -16,6 +16,7 @@ letters, emails and notes), and checks both runs did the same.
 # pylint: disable=invalid-commit  # it builds its own benchmark database
 
 import argparse
+import ast
 import os
 import random
 import subprocess
@@ -142,7 +143,7 @@ def main():
         out = subprocess.run(
             [sys.executable, __file__, "--db", copy, "--mode", mode], capture_output=True, text=True, check=True
         ).stdout
-        results[mode] = eval(out.split("RESULT", 1)[1])  # noqa: S307 - our own repr of a dict of numbers
+        results[mode] = ast.literal_eval(out.split("RESULT", 1)[1].strip())
         subprocess.run(["dropdb", copy], check=True)
     for mode, row in results.items():
         letters, invoices = row["letters"], row["actions"].get("formal_notice", 0)

@@ -330,7 +330,7 @@ class ResPartner(models.Model):
         """
         if self.env.su or not set(vals) & COLLECTION_PARTNER_FIELDS:
             return self
-        self.env.company  # noqa: B018 - raises AccessError for a company the user may not access
+        self.env.company.ensure_one()  # env.company raises AccessError for a company the user may not access
         if set(vals) & COLLECTION_MANAGER_FIELDS:
             if not self.env.user.has_group("freelance_collections.group_collections_manager"):
                 raise AccessError(_("Only a collections manager can override a client's work stop."))

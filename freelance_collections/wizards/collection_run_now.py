@@ -51,7 +51,7 @@ class CollectionRunNow(models.TransientModel):
         self.ensure_one()
         self._check_manager()
         context = {key: self.env.context[key] for key in ("lang", "tz") if key in self.env.context}
-        run = self.env["collection.run"].sudo().with_context(context)._cron_run_collections()
+        run = self.env["collection.run"].sudo().with_context(**context)._cron_run_collections()
         if not run:
             raise UserError(
                 _(
