@@ -330,7 +330,7 @@ class ResPartner(models.Model):
         """
         if self.env.su or not set(vals) & COLLECTION_PARTNER_FIELDS:
             return self
-        self.env.company.ensure_one()  # env.company raises AccessError for a company the user may not access
+        self._collection_check_current_company()
         if set(vals) & COLLECTION_MANAGER_FIELDS:
             if not self.env.user.has_group("freelance_collections.group_collections_manager"):
                 raise AccessError(_("Only a collections manager can override a client's work stop."))
@@ -341,6 +341,15 @@ class ResPartner(models.Model):
             self.check_access("read")
             return self.sudo()
         return self
+
+    def _collection_check_current_company(self):
+        """Refuse a context whose current company the user may not access, before a switch to sudo:
+        Odoo checks the context's ``allowed_company_ids`` outside sudo only.
+
+        :return: the current company
+        :raise AccessError: for a company the user may not access
+        """
+        return self.env.company
 
     def _collection_check_no_foreign_debt(self):
         """Refuse a change that holds in every company (the work-stop override) when these clients

@@ -86,7 +86,7 @@ class ResPartner(models.Model):
         if not self.env.user.has_group("freelance_collections.group_collections_user"):
             raise AccessError(_("Only collections users can send reminders."))
         self.check_access("read")
-        self.env.company.ensure_one()  # env.company raises AccessError for a company the user may not access
+        self._collection_check_current_company()
         return self.sudo()
 
     def _collection_statement_attachment(self):
