@@ -46,13 +46,14 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _collection_open_credit_lines(self, partners, companies=None):
-        """The receivable lines of PARTNERS (commercial entities, their contacts included) that hold money
+        """The receivable lines of PARTNERS (commercial entities, their contacts included; None: every
+        client) that hold money
         in the client's favour: posted, not fully matched, credit side (credit notes, customer payments
         and other entries not yet matched with an invoice), oldest first."""
-        if not partners:
+        if partners is not None and not partners:
             return self.env["account.move.line"]
         domain = [
-            ("partner_id", "child_of", partners.ids),
+            *([("partner_id", "child_of", partners.ids)] if partners is not None else [("partner_id", "!=", False)]),
             ("account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
@@ -61,6 +62,22 @@ class AccountMove(models.Model):
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         return self.env["account.move.line"].search(domain, order="date, id")
+
+    @api.model
+    def _collection_credited_invoice_ids(self, company):
+        """Ids of COMPANY's open invoices at a stage whose client has open credits (two queries): a
+        credit note or payment posted since changes what they owe net, the run looks at them again."""
+        credits = self.sudo()._collection_open_credit_lines(None, company)
+        if not credits:
+            return []
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("commercial_partner_id", "in", credits.partner_id.commercial_partner_id.ids),
+                ("collection_stage_id", "!=", False),
+                *OPEN_INVOICE_DOMAIN,
+            ]
+        ).ids
 
     def _collection_credit_allocations(self):
         """{move id: ((credit date, amount covered), ...)} for those of these invoices that their

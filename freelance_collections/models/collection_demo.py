@@ -101,3 +101,4 @@ class CollectionDemo(models.AbstractModel):
                     )
                 )
                 refund.action_post()
+                invoice._collection_refresh_stages()  # what it owes net, as the run would see it tonight

@@ -267,8 +267,11 @@ class CollectionRun(models.Model):
         Move = self.env["account.move"].with_company(company)
         ids = Move._collection_open_invoice_ids(company, due_on=fields.Date.context_today(self))
         settling = Move._collection_settling_invoice_ids(company)  # paid: their last late fees
-        if settling:
-            ids = Move.search([("id", "in", ids + settling)], order="commercial_partner_id, id").ids
+        # a credit note or payment posted for a client changes what it owes net, not the facts of its
+        # invoices: those with a stage are looked at again while the client has open credits
+        credited = Move._collection_credited_invoice_ids(company)
+        if settling or credited:
+            ids = Move.search([("id", "in", ids + settling + credited)], order="commercial_partner_id, id").ids
         if self.piece_count > 1 and ids:
             # a later piece looks at what the run looked at: not the late-fee invoices it booked itself
             # (nor other invoices created since it started: tomorrow's run sees them, as without pieces)

@@ -151,3 +151,17 @@ class TestNetPosition(RunCommon):
             self.assertTrue(refund.currency_id.is_zero(refund.amount_residual))
             with self.assertRaises(UserError):
                 self.client.action_collection_match_credits()  # nothing left to match
+
+    def test_a_credit_posted_later_lifts_the_stage_at_the_next_run(self):
+        with freeze_time("2026-01-01"):
+            invoice = self._invoice(amount=1000, invoice_date="2026-01-01", due_date="2026-01-31")
+        with freeze_time("2026-03-05"):  # 33 days late: work stop
+            self._run()
+            self.assertEqual(invoice.collection_stage_id, self.stage_stop)
+            self.assertTrue(self.client.collection_work_stop)
+        with freeze_time("2026-03-06"):  # the credit changes no fact of the invoice itself
+            self._credit_note(1000, "2026-03-06")
+        with freeze_time("2026-03-07"):
+            self._run()
+            self.assertFalse(invoice.collection_stage_id, "the run looks again at a client with open credits")
+            self.assertFalse(self.client.collection_work_stop)
