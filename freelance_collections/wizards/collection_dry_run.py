@@ -121,7 +121,6 @@ class CollectionDryRun(models.TransientModel):
         the late-fee invoices that no reminder of the run lists (emailed on their own, or held)."""
         due, errors = moves._collection_fees_due(today, stage_by_move=targets)
         Run = self.env["collection.run"]
-        stale = self._stale_rate_note(due, today)
         lines = []
         for move, breakdown in due.items():
             money = {
@@ -151,8 +150,6 @@ class CollectionDryRun(models.TransientModel):
                 parts=", ".join(parts),
                 reach=reach,
             )
-            if stale.get(move.id):
-                status += " " + stale[move.id]
             line = self._line(move, targets, "penalty", status, True)
             line.update(amount=float(breakdown.to_charge), currency_id=move.currency_id.id)
             lines.append(line)
@@ -167,21 +164,6 @@ class CollectionDryRun(models.TransientModel):
                 self._line(item.move, targets, "fee_notice", item.blocked or _("will be done"), not item.blocked)
             )
         return lines
-
-    @api.model
-    def _stale_rate_note(self, due, today):
-        """{move id: a note that its interest was computed with a reference rate that has no value for
-        the current half-year}, for the late fees DUE (the rate index says what is missing)."""
-        notes = {}
-        Index = self.env["collection.rate.index"]
-        if not hasattr(Index, "_collection_stale_indexes"):
-            return notes
-        stale = Index._collection_stale_indexes(today)
-        for move, breakdown in due.items():
-            index = move.collection_policy_id.rate_index_id
-            if breakdown.interest and index and index in stale:
-                notes[move.id] = stale[index]
-        return notes
 
     @api.model
     def _line(self, move, targets, action, status, will_run):
