@@ -3,6 +3,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import compat
 from .account_move import OPEN_INVOICE_DOMAIN
 
 
@@ -37,8 +38,8 @@ class ResPartner(models.Model):
         partner = self.with_context(
             collection_invoice_ids=moves.ids,
             mail_notify_force_send=False,
-            mail_create_nosubscribe=True,
             collection_reminder_recipients_only=True,
+            **compat.NO_SUBSCRIBE_CONTEXT,
         )
         message = partner.message_post_with_source(
             template,
