@@ -3,6 +3,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools import compat
 from .account_move import OPEN_INVOICE_DOMAIN
 
 
@@ -38,8 +39,8 @@ class ResPartner(models.Model):
         partner = client.with_context(
             collection_invoice_ids=moves.ids,
             mail_notify_force_send=False,
-            mail_create_nosubscribe=True,
             collection_reminder_recipients_only=True,
+            **compat.NO_SUBSCRIBE_CONTEXT,
         )
         message = partner.message_post_with_source(
             template,

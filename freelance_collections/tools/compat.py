@@ -28,6 +28,15 @@ else:
 #: the users of a group (``users`` until 18.0, ``user_ids`` from 19.0)
 GROUP_USERS = "user_ids" if ODOO_19 else "users"
 
+#: the context of a message posted without making anybody a follower: 18.0 subscribes the author
+#: unless ``mail_create_nosubscribe``; 19.0 reads ``mail_post_autofollow_author_skip`` for the author
+#: and ``mail_post_autofollow`` (False) for a customer among the recipients
+NO_SUBSCRIBE_CONTEXT = (
+    {"mail_post_autofollow_author_skip": True, "mail_post_autofollow": False}
+    if ODOO_19
+    else {"mail_create_nosubscribe": True}
+)
+
 
 def add_constraint(namespace, name, definition, message):
     """Declare the SQL constraint NAME on the model whose class body is NAMESPACE.
