@@ -262,6 +262,7 @@ class CollectionRunActions(models.AbstractModel):
         def send(partner, group):
             fees = self.env["account.move"].union(*(item.move for item in group))
             message = partner._collection_send_reminder(template, fees, self.env["ir.attachment"])
+            fees.collection_penalty_origin_id._collection_mark_sent()  # the email names them too
             self._collection_post_on_invoices(group, _("Late-fee invoice emailed to the client."))
             return message
 
