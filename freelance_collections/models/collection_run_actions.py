@@ -85,13 +85,16 @@ class CollectionRunActions(models.AbstractModel):
         clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
         unreachable = self._collection_unreachable_clients(clients)
         states = {}
-        self._collection_prefetch_reminders(items)
+        credited = self._collection_prefetch_reminders(items)
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             if partner.id in unreachable:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    message = send(partner.with_context(collection_reachable_checked=True), group)
+                    message = send(
+                        partner.with_context(collection_reachable_checked=True, collection_credited_clients=credited),
+                        group,
+                    )
                 for item in group:
                     item.message_id = message.id
             except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
@@ -107,12 +110,15 @@ class CollectionRunActions(models.AbstractModel):
 
     def _collection_prefetch_reminders(self, items):
         """Read at once, for all the invoices of ITEMS, what the reminders list of each (the late fees
-        accrued, the late-fee invoices to pay), instead of client by client while rendering."""
+        accrued, the late-fee invoices to pay, the clients with open credits), instead of client by client
+        while rendering.
+
+        :return: the ids of the clients with open credits (a tuple: the reminders of the others list none)
+        """
         moves = self.env["account.move"].union(*(item.move for item in items))
         if not moves:
-            return
+            return ()
         moves.fetch(["name", "currency_id", "collection_due_date", "amount_residual", "access_token"])
-        moves.commercial_partner_id.mapped("collection_credit_amount")  # the open credits each lists
         moves.mapped("collection_fee_accrued")
         fees = moves.collection_open_fee_ids
         fees.fetch(["name", "invoice_date_due", "currency_id", "amount_residual", "access_token"])
@@ -128,6 +134,8 @@ class CollectionRunActions(models.AbstractModel):
                 )
             )
             tokenless.invalidate_recordset(["access_token"])
+        credits_held = moves._collection_open_credit_lines(moves.commercial_partner_id, moves.company_id)
+        return tuple(set(credits_held.partner_id.commercial_partner_id.ids))
 
     def _collection_post_on_partners(self, items, action, states):
         """One chatter note per client on what ACTION did for its invoices (the failed ones left out)."""

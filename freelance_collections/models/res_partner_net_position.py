@@ -17,15 +17,11 @@ class ResPartner(models.Model):
         amount}], "net": what the client owes net, per currency}, or None when there is none."""
         self.ensure_one()
         invoices = self.collection_reminder_invoice_ids
-        # the client's open credits in the company, read for a whole batch of reminders at once (the
-        # run's _collection_prefetch_reminders): most clients have none and cost no query here
         if not invoices:
             return None
-        client = self.commercial_partner_id
-        if invoices.company_id[:1] != self.env.company:  # the run works with each company's context
-            client = client.with_company(invoices.company_id[:1])
-        if not client.collection_credit_amount:
-            return None
+        credited = self.env.context.get("collection_credited_clients")
+        if credited is not None and self.commercial_partner_id.id not in credited:
+            return None  # the run read the clients with open credits at once for its batch
         Move = self.env["account.move"]
         credits = (
             Move.sudo()
