@@ -85,6 +85,7 @@ class CollectionRunActions(models.AbstractModel):
         clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
         unreachable = self._collection_unreachable_clients(clients)
         states = {}
+        sent = []
         credited = self._collection_prefetch_reminders(items)
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             if partner.id in unreachable:
@@ -92,11 +93,16 @@ class CollectionRunActions(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     message = send(
-                        partner.with_context(collection_reachable_checked=True, collection_credited_clients=credited),
+                        partner.with_context(
+                            collection_reachable_checked=True,
+                            collection_credited_clients=credited,
+                            collection_mark_sent_later=True,
+                        ),
                         group,
                     )
                 for item in group:
                     item.message_id = message.id
+                sent.extend(item.move.id for item in group)
             except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
                 _logger.warning("Collections: %s for %s failed: %s", group[0].action, partner.display_name, error)
                 for item in group:
@@ -106,6 +112,10 @@ class CollectionRunActions(models.AbstractModel):
             self._collection_block_unreachable(
                 [item for item in items if item.move.commercial_partner_id.id in unreachable], unreachable, states
             )
+        # what the emails listed is sent: the invoices, their open late-fee invoices, the invoices a
+        # late-fee invoice is for (one query for all the clients)
+        listed = self.env["account.move"].browse(sent)
+        (listed | listed.collection_open_fee_ids | listed.collection_penalty_origin_id)._collection_mark_sent()
         return states
 
     def _collection_prefetch_reminders(self, items):
@@ -270,7 +280,6 @@ class CollectionRunActions(models.AbstractModel):
         def send(partner, group):
             fees = self.env["account.move"].union(*(item.move for item in group))
             message = partner._collection_send_reminder(template, fees, self.env["ir.attachment"])
-            fees.collection_penalty_origin_id._collection_mark_sent()  # the email names them too
             self._collection_post_on_invoices(group, _("Late-fee invoice emailed to the client."))
             return message
 

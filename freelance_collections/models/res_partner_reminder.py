@@ -48,7 +48,8 @@ class ResPartner(models.Model):
             message_type="comment",
             attachment_ids=attachments.ids if attachments else [],
         )
-        (moves | moves.collection_open_fee_ids)._collection_mark_sent()
+        if not self.env.context.get("collection_mark_sent_later"):  # the run marks a batch's at once
+            (moves | moves.collection_open_fee_ids)._collection_mark_sent()
         return message
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
