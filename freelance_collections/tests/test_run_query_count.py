@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..tools import compat
 from .common import CollectionsCommon
 
 # Queries the daily run may spend per invoice that changes stage, beyond a fixed cost per run
@@ -9,7 +10,10 @@ from .common import CollectionsCommon
 # and a stage with an email per client (two invoices each here), where Odoo's composing, rendering,
 # queuing of the email and the statement PDF (about 25 queries an email) come on top.
 MAX_QUERIES_PER_CHANGED_INVOICE = 10
-MAX_QUERIES_PER_CHANGED_INVOICE_EMAILED = 16
+# 18.0: 16; 19.0's mail stack costs a little more per email (16.1 measured on 2026-12-07, once the late
+# fees are booked before the emails, the open credits read per batch and the listed invoices marked sent
+# per batch): 17 there
+MAX_QUERIES_PER_CHANGED_INVOICE_EMAILED = 17 if compat.ODOO_19 else 16
 
 
 @tagged("post_install", "-at_install")
