@@ -15,6 +15,10 @@ from odoo.tools import SQL
 from ..policy import actions
 from .account_move import OPEN_PAYMENT_STATES
 
+# the run's to-dos show in the responsible's activities; Odoo's "you have been assigned" email per
+# to-do would flood them on a busy night (one email per activity)
+QUIET_ACTIVITY = {"mail_activity_quick_update": True}
+
 _logger = logging.getLogger(__name__)
 
 
@@ -287,7 +291,7 @@ class CollectionRunActions(models.AbstractModel):
 
     def _collection_do_manual(self, items):
         for move, stage in {(i.move, i.stage) for i in items}:
-            move.activity_schedule(
+            move.with_context(**QUIET_ACTIVITY).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Confirm collection stage: %(stage)s", stage=stage.name),
                 note=_(
@@ -341,7 +345,7 @@ class CollectionRunActions(models.AbstractModel):
             stage = group[0].stage
             moves = self.env["account.move"].union(*(i.move for i in group))
             note = stage.activity_note or ""
-            moves[0].activity_schedule(
+            moves[0].with_context(**QUIET_ACTIVITY).activity_schedule(
                 activity_type_id=stage.activity_type_id.id,
                 summary=_("%(stage)s: %(client)s", stage=stage.name, client=partner.display_name),
                 note=_("%(note)s<p>Invoices: %(invoices)s</p>", note=note, invoices=", ".join(moves.mapped("name"))),

@@ -23,6 +23,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..policy.actions import EMAIL_ACTIONS
+from .collection_run_actions import QUIET_ACTIVITY
 
 _logger = logging.getLogger(__name__)
 
@@ -345,7 +346,7 @@ class CollectionRunDelivery(models.AbstractModel):
         for partner_id, event in events_by_partner.items():
             if partner_id in open_for:
                 continue
-            self.env["res.partner"].sudo().browse(partner_id).activity_schedule(
+            self.env["res.partner"].sudo().browse(partner_id).with_context(**QUIET_ACTIVITY).activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Reminder undeliverable: fix the address or call"),
                 note=Markup("<p>%s</p>") % event["note"],

@@ -47,6 +47,19 @@ class TestActivityAssignee(RunCommon):
         self.env.company.collection_responsible_id = responsible
         self.assertEqual(self._call_to(self._firm_invoice(self.seller)), responsible)
 
+    def test_the_run_assigns_them_without_an_email_each(self):
+        """Odoo emails "you have been assigned" for each activity given to another user: a night of
+        120 to-dos would be 120 emails to the owner; the run's to-dos only show in their activities."""
+        responsible = new_test_user(self.env, login="fc_ux_quiet", groups="account.group_account_invoice")
+        self.env.company.collection_responsible_id = responsible
+        invoice = self._firm_invoice(self.seller)
+        before = self.env["mail.mail"].search([])
+        self.assertEqual(self._call_to(invoice), responsible)
+        to_responsible = (self.env["mail.mail"].search([]) - before).filtered(
+            lambda mail: responsible.partner_id in mail.recipient_ids
+        )
+        self.assertFalse(to_responsible, "no assignment email to the responsible")
+
     def test_the_salesperson_when_no_responsible(self):
         self.env.company.collection_responsible_id = False
         self.assertEqual(self._call_to(self._firm_invoice(self.seller)), self.seller)

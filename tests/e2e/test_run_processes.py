@@ -43,18 +43,18 @@ env.cr.commit()
 print('READY', env['account.move'].search_count([('collection_policy_id', '=', policy.id)]))
 """
 
-# A run slowed down after each batch's actions (the commit follows), so the test can kill it there.
+# A run slowed down after each batch (its actions done, the commit follows), so the test can kill it there.
 SLOW_RUN = (
     """
 import time
 Run = type(env['collection.run'])
-original = Run._collection_execute
-def slow_execute(self, plan):
-    counts = original(self, plan)
+original = Run._collection_run_batch
+def slow_batch(self, batch):
+    result = original(self, batch)
     print('BATCH', flush=True)
     time.sleep(1.5)
-    return counts
-Run._collection_execute = slow_execute
+    return result
+Run._collection_run_batch = slow_batch
 result = env['collection.run']._cron_run_collections(batch_size=%d)
 print('RESULT', bool(result), flush=True)
 env.cr.commit()
