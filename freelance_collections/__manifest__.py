@@ -15,6 +15,7 @@
         "security/freelance_collections_security.xml",
         "security/ir.model.access.csv",
         "data/collection_rate_data.xml",
+        "data/collection_rate_extra_data.xml",
         "data/product_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_autopay_data.xml",

@@ -106,6 +106,12 @@ class CollectionPolicy(models.Model):
         help="The annual interest rate, or the points added to the reference rate.",
     )
     rate_index_id = fields.Many2one("collection.rate.index", string="Reference Rate")
+    rate_fixed_at_due = fields.Boolean(
+        string="Rate Fixed When the Debt Falls Due",
+        help="The reference rate of the first day late applies until the invoice is paid, whatever later "
+        "fixings say (UK Late Payment Act 1998, Ireland). Unticked, each half-year's days bear that "
+        "half-year's rate (France, Germany, Spain, Italy, the Netherlands, Belgium).",
+    )
     day_count = fields.Selection(
         [("365", "Actual/365"), ("360", "Actual/360"), ("366", "Actual/366")],
         default="365",
@@ -234,6 +240,7 @@ class CollectionPolicy(models.Model):
         "interest_mode",
         "annual_rate",
         "rate_index_id",
+        "rate_fixed_at_due",
         "grace_days",
         "cap_percent",
         "cap_amount",
@@ -353,6 +360,7 @@ class CollectionPolicy(models.Model):
             fixed_fee_days=self.fixed_fee_days,
             interest_mode=self.interest_mode,
             annual_rate=to_decimal(self.annual_rate),
+            rate_fixed_at_due=self.rate_fixed_at_due,
             day_count=int(self.day_count),
             grace_days=self.grace_days,
             cap_percent=to_decimal(self.cap_percent) if self.cap_percent else None,

@@ -16,6 +16,10 @@ Semantics:
   split at every payment and every reference-rate change; the rate is the fixed annual rate, or the
   reference rate of the day + the annual rate as points (never below zero: a negative reference
   rate cannot earn the debtor interest). Summed exactly, rounded once.
+* rate_fixed_at_due: the reference rate is the one in force on the first day of interest (the day
+  after the due date) and stays so until paid, whatever later fixings say (UK: the Late Payment of
+  Commercial Debts (Rate of Interest) (No. 3) Order 2002, art. 4; Ireland: one rate per late
+  payment); the interest is then split at payments only.
 * The total is capped at min(cap_amount, cap_percent of the original amount) when set.
 * to_charge = total - already_charged, never negative; an amount below minimum_charge is not charged
   yet (it stays due and is charged once it is worth it).
@@ -68,6 +72,7 @@ class PenaltyRules:
     fixed_fee_days: int = 1
     interest_mode: str = "none"
     annual_rate: Decimal = ZERO
+    rate_fixed_at_due: bool = False
     day_count: int = 365
     grace_days: int = 0
     cap_percent: Decimal | None = None
@@ -190,7 +195,12 @@ def _interest(rules, original, due_date, on_date, balances, periods):
     # Segment boundaries: every payment and every rate change inside the period.
     cuts = {due_date + timedelta(days=1), on_date + timedelta(days=1)}
     cuts.update(c.date for c in balances if due_date < c.date <= on_date)
-    if rules.interest_mode == "reference":
+    fixed_rate = None
+    if rules.interest_mode == "fixed":
+        fixed_rate = points
+    elif rules.rate_fixed_at_due:
+        fixed_rate = max(_rate_on(due_date + timedelta(days=1), periods) + points, ZERO)
+    else:
         cuts.update(p.start for p in periods if due_date < p.start <= on_date)
     bounds = sorted(cuts)
     total = ZERO
@@ -198,7 +208,7 @@ def _interest(rules, original, due_date, on_date, balances, periods):
         residual = _residual_on(start, original, balances)
         if not residual:
             continue
-        rate = points if rules.interest_mode == "fixed" else max(_rate_on(start, periods) + points, ZERO)
+        rate = fixed_rate if fixed_rate is not None else max(_rate_on(start, periods) + points, ZERO)
         total += residual * rate / HUNDRED * (end - start).days / rules.day_count
     return total
 

@@ -11,6 +11,12 @@ PRESETS = (
     "policy_eu_directive",
     "policy_uk_late_payment",
     "policy_nyc_fif",
+    "policy_de_bgb_288",
+    "policy_es_ley_3_2004",
+    "policy_it_dlgs_231_2002",
+    "policy_nl_bw_6_119a",
+    "policy_be_law_2002",
+    "policy_ie_si_580_2012",
 )
 
 

@@ -196,6 +196,7 @@ def penalty_rules(draw, big=False):
         fixed_fee_days=draw(st.integers(min_value=0, max_value=60)),
         interest_mode=draw(st.sampled_from(["none", "fixed", "reference"])),
         annual_rate=D(draw(st.integers(min_value=0, max_value=10000))).scaleb(-2),
+        rate_fixed_at_due=draw(st.booleans()),
         day_count=draw(st.sampled_from([360, 365, 366])),
         grace_days=draw(st.integers(min_value=0, max_value=60)),
         cap_percent=draw(st.none() | st.integers(min_value=0, max_value=10000).map(lambda p: D(p).scaleb(-2))),

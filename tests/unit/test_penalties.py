@@ -90,6 +90,7 @@ def rules_st(draw):
         fixed_fee_days=draw(st.integers(min_value=0, max_value=30)),
         interest_mode=draw(st.sampled_from(["none", "fixed", "reference"])),
         annual_rate=draw(st.decimals(min_value=0, max_value=20, places=2)),
+        rate_fixed_at_due=draw(st.booleans()),
         day_count=draw(st.sampled_from([360, 365, 366])),
         grace_days=draw(st.integers(min_value=0, max_value=30)),
         cap_percent=draw(st.none() | st.decimals(min_value=0, max_value=100, places=2)),
