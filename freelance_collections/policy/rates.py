@@ -149,9 +149,8 @@ def parse_bbk_csv(text):
     """
     _check_text(text)
     lines = text.lstrip("\ufeff").splitlines()
-    delimiter = (
-        ";" if sum(line.count(";") for line in lines[:10]) > sum(line.count(",") for line in lines[:10]) else ","
-    )
+    head = lines[:10]
+    delimiter = ";" if sum(line.count(";") for line in head) > sum(line.count(",") for line in head) else ","
     observations = []
     for row in csv.reader(lines, delimiter=delimiter):
         if len(row) < 2:
