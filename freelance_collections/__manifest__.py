@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections",
-    "version": "2.1.0",
+    "version": "2.2.0",
     "category": "Accounting/Accounting",
     "summary": "Get paid on time: deposit schedules, early-payment discounts, "
     "late penalties, work-stop and an escalation ladder for freelancers",
