@@ -39,6 +39,7 @@
         "views/collection_run_views.xml",
         "views/collection_payment_plan_views.xml",
         "views/collection_dashboard_views.xml",
+        "views/collection_rate_warning_views.xml",
         "views/collections_menus.xml",
         "views/collection_retainer_views.xml",
         "views/retainer_portal_templates.xml",
