@@ -23,7 +23,7 @@ class CollectionRateIndex(models.Model):
 
     _name = "collection.rate.index"
     _description = "Collection Reference Rate Index"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name"
     _rec_names_search = ["name", "code"]  # a CSV of rates may name its index by code (ECB_MRO)
 
