@@ -1,6 +1,6 @@
 {
     "name": "Freelance Collections",
-    "version": "2.1.0",
+    "version": "2.2.0",
     "category": "Accounting/Accounting",
     "summary": "Get paid on time: deposit schedules, early-payment discounts, "
     "late penalties, work-stop and an escalation ladder for freelancers",
@@ -40,6 +40,7 @@
         "views/collection_run_views.xml",
         "views/collection_payment_plan_views.xml",
         "views/collection_dashboard_views.xml",
+        "views/collection_rate_warning_views.xml",
         "views/collections_menus.xml",
         "views/collection_retainer_views.xml",
         "views/retainer_portal_templates.xml",

@@ -73,3 +73,4 @@ from . import ir_actions_report
 # Reports read from SQL views over the columns above: created last.
 from . import collection_aging_report
 from . import collection_overdue_partner
+from . import collection_rate_warning

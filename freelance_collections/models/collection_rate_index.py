@@ -1,7 +1,21 @@
+import logging
+from decimal import Decimal
+
+import requests
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date, format_datetime
 
+from ..policy import rates
 from ..tools import compat
+
+_logger = logging.getLogger(__name__)
+
+AUTO_UPDATE_PARAM = "freelance_collections.rate_auto_update"
+FETCH_TIMEOUT = 30  # seconds
+USER_AGENT = "Odoo freelance_collections (reference rates)"
+HISTORY_YEARS = 3  # values older than 1 January three years back are not imported
 
 
 class CollectionRateIndex(models.Model):
@@ -9,6 +23,7 @@ class CollectionRateIndex(models.Model):
 
     _name = "collection.rate.index"
     _description = "Collection Reference Rate Index"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name"
     _rec_names_search = ["name", "code"]  # a CSV of rates may name its index by code (ECB_MRO)
 
@@ -21,6 +36,39 @@ class CollectionRateIndex(models.Model):
     note = fields.Text(translate=True, help="Where the rate comes from and how it is fixed.")
     rate_ids = fields.One2many("collection.reference.rate", "index_id", string="Rates")
     current_rate = fields.Float(compute="_compute_current_rate", digits=(16, 4), string="Rate Today (%)")
+    half_yearly = fields.Boolean(
+        string="Fixed per Half-Year",
+        default=True,
+        help="The law fixes this rate on 1 January and 1 July: a warning shows when the current half-year "
+        "has no value. Off for a rate that changes on each decision (the ECB's main refinancing rate).",
+    )
+    provider = fields.Selection(
+        [
+            ("manual", "None (entered by hand)"),
+            ("ecb_mro", "ECB: main refinancing rate, each decision"),
+            ("ecb_semester", "ECB: rate in force on 1 January / 1 July"),
+            ("be_semester", "ECB: Belgian rate (in force on 1 January / 1 July + 8, rounded up to 0.5)"),
+            ("boe_semester", "Bank of England: Bank Rate of 31 December / 30 June"),
+            ("bbk_basiszins", "Bundesbank: Basiszinssatz (BGB § 247)"),
+        ],
+        string="Updated From",
+        required=True,
+        default="manual",
+        help="Where the daily update fetches the new values. A value that contradicts one already recorded "
+        "is never overwritten: it is listed for a manager to check.",
+    )
+    rate_update_date = fields.Datetime(string="Last Update", readonly=True, copy=False)
+    rate_update_state = fields.Selection(
+        [("ok", "Updated"), ("error", "Failed")], string="Last Update Outcome", readonly=True, copy=False
+    )
+    rate_update_message = fields.Text(string="Last Update Message", readonly=True, copy=False)
+    conflict_ids = fields.One2many(
+        "collection.rate.conflict", "index_id", string="Conflicting Values", domain=[("state", "=", "open")]
+    )
+    conflict_count = fields.Integer(compute="_compute_conflict_count")
+    stale_warning = fields.Text(
+        string="Rate Warning", compute="_compute_stale_warning", help="Says when the current half-year has no rate."
+    )
 
     compat.add_constraint(
         locals(), "code_unique", "unique(code)", "A reference rate index with this code already exists."
@@ -33,10 +81,293 @@ class CollectionRateIndex(models.Model):
             rates = index.rate_ids.filtered(lambda r: r.date <= today).sorted("date")
             index.current_rate = rates[-1].rate if rates else 0.0
 
+    @api.depends("conflict_ids")
+    def _compute_conflict_count(self):
+        for index in self:
+            index.conflict_count = len(index.conflict_ids)
+
+    @api.depends("rate_ids.date", "half_yearly", "rate_update_date", "rate_update_state")
+    def _compute_stale_warning(self):
+        today = fields.Date.context_today(self)
+        for index in self:
+            index.stale_warning = index._collection_stale_warning(today)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # the indexes the addon knows by code get their publisher (also when created by a data file)
+            if "provider" not in vals and vals.get("code") in rates.PROVIDER_BY_CODE:
+                vals["provider"] = rates.PROVIDER_BY_CODE[vals["code"]]
+        return super().create(vals_list)
+
     def _get_rate_periods(self):
         """Return the index's values as a list of (start date, rate percent) tuples, oldest first."""
         self.ensure_one()
         return [(rate.date, rate.rate) for rate in self.rate_ids.sorted("date")]
+
+    # ------------------------------------------------------------------------------------------------
+    # Never silently stale
+    # ------------------------------------------------------------------------------------------------
+
+    @api.model
+    def _collection_auto_update(self):
+        """Whether the daily update may fetch (Settings > Collections); on unless turned off."""
+        value = self.env["ir.config_parameter"].sudo().get_param(AUTO_UPDATE_PARAM, "1")
+        return value not in ("0", "False", "false", "")
+
+    def _collection_stale_warning(self, day=None):
+        """The warning when the half-year holding DAY has no value (or "" when it has one).
+
+        Meanwhile the penalty engine uses the last known value (a value applies until the next one).
+        """
+        self.ensure_one()
+        day = day or fields.Date.context_today(self)
+        if not self.half_yearly:
+            return ""
+        start = rates.half_year_start(day)
+        values = self.rate_ids.sorted("date")
+        if any(value.date >= start for value in values):
+            return ""
+        known = values.filtered(lambda value: value.date <= day)[-1:]
+        if known:
+            used = _(
+                "the last known rate, %(rate)s%% from %(date)s, is used meanwhile",
+                rate=f"{known.rate:g}",
+                date=format_date(self.env, known.date),
+            )
+        else:
+            used = _("no rate is known: the interest cannot be computed")
+        if self.provider == "manual":
+            update = _("this index is entered by hand")
+        elif not self.rate_update_date:
+            update = _("last update: never")
+        elif self.rate_update_state == "error":
+            update = _(
+                "last update %(date)s failed: %(message)s",
+                date=format_datetime(self.env, self.rate_update_date),
+                message=self.rate_update_message or "",
+            )
+        else:
+            update = _("last update %(date)s", date=format_datetime(self.env, self.rate_update_date))
+        if self.provider != "manual" and not self._collection_auto_update():
+            update += "; " + _("automatic updates are off in Settings")
+        return _(
+            "%(index)s: no rate for the half-year from %(start)s; %(used)s; %(update)s; enter it or update now.",
+            index=self.name,
+            start=format_date(self.env, start),
+            used=used,
+            update=update,
+        )
+
+    # ------------------------------------------------------------------------------------------------
+    # Updates from the publishers
+    # ------------------------------------------------------------------------------------------------
+
+    def action_update_rates(self):
+        """Update Now: fetch the index's publisher and record what is new (managers)."""
+        self.check_access("write")
+        updated = self.filtered(lambda index: index.provider != "manual")
+        updated._collection_update_rates()
+        if len(updated) == 1 and updated.rate_update_state == "error":
+            kind, title = "warning", _("Update failed")
+        else:
+            kind, title = "success", _("Reference rates")
+        messages = [f"{index.name}: {index.rate_update_message}" for index in updated] or [
+            _("This index is entered by hand: choose where it is updated from first.")
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": "\n".join(messages), "type": kind, "sticky": kind == "warning"},
+        }
+
+    @api.model
+    def _cron_update_rates(self):
+        """Daily: update every active index that has a publisher, unless turned off in Settings."""
+        if not self._collection_auto_update():
+            _logger.info("Reference rates: automatic updates are off (Settings > Collections); nothing fetched.")
+            return False
+        indexes = self.search([("provider", "!=", "manual")])
+        indexes._collection_update_rates()
+        return True
+
+    @api.model
+    def _collection_fetch_rate_text(self, source, today):
+        """The publisher's answer for SOURCE, as text (network: mocked in tests)."""
+        url = rates.source_url(source, today)
+        with requests.Session() as session:
+            response = session.get(url, timeout=FETCH_TIMEOUT, headers={"User-Agent": USER_AGENT})
+            response.raise_for_status()
+            return response.text
+
+    def _collection_update_rates(self):
+        """Fetch each source once, then record each index's new values; errors are kept on the index."""
+        today = fields.Date.context_today(self)
+        answers = {}
+        for index in self.filtered(lambda index: index.provider in rates.PROVIDERS):
+            source, _rule = rates.PROVIDERS[index.provider]
+            if source not in answers:
+                try:
+                    text = self._collection_fetch_rate_text(source, today)
+                    answers[source] = ("ok", rates.PARSERS[source](text))
+                except requests.Timeout:
+                    answers[source] = (
+                        "error",
+                        _("the publisher did not answer in %(seconds)s s", seconds=FETCH_TIMEOUT),
+                    )
+                except requests.RequestException as error:
+                    answers[source] = ("error", _("the publisher could not be reached: %(error)s", error=error))
+                except rates.RateFormatError as error:
+                    answers[source] = ("error", _("the publisher's answer is not understood: %(error)s", error=error))
+                except Exception as error:  # never crash the cron for one index
+                    _logger.exception("Reference rates: fetching %s failed", source)
+                    answers[source] = ("error", _("unexpected error: %(error)s", error=error))
+            outcome, payload = answers[source]
+            if outcome == "error":
+                index._collection_record_update_error(payload)
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    index._collection_record_values(rates.provider_values(index.provider, payload, today), today)
+            except Exception as error:
+                _logger.exception("Reference rates: recording %s failed", index.code)
+                index._collection_record_update_error(_("the values could not be recorded: %(error)s", error=error))
+
+    def _collection_record_update_error(self, message):
+        self.ensure_one()
+        _logger.warning("Reference rates: %s not updated: %s", self.code, message)
+        self.sudo().write(
+            {
+                "rate_update_date": fields.Datetime.now(),
+                "rate_update_state": "error",
+                "rate_update_message": _("Not updated, the rates are as they were: %(why)s.", why=message),
+            }
+        )
+
+    def _collection_record_values(self, published, today):
+        """Create the new values; a value contradicting a recorded one is flagged, never overwritten."""
+        self.ensure_one()
+        index = self.sudo()
+        recorded = {value.date: value.rate for value in index.rate_ids}
+        since = today.replace(year=today.year - HISTORY_YEARS, month=1, day=1)
+        new, conflicts = rates.plan_recording(recorded, published, since=since)
+        if new:
+            index.env["collection.reference.rate"].create(
+                [{"index_id": index.id, "date": day, "rate": float(value)} for day, value in new]
+            )
+        flagged = index._collection_flag_conflicts(conflicts)
+        parts = [
+            _("%(count)s new value(s)", count=len(new)) if new else _("no new value"),
+        ]
+        if new:
+            parts.append(", ".join(f"{format_date(self.env, day)}: {value:g}%" for day, value in new))
+        if conflicts:
+            parts.append(
+                _("%(count)s value(s) contradict the recorded ones and were not changed", count=len(conflicts))
+            )
+        index.write(
+            {
+                "rate_update_date": fields.Datetime.now(),
+                "rate_update_state": "ok",
+                "rate_update_message": "; ".join(parts) + ".",
+            }
+        )
+        if new:
+            _logger.info("Reference rates: %s: %s new value(s).", index.code, len(new))
+        return flagged
+
+    def _collection_flag_conflicts(self, conflicts):
+        """List the contradictions on the index, tell its followers and give the managers an activity."""
+        self.ensure_one()
+        Conflict = self.env["collection.rate.conflict"].sudo()
+        known = {
+            (c.date, round(c.published_rate, 4))
+            for c in Conflict.search([("index_id", "=", self.id)])  # open or already checked
+        }
+        fresh = [(day, old, value) for day, old, value in conflicts if (day, round(float(value), 4)) not in known]
+        if not fresh:
+            return Conflict
+        flagged = Conflict.create(
+            [
+                {"index_id": self.id, "date": day, "recorded_rate": float(old), "published_rate": float(value)}
+                for day, old, value in fresh
+            ]
+        )
+        lines = "; ".join(
+            _(
+                "%(date)s: recorded %(old)s%%, published %(new)s%%",
+                date=format_date(self.env, day),
+                old=f"{old:g}",
+                new=f"{Decimal(value):g}",
+            )
+            for day, old, value in fresh
+        )
+        body = _(
+            "The publisher's values contradict recorded ones, which were kept: %(lines)s. "
+            "Check them and correct the recorded value if it is wrong.",
+            lines=lines,
+        )
+        self.message_post(body=body)
+        manager = self._collection_rate_manager()
+        if manager:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Check the reference rate values"),
+                note=body,
+                user_id=manager.id,
+            )
+        return flagged
+
+    def _collection_rate_manager(self):
+        """The user who checks contradicting values: the company's collections responsible, else a manager."""
+        company = self.env.company
+        responsible = company.collection_responsible_id if "collection_responsible_id" in company else False
+        if responsible and responsible.active and not responsible.share:
+            return responsible
+        group = self.env.ref("freelance_collections.group_collections_manager", raise_if_not_found=False)
+        users = group[compat.GROUP_USERS] if group else self.env["res.users"]
+        return users.filtered(lambda user: user.active and not user.share and user.id != 1)[:1]
+
+
+class CollectionRateConflict(models.Model):
+    """A published value that contradicts the recorded one: kept for a manager to check, never applied."""
+
+    _name = "collection.rate.conflict"
+    _description = "Collection Reference Rate Conflict"
+    _order = "index_id, date desc"
+    _rec_name = "date"
+
+    index_id = fields.Many2one("collection.rate.index", required=True, ondelete="cascade", index=True)
+    date = fields.Date(required=True, readonly=True)
+    recorded_rate = fields.Float(string="Recorded (%)", digits=(16, 4), readonly=True)
+    published_rate = fields.Float(string="Published (%)", digits=(16, 4), readonly=True)
+    found_date = fields.Datetime(string="Found On", default=fields.Datetime.now, readonly=True)
+    state = fields.Selection(
+        [("open", "To Check"), ("kept", "Recorded Value Kept")], required=True, default="open", readonly=True
+    )
+
+    def action_use_published(self):
+        """The manager checked: the published value replaces the recorded one."""
+        for conflict in self:
+            value = conflict.index_id.rate_ids.filtered(lambda rate, day=conflict.date: rate.date == day)
+            if value:
+                value.rate = conflict.published_rate
+            else:
+                self.env["collection.reference.rate"].create(
+                    {"index_id": conflict.index_id.id, "date": conflict.date, "rate": conflict.published_rate}
+                )
+            conflict.index_id.message_post(
+                body=_(
+                    "%(date)s: the published value %(rate)s%% replaces the recorded one.",
+                    date=format_date(self.env, conflict.date),
+                    rate=f"{conflict.published_rate:g}",
+                )
+            )
+        self.unlink()
+
+    def action_keep_recorded(self):
+        """The manager checked: the recorded value is right; the same published value is not flagged again."""
+        self.write({"state": "kept"})
 
 
 class CollectionReferenceRate(models.Model):

@@ -21,6 +21,12 @@ class ResConfigSettings(models.TransientModel):
         help="Who gets the collection activities with the responsible chosen above.",
     )
 
+    collection_rate_auto_update = fields.Boolean(
+        string="Update Reference Rates Daily",
+        help="Each day, fetch the reference rates (ECB, Bank of England, Bundesbank) from their publishers and "
+        "record the new half-year fixings. Turn off on a server without internet: enter the rates by hand.",
+    )
+
     @api.depends("company_id")
     def _compute_collection_policy_id(self):
         for settings in self:
@@ -59,8 +65,18 @@ class ResConfigSettings(models.TransientModel):
                 )
             settings.collection_responsible_note = note
 
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        values["collection_rate_auto_update"] = self.env["collection.rate.index"]._collection_auto_update()
+        return values
+
     def set_values(self):
         result = super().set_values()
+        if self.env.user.has_group("base.group_system"):
+            self.env["ir.config_parameter"].sudo().set_param(
+                "freelance_collections.rate_auto_update", "1" if self[:1].collection_rate_auto_update else "0"
+            )
         for settings in self:
             if settings.company_id.collection_policy_id != settings.collection_policy_id:
                 settings.company_id.collection_policy_id = settings.collection_policy_id

@@ -49,3 +49,4 @@ from . import test_fees_before_words
 from . import test_reminder_batch
 from . import test_first_run_ux
 from . import test_law_presets
+from . import test_rate_update

@@ -80,10 +80,10 @@ class TestMultiCompanyIsolation(CollectionsCommon):
 
     def test_every_company_model_has_a_company_rule(self):
         """Each stored model holds one company's data behind a global multi-company rule, except the
-        published reference rates, the same for everyone, and the runs (one nightly run for the whole
-        database, like its scheduled action; the actions it lists are each company's, behind the
-        action log's rule)."""
-        shared = {"collection.rate.index", "collection.reference.rate", "collection.run"}
+        published reference rates and their conflicting values, the same for everyone, and the runs
+        (one nightly run for the whole database, like its scheduled action; the actions it lists are
+        each company's, behind the action log's rule)."""
+        shared = {"collection.rate.index", "collection.reference.rate", "collection.rate.conflict", "collection.run"}
         for model in addon_models(self.env):
             if model in shared or self.env[model]._transient:
                 continue

@@ -75,6 +75,7 @@ EXPECTED_ACCESS = {
     "collection.fee.band": ("", "r", "rwcu"),
     "collection.rate.index": ("", "r", "rwcu"),
     "collection.reference.rate": ("", "r", "rwcu"),
+    "collection.rate.conflict": ("", "r", "rwcu"),
     "collection.action.log": ("", "r", "rwc"),  # the log of the run: nobody deletes it
     "collection.payment.plan": ("", "rwc", "rwcu"),
     "collection.payment.plan.line": ("", "rwcu", "rwcu"),

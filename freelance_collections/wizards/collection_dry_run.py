@@ -122,6 +122,7 @@ class CollectionDryRun(models.TransientModel):
         due, errors = moves._collection_fees_due(today, stage_by_move=targets)
         Run = self.env["collection.run"]
         lines = []
+        stale = {}
         for move, breakdown in due.items():
             money = {
                 key: format_amount(self.env, float(value), move.currency_id)
@@ -150,6 +151,11 @@ class CollectionDryRun(models.TransientModel):
                 parts=", ".join(parts),
                 reach=reach,
             )
+            if breakdown.interest:  # interest computed with a stale reference rate: said on the line
+                policy = move.collection_policy_id
+                if policy not in stale:
+                    stale[policy] = policy._collection_rate_warning(today) if policy else ""
+                status = f"{status}. {stale[policy]}" if stale[policy] else status
             line = self._line(move, targets, "penalty", status, True)
             line.update(amount=float(breakdown.to_charge), currency_id=move.currency_id.id)
             lines.append(line)
