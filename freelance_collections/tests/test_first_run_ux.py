@@ -183,9 +183,10 @@ class TestReminderByHand(RunCommon):
                 due_date="2026-02-01", partner=followed
             )
             # as the scheduler does (OdooBot), then by hand; without the tests' mail context, which
-            # subscribes nobody (DISABLED_MAIL_CONTEXT)
-            self.Run.with_user(self.env.ref("base.user_root")).with_context({})._cron_run_collections()
-            invoices.with_context({}).action_collection_send_reminder()
+            # subscribes nobody (DISABLED_MAIL_CONTEXT): the context replaced, on purpose
+            scheduler = self.Run.with_user(self.env.ref("base.user_root"))
+            scheduler.with_context({})._cron_run_collections()  # pylint: disable=context-overridden
+            invoices.with_context({}).action_collection_send_reminder()  # pylint: disable=context-overridden
         self.env.invalidate_all()
         self.assertFalse(quiet.message_partner_ids, "nobody made a follower of the client")
         self.assertEqual(followed.message_partner_ids, company_partner | colleague.partner_id, "nobody added")
@@ -206,7 +207,7 @@ class TestReminderByHand(RunCommon):
         with freeze_time("2026-02-20"):
             invoice = self._invoice(due_date="2026-02-01")
             self.assertFalse(invoice.is_move_sent)
-            self.Run.with_context({})._cron_run_collections()  # with tracking (the tests disable it)
+            self.Run.with_context({})._cron_run_collections()  # pylint: disable=context-overridden
             fee = invoice.collection_open_fee_ids
             self.assertTrue(fee)
             self.assertTrue(invoice.is_move_sent, "reminded by the run: sent")
