@@ -227,3 +227,18 @@ def test_plan_recording_never_overwrites(recorded, published):
     assert not {day for day, _value in new} & set(recorded)
     for day, old, value in conflicts:
         assert recorded[day] == old and old != value
+
+
+@pytest.mark.parametrize(
+    ("parse", "name"),
+    [
+        (rates.parse_ecb_csv, "ecb_mro_csvdata.csv"),
+        (rates.parse_boe_csv, "boe_iudbedr.csv"),
+        (rates.parse_bbk_csv, "bbk_basiszins_de.csv"),
+        (rates.parse_bbk_csv, "bbk_basiszins_en.csv"),
+    ],
+)
+def test_windows_line_ends_read_the_same(parse, name):
+    """Publishers answer with CRLF line ends (and a byte-order mark at times): the same values."""
+    text = _read(name)
+    assert parse("\ufeff" + text.replace("\n", "\r\n")) == parse(text)
