@@ -86,9 +86,15 @@ class TestRateUpdate(RunCommon):
     @freeze_time("2026-07-02")
     def test_daily_update_records_the_new_fixings_once(self):
         self.boe.rate_ids.filtered(lambda rate: str(rate.date) == "2026-01-01").unlink()
-        get = self._update({"data-api.ecb.europa.eu": self.ecb_text, "bankofengland": self.boe_text})
-        self.assertEqual(len(get.calls), 2, "the ECB is fetched once for its two indexes")
+        bbk_text = (DATA / "bbk_basiszins_en.csv").read_text()
+        get = self._update(
+            {"data-api.ecb.europa.eu": self.ecb_text, "bankofengland": self.boe_text, "bundesbank": bbk_text}
+        )
+        hosts = sorted(url.split("/")[2] for url in get.calls)
+        self.assertEqual(len(hosts), len(set(hosts)), f"each publisher fetched once for all its indexes: {hosts}")
         self.assertEqual(self._values(self.ecb_semester)["2026-07-01"], 2.15)
+        belgium = self.env.ref("freelance_collections.rate_index_be_semester")
+        self.assertEqual(self._values(belgium)["2026-07-01"], 10.5, "2.15 + 8 rounded up to the half point")
         self.assertEqual(self._values(self.boe)["2026-01-01"], 3.75)
         self.assertNotIn("2026-07-01", self._values(self.boe), "the BoE answer stops in February")
         # old history is not imported: the ECB's decisions before 1 January 2023
