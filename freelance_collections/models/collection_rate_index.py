@@ -1,5 +1,6 @@
 import logging
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import requests
 
@@ -178,7 +179,13 @@ class CollectionRateIndex(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": title, "message": "\n".join(messages), "type": kind, "sticky": kind == "warning"},
+            "params": {
+                "title": title,
+                "message": "\n".join(messages),
+                "type": kind,
+                "sticky": kind == "warning",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},  # the form shows the outcome
+            },
         }
 
     @api.model
@@ -215,8 +222,23 @@ class CollectionRateIndex(models.Model):
                         "error",
                         _("the publisher did not answer in %(seconds)s s", seconds=FETCH_TIMEOUT),
                     )
+                except requests.HTTPError as error:
+                    status = error.response.status_code if error.response is not None else "?"
+                    answers[source] = (
+                        "error",
+                        _("the publisher answered with an error (HTTP %(status)s)", status=status),
+                    )
                 except requests.RequestException as error:
-                    answers[source] = ("error", _("the publisher could not be reached: %(error)s", error=error))
+                    _logger.warning("Reference rates: %s unreachable: %s", source, error)
+                    host = urlsplit(rates.source_url(source, today)).hostname
+                    answers[source] = (
+                        "error",
+                        _(
+                            "%(host)s could not be reached (has this server internet access? Without it, turn "
+                            "the daily update off in Settings and enter each half-year's rate by hand)",
+                            host=host,
+                        ),
+                    )
                 except rates.RateFormatError as error:
                     answers[source] = ("error", _("the publisher's answer is not understood: %(error)s", error=error))
                 except Exception as error:  # never crash the cron for one index

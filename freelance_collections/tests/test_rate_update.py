@@ -113,7 +113,7 @@ class TestRateUpdate(RunCommon):
         before = {index.id: self._values(index) for index in self.ecb_semester | self.boe}
         cases = [
             (requests.Timeout("read timed out"), "did not answer"),
-            (_Answer("<html>Internal Server Error</html>", status=500), "500"),
+            (_Answer("<html>Internal Server Error</html>", status=500), "HTTP 500"),
             ("<!DOCTYPE html><html><body>Maintenance</body></html>", "not understood"),
             ("KEY,SOMETHING\nx,y\n", "not understood"),
             (requests.ConnectionError("Name or service not known"), "could not be reached"),
@@ -200,7 +200,9 @@ class TestRateUpdate(RunCommon):
         with patch.object(requests.Session, "get", _publisher({})):
             action = self.boe.action_update_rates()
         self.assertEqual(action["params"]["type"], "warning")
-        self.assertIn("could not be reached", action["params"]["message"])
+        self.assertIn("www.bankofengland.co.uk could not be reached", action["params"]["message"])
+        self.assertIn("turn the daily update off in Settings", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload", "the form then shows the outcome")
 
     # --- never silently stale ----------------------------------------------------------------------
 
