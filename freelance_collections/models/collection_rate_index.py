@@ -6,7 +6,7 @@ import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date, format_datetime
+from odoo.tools import format_date
 
 from ..policy import rates
 from ..tools import compat
@@ -145,11 +145,11 @@ class CollectionRateIndex(models.Model):
         elif self.rate_update_state == "error":
             update = _(
                 "last update %(date)s failed: %(message)s",
-                date=format_datetime(self.env, self.rate_update_date),
-                message=self.rate_update_message or "",
+                date=self._collection_update_day(),
+                message=(self.rate_update_message or "").rstrip("."),
             )
         else:
-            update = _("last update %(date)s", date=format_datetime(self.env, self.rate_update_date))
+            update = _("last update %(date)s", date=self._collection_update_day())
         if self.provider != "manual" and not self._collection_auto_update():
             update += "; " + _("automatic updates are off in Settings")
         return _(
@@ -159,6 +159,10 @@ class CollectionRateIndex(models.Model):
             used=used,
             update=update,
         )
+
+    def _collection_update_day(self):
+        """The day of the last update, in the user's time zone and language (as the rates' dates)."""
+        return format_date(self.env, fields.Datetime.context_timestamp(self, self.rate_update_date).date())
 
     # ------------------------------------------------------------------------------------------------
     # Updates from the publishers

@@ -3,6 +3,8 @@ current half-year's value (the last known value is used meanwhile, and said to b
 
 from odoo import api, fields, models
 
+from .account_move import OPEN_INVOICE_DOMAIN
+
 
 class CollectionPolicy(models.Model):
     _inherit = "collection.policy"
@@ -32,13 +34,22 @@ class CollectionRateIndex(models.Model):
 
     @api.model
     def _collection_stale_warnings(self, day=None, companies=None):
-        """The warnings of the indexes the active policies of COMPANIES (all when None) charge interest
-        on, one per index, in one text ("" when all are current)."""
-        domain = [("interest_mode", "=", "reference"), ("rate_index_id", "!=", False)]
-        if companies is not None:
-            domain.append(("company_id", "in", [False, *companies.ids]))
-        indexes = self.env["collection.policy"].sudo().search(domain).rate_index_id
-        warnings = [index._collection_stale_warning(day) for index in indexes.sorted("name")]
+        """The warnings of the indexes that policies in use in COMPANIES (all when None) charge interest
+        on, one per index, in one text ("" when all are current). In use: a company's default policy, or
+        the policy of an open invoice (the presets nobody uses stay quiet; their forms still warn)."""
+        companies = self.env["res.company"].sudo().search([]) if companies is None else companies.sudo()
+        policies = companies.collection_policy_id
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [*OPEN_INVOICE_DOMAIN, ("company_id", "in", companies.ids), ("collection_policy_id", "!=", False)],
+                ["collection_policy_id"],
+            )
+        )
+        policies |= self.env["collection.policy"].union(*(policy for (policy,) in groups))
+        policies = policies.filtered(lambda policy: policy.interest_mode == "reference" and policy.rate_index_id)
+        warnings = [index._collection_stale_warning(day) for index in policies.rate_index_id.sorted("name")]
         return "\n".join(warning for warning in warnings if warning)
 
 

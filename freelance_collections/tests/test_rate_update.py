@@ -227,6 +227,11 @@ class TestRateUpdate(RunCommon):
             self.boe.invalidate_recordset(["stale_warning"])
             self.assertEqual(self.boe.stale_warning, warning)
             dashboard = self.env["collection.dashboard"].create({})
+            self.assertNotIn(
+                "Bank of England", dashboard.rate_warning or "", "a policy nobody uses: no dashboard noise"
+            )
+            self.env.company.collection_policy_id = policy
+            dashboard = self.env["collection.dashboard"].create({})
             self.assertIn(warning, dashboard.rate_warning)
             self.boe.rate_ids = [Command.create({"date": "2026-01-01", "rate": 3.75})]
             self.assertEqual(self.boe._collection_stale_warning(), "")
