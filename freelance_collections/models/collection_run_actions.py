@@ -77,7 +77,8 @@ class CollectionRunActions(models.AbstractModel):
         return counts
 
     def _collection_per_client(self, items, send):
-        """Call SEND(partner, items) for each client; it returns the email, kept on the items' log.
+        """Call SEND(partner, items) for each client; it returns the email, kept on the items' log, and
+        the note for the chatter of the client's invoices (logged for the whole batch at once).
 
         A client whose invoicing contact has no usable address or a blacklisted one is sent nothing:
         its items are recorded as failed (tried again tomorrow) and the client as undeliverable (see
@@ -90,13 +91,14 @@ class CollectionRunActions(models.AbstractModel):
         unreachable = self._collection_unreachable_clients(clients)
         states = {}
         sent = []
+        notes = {}
         credited = self._collection_prefetch_reminders(items)
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             if partner.id in unreachable:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    message = send(
+                    message, note = send(
                         partner.with_context(
                             collection_reachable_checked=True,
                             collection_credited_clients=credited,
@@ -106,6 +108,7 @@ class CollectionRunActions(models.AbstractModel):
                     )
                 for item in group:
                     item.message_id = message.id
+                    notes[item.move.id] = note
                 sent.extend(item.move.id for item in group)
             except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
                 _logger.warning("Collections: %s for %s failed: %s", group[0].action, partner.display_name, error)
@@ -120,6 +123,8 @@ class CollectionRunActions(models.AbstractModel):
         # late-fee invoice is for (one query for all the clients)
         listed = self.env["account.move"].browse(sent)
         (listed | listed.collection_open_fee_ids | listed.collection_penalty_origin_id)._collection_mark_sent()
+        if notes:  # what was sent, in the chatter of each invoice: one batch of notes for all the clients
+            self.env["account.move"].browse(list(notes))._message_log_batch(bodies=notes)
         return states
 
     def _collection_prefetch_reminders(self, items):
@@ -284,8 +289,7 @@ class CollectionRunActions(models.AbstractModel):
         def send(partner, group):
             fees = self.env["account.move"].union(*(item.move for item in group))
             message = partner._collection_send_reminder(template, fees, self.env["ir.attachment"])
-            self._collection_post_on_invoices(group, _("Late-fee invoice emailed to the client."))
-            return message
+            return message, _("Late-fee invoice emailed to the client.")
 
         return self._collection_per_client(items, send)
 
@@ -368,10 +372,7 @@ class CollectionRunActions(models.AbstractModel):
                 if moves[:1].collection_policy_id.attach_statement:
                     attachments |= partner._collection_statement_attachment()
             message = partner._collection_send_reminder(template, moves, attachments)
-            self._collection_post_on_invoices(
-                group, _("Reminder %(template)s sent to the client.", template=template.name)
-            )
-            return message
+            return message, _("Reminder %(template)s sent to the client.", template=template.name)
 
         return self._collection_per_client(items, send)
 
@@ -382,8 +383,7 @@ class CollectionRunActions(models.AbstractModel):
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
             message = partner._collection_send_reminder(template, moves)
-            self._collection_post_on_invoices(group, _("Early-payment discount reminder sent to the client."))
-            return message
+            return message, _("Early-payment discount reminder sent to the client.")
 
         return self._collection_per_client(items, send)
 
@@ -396,8 +396,7 @@ class CollectionRunActions(models.AbstractModel):
             template = _stages(group)._collection_template("formal_notice")
             # one letter covers all the invoices: each keeps a copy, the email carries one
             message = partner._collection_send_reminder(template, moves, attachments[:1])
-            self._collection_post_on_invoices(group, _("Formal notice issued (demand letter attached)."))
-            return message
+            return message, _("Formal notice issued (demand letter attached).")
 
         return self._collection_per_client(items, send)
 

@@ -60,9 +60,12 @@ class TestCollectionRun(RunCommon):
                 self.assertIn(move.name, html, "the statement lists every open invoice")
             self.assertNotIn(other.name, html)
             self.assertEqual(len(self._logs(firm + friendly + courtesy, "email")), 3)
-            # each invoice and the client keep a trace
-            for move in firm + friendly + courtesy:
-                self.assertTrue(move.message_ids.filtered(lambda m: "Reminder" in (m.body or "")))
+            # each invoice and the client keep a trace (the notes of the batch's clients, logged at once)
+            for move in firm + friendly + courtesy + other:
+                notes = move.message_ids.filtered(lambda m: "sent to the client" in (m.body or ""))
+                self.assertEqual(len(notes), 1, move.name)
+                self.assertIn("Reminder", notes.body)
+            self.assertFalse(not_yet.message_ids.filtered(lambda m: "sent to the client" in (m.body or "")))
 
     def test_throttle_and_quiet_days(self):
         self.policy.write({"reminder_interval_days": 5, "quiet_days": "sat_sun"})
