@@ -28,6 +28,17 @@ class CollectionPolicy(models.Model):
             return ""
         return self.rate_index_id._collection_stale_warning(day)
 
+    def action_open_rate_index(self):
+        """The policy's reference rate, to enter the missing value or update it now."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.rate.index",
+            "res_id": self.rate_index_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
 
 class CollectionRateIndex(models.Model):
     _inherit = "collection.rate.index"

@@ -222,6 +222,8 @@ class TestRateUpdate(RunCommon):
             self.assertIn("4.25% from 07/01/2025, is used meanwhile", warning)
             self.assertIn("enter it or update now", warning)
             self.assertEqual(policy._collection_rate_warning(), warning)
+            action = policy.action_open_rate_index()
+            self.assertEqual((action["res_model"], action["res_id"]), ("collection.rate.index", self.boe.id))
             policy.invalidate_recordset(["rate_warning"])
             self.assertEqual(policy.rate_warning, warning)
             self.boe.invalidate_recordset(["stale_warning"])
