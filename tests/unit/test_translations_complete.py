@@ -139,3 +139,20 @@ def test_language_is_complete_and_keeps_placeholders(addon, lang):
 )
 def test_placeholder_check_catches_what_breaks(msgid, msgstr, ok):
     assert (placeholder_problems(msgid, msgstr) == []) is ok
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_every_python_file_gives_its_terms_to_the_export(addon):
+    """Odoo's export extracts a file's terms with Babel, which evaluates the string arguments of a
+    translated call: one it cannot evaluate (an f-string naming a variable) fails the whole file, whose
+    terms then silently leave the .pot and stay untranslated. Babel as Odoo calls it, on every file."""
+    from babel.messages.extract import extract
+
+    failures = []
+    for path in sorted((ROOT / addon).rglob("*.py")):
+        with path.open("rb") as handle:
+            try:
+                list(extract("python", handle, keywords={"_": None, "_lt": None}, options={"encoding": "UTF-8"}))
+            except Exception as error:  # noqa: BLE001 - reported per file
+                failures.append(f"{path.relative_to(ROOT)}: {type(error).__name__}: {error}")
+    assert not failures, failures
