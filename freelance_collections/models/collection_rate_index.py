@@ -10,6 +10,7 @@ from odoo.tools import format_date
 
 from ..policy import rates
 from ..tools import compat
+from ..tools.engine_messages import error_text
 
 _logger = logging.getLogger(__name__)
 
@@ -251,7 +252,8 @@ class CollectionRateIndex(models.Model):
                         ),
                     )
                 except rates.RateFormatError as error:
-                    answers[source] = ("error", _("the publisher's answer is not understood: %(error)s", error=error))
+                    why = error_text(self.env, error)  # the engine's message, in the user's language
+                    answers[source] = ("error", _("the publisher's answer is not understood: %(error)s", error=why))
                 except Exception as error:  # never crash the cron for one index
                     _logger.exception("Reference rates: fetching %s failed", source)
                     answers[source] = ("error", _("unexpected error: %(error)s", error=error))

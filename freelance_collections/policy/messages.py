@@ -72,6 +72,15 @@ ENGLISH = {
     "a number of days above 0.",
     "autopay.retry_days_too_many": 'The autopay retry "{item}" is more than {maximum} days (ten years) after the '
     "charge: enter fewer days.",
+    # rates: the publishers' answers (a changed layout, an error page) and the derivation rules
+    "rates.not_text": "the answer is not text",
+    "rates.empty": "the answer is empty",
+    "rates.web_page": "the answer is a web page (HTML/XML), not CSV",
+    "rates.no_rate": "the answer holds no rate",
+    "rates.ecb_columns": "no TIME_PERIOD and OBS_VALUE columns in the ECB answer",
+    "rates.boe_header": "the Bank of England answer does not start with DATE,{series}",
+    "rates.unknown_source": "unknown rate source '{source}'",
+    "rates.unknown_rule": "unknown half-year rule '{rule}'; use eu, uk or be",
     # bounds: every number and date a user gives the addon
     "bounds.not_finite": "{field} is {value}: enter a finite number.",
     "bounds.amount_too_large": "{field} is {amount}: the addon books amounts up to {maximum}; enter a smaller number.",

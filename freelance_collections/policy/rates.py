@@ -29,6 +29,8 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
+from .messages import Message, PolicyError
+
 ECB_MRO_URL = "https://data-api.ecb.europa.eu/service/data/FM/D.U2.EUR.4F.KR.MRR_FR.LEV?format=csvdata"
 BOE_BANK_RATE_URL = (
     "https://www.bankofengland.co.uk/boeapps/database/_iadb-fromshowcolumns.asp"
@@ -61,8 +63,9 @@ PROVIDER_BY_CODE = {
 TOLERANCE = Decimal("0.00005")  # rates are stored with 4 decimals
 
 
-class RateFormatError(ValueError):
-    """The publisher's answer is not in the format expected (an error page, a changed layout...)."""
+class RateFormatError(PolicyError):
+    """The publisher's answer is not in the format expected (an error page, a changed layout...): a
+    PolicyError, whose messages the Odoo layer shows in the user's language."""
 
 
 def _decimal(text):
@@ -82,12 +85,12 @@ def _decimal(text):
 
 def _check_text(text):
     if not isinstance(text, str):
-        raise RateFormatError("the answer is not text")
+        raise RateFormatError(Message.of("rates.not_text"))
     head = text.lstrip()[:200].lower()
     if not head:
-        raise RateFormatError("the answer is empty")
+        raise RateFormatError(Message.of("rates.empty"))
     if head.startswith("<"):
-        raise RateFormatError("the answer is a web page (HTML/XML), not CSV")
+        raise RateFormatError(Message.of("rates.web_page"))
 
 
 def _sorted_unique(observations):
@@ -95,7 +98,7 @@ def _sorted_unique(observations):
     for day, value in observations:
         by_day[day] = value
     if not by_day:
-        raise RateFormatError("the answer holds no rate")
+        raise RateFormatError(Message.of("rates.no_rate"))
     return sorted(by_day.items())
 
 
@@ -105,7 +108,7 @@ def parse_ecb_csv(text):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     fields = reader.fieldnames or []
     if "TIME_PERIOD" not in fields or "OBS_VALUE" not in fields:
-        raise RateFormatError("no TIME_PERIOD and OBS_VALUE columns in the ECB answer")
+        raise RateFormatError(Message.of("rates.ecb_columns"))
     observations = []
     for row in reader:
         try:
@@ -123,7 +126,7 @@ def parse_boe_csv(text, series="IUDBEDR"):
     _check_text(text)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or [cell.strip().upper() for cell in rows[0][:2]] != ["DATE", series]:
-        raise RateFormatError(f"the Bank of England answer does not start with DATE,{series}")
+        raise RateFormatError(Message.of("rates.boe_header", series=series))
     observations = []
     for row in rows[1:]:
         if len(row) < 2:
@@ -179,7 +182,7 @@ def source_url(source, today):
         return BOE_BANK_RATE_URL.format(date_from=f"01/Jan/{today.year - 3}")
     if source == "bbk":
         return BBK_BASISZINS_URL
-    raise ValueError(f"unknown rate source {source!r}")
+    raise PolicyError(Message.of("rates.unknown_source", source=source))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -238,7 +241,7 @@ def half_year_fixings(decisions, known_until, rule):
     :return: ``[(1 Jan or 1 Jul, rate)]`` oldest first; a half-year before the first decision is left out.
     """
     if rule not in {"eu", "uk", "be"}:
-        raise ValueError(f"unknown rule {rule!r}")
+        raise PolicyError(Message.of("rates.unknown_rule", rule=rule))
     decisions = sorted(decisions)
     if not decisions:
         return []

@@ -103,6 +103,15 @@ TERMS = {
     "autopay.retry_days_too_many": _lt(
         'The autopay retry "%(item)s" is more than %(maximum)s days (ten years) after the charge: enter fewer days.'
     ),
+    # rates: the publishers' answers and the derivation rules
+    "rates.not_text": _lt("the answer is not text"),
+    "rates.empty": _lt("the answer is empty"),
+    "rates.web_page": _lt("the answer is a web page (HTML/XML), not CSV"),
+    "rates.no_rate": _lt("the answer holds no rate"),
+    "rates.ecb_columns": _lt("no TIME_PERIOD and OBS_VALUE columns in the ECB answer"),
+    "rates.boe_header": _lt("the Bank of England answer does not start with DATE,%(series)s"),
+    "rates.unknown_source": _lt("unknown rate source '%(source)s'"),
+    "rates.unknown_rule": _lt("unknown half-year rule '%(rule)s'; use eu, uk or be"),
     # bounds: every number and date a user gives the addon
     "bounds.not_finite": _lt("%(field)s is %(value)s: enter a finite number."),
     "bounds.amount_too_large": _lt(
