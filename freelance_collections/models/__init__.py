@@ -74,3 +74,4 @@ from . import ir_actions_report
 from . import collection_aging_report
 from . import collection_overdue_partner
 from . import collection_rate_warning
+from . import mail_thread

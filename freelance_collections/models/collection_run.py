@@ -28,6 +28,7 @@ from odoo.tools import SQL, format_datetime
 
 from ..policy.actions import ACTIONS
 from ..tools import compat
+from .mail_thread import shared_reminder_authors
 
 _logger = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ class CollectionRun(models.Model):
         touched the same rows) rolls the batch back and runs it again, up to ATTEMPTS times."""
         for attempt in range(1, attempts + 1):
             try:
-                with self.env.cr.savepoint():
+                with self.env.cr.savepoint(), shared_reminder_authors(self.env.cr):
                     return self._collection_run_batch(batch)
             except (errors.SerializationFailure, errors.DeadlockDetected) as error:
                 self.env.invalidate_all()

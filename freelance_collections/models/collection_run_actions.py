@@ -14,6 +14,7 @@ from odoo.tools import SQL
 
 from ..policy import actions
 from .account_move import OPEN_PAYMENT_STATES
+from .mail_thread import shared_reminder_authors
 
 # the run's to-dos show in the responsible's activities; Odoo's "you have been assigned" email per
 # to-do would flood them on a busy night (one email per activity)
@@ -93,6 +94,22 @@ class CollectionRunActions(models.AbstractModel):
         sent = []
         notes = {}
         credited = self._collection_prefetch_reminders(items)
+        with shared_reminder_authors(self.env.cr):  # the sender's author looked up once for the batch
+            self._collection_send_per_client(items, send, unreachable, credited, states, sent, notes)
+        if unreachable:
+            self._collection_block_unreachable(
+                [item for item in items if item.move.commercial_partner_id.id in unreachable], unreachable, states
+            )
+        # what the emails listed is sent: the invoices, their open late-fee invoices, the invoices a
+        # late-fee invoice is for (one query for all the clients)
+        listed = self.env["account.move"].browse(sent)
+        (listed | listed.collection_open_fee_ids | listed.collection_penalty_origin_id)._collection_mark_sent()
+        if notes:  # what was sent, in the chatter of each invoice: one batch of notes for all the clients
+            self.env["account.move"].browse(list(notes))._message_log_batch(bodies=notes)
+        return states
+
+    def _collection_send_per_client(self, items, send, unreachable, credited, states, sent, notes):
+        """The loop of _collection_per_client: SEND each reachable client's email in a savepoint."""
         for partner, group in _group(items, lambda i: i.move.commercial_partner_id).items():
             if partner.id in unreachable:
                 continue
@@ -115,17 +132,6 @@ class CollectionRunActions(models.AbstractModel):
                 for item in group:
                     states[item.key] = "failed"
                     item.note = str(error)[:250]
-        if unreachable:
-            self._collection_block_unreachable(
-                [item for item in items if item.move.commercial_partner_id.id in unreachable], unreachable, states
-            )
-        # what the emails listed is sent: the invoices, their open late-fee invoices, the invoices a
-        # late-fee invoice is for (one query for all the clients)
-        listed = self.env["account.move"].browse(sent)
-        (listed | listed.collection_open_fee_ids | listed.collection_penalty_origin_id)._collection_mark_sent()
-        if notes:  # what was sent, in the chatter of each invoice: one batch of notes for all the clients
-            self.env["account.move"].browse(list(notes))._message_log_batch(bodies=notes)
-        return states
 
     def _collection_prefetch_reminders(self, items):
         """Read at once, for all the invoices of ITEMS, what the reminders list of each (the late fees
@@ -153,6 +159,7 @@ class CollectionRunActions(models.AbstractModel):
                 )
             )
             tokenless.invalidate_recordset(["access_token"])
+            tokenless.fetch(["access_token"])  # read back at once, not invoice by invoice while rendering
         credits_held = moves._collection_open_credit_lines(moves.commercial_partner_id, moves.company_id)
         return tuple(set(credits_held.partner_id.commercial_partner_id.ids))
 

@@ -6,12 +6,15 @@ import subprocess
 import tempfile
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from odoo.addons.freelance_collections.models import ir_qweb, mail_render_mixin, res_partner_reminder_batch
 from odoo.addons.freelance_collections.tools import compat
 
 from .common import CollectionsCommon
+from .common_run import RunCommon
 
 DEMAND_LETTER = res_partner_reminder_batch.DEMAND_LETTER
 STATEMENT = res_partner_reminder_batch.STATEMENT
@@ -224,4 +227,44 @@ class TestReminderPdfBatch(CollectionsCommon):
             self.assertEqual(clients._collection_render_pdfs(STATEMENT), 0)
         self.assertTrue(
             self.third.with_context(force_report_rendering=True)._collection_report_pdf(STATEMENT).startswith(b"%PDF")
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestReminderAuthorShared(RunCommon):
+    """The composer finds a reminder's author from the template's sender address (three to four queries
+    an email, the same answer): a batch looks it up once, and the author is the one Odoo finds."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._leave_out_existing_book()
+        cls.env.company.email = "billing@freelancer.example.com"
+        cls.clients = cls.env["res.partner"].create(
+            [{"name": f"Author client {n}", "is_company": True, "email": f"author{n}@example.com"} for n in range(3)]
+        )
+
+    def test_one_lookup_per_batch_and_the_same_author(self):
+        Thread = type(self.env["mail.thread"])
+        # the lookup by address: 19.0 renamed it
+        finder = "_partner_find_from_emails_single" if compat.ODOO_19 else "_mail_find_partner_from_emails"
+        original = getattr(Thread, finder)
+        with freeze_time("2026-02-20"):
+            for client in self.clients:
+                self._invoice(partner=client, invoice_date="2026-01-01", due_date="2026-02-01")
+            with patch.object(Thread, finder, autospec=True, side_effect=original) as find:
+                self._run()
+        emails = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "in", self.clients.ids), ("message_type", "=", "comment")]
+        )
+        self.assertEqual(len(emails), 3)
+        senders = [
+            call.args[1] for call in find.call_args_list if "billing@freelancer.example.com" in str(call.args[1])
+        ]
+        self.assertEqual(len(senders), 1, "the sender's author looked up once for the batch's three emails")
+        kwargs = {} if compat.ODOO_19 else {"raise_on_email": False}  # 19.0 dropped the argument
+        expected, _email = self.env["mail.thread"]._message_compute_author(None, emails[0].email_from, **kwargs)
+        self.assertEqual(set(emails.author_id.ids), {expected}, "the author Odoo finds without the batch")
+        self.assertNotIn(
+            "freelance_collections.reminder_authors", self.env.cr.cache, "nothing kept once the batch is done"
         )
