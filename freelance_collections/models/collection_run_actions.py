@@ -13,12 +13,28 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..policy import actions
-from .account_move import OPEN_PAYMENT_STATES
+from .account_move import OPEN_INVOICE_DOMAIN, OPEN_PAYMENT_STATES
 from .mail_thread import shared_reminder_authors
 
 # the run's to-dos show in the responsible's activities; Odoo's "you have been assigned" email per
 # to-do would flood them on a busy night (one email per activity)
 QUIET_ACTIVITY = {"mail_activity_quick_update": True}
+
+
+def _lists_the_clients_fees(item, origin):
+    """Whether ITEM, a planned action, is a reminder email sent tonight to the client of ORIGIN (same
+    company) that lists the client's late-fee invoices not sent yet (``_collection_do_email``). A stage
+    that issues a formal notice sends its first email with the demand letter, which lists its own
+    invoices only."""
+    return (
+        item.action == "email"
+        and not item.blocked
+        and not item.failed
+        and not (item.stage.action_formal_notice and not item.repeat)
+        and item.move.commercial_partner_id == origin.commercial_partner_id
+        and item.move.company_id == origin.company_id
+    )
+
 
 _logger = logging.getLogger(__name__)
 
@@ -115,7 +131,7 @@ class CollectionRunActions(models.AbstractModel):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    message, note = send(
+                    message, note, *listed_too = send(
                         partner.with_context(
                             collection_reachable_checked=True,
                             collection_credited_clients=credited,
@@ -127,11 +143,43 @@ class CollectionRunActions(models.AbstractModel):
                     item.message_id = message.id
                     notes[item.move.id] = note
                 sent.extend(item.move.id for item in group)
+                if listed_too:  # more invoices the email listed (the client's unsent late fees, their invoices)
+                    sent.extend(listed_too[0].ids)
             except Exception as error:  # noqa: BLE001 - recorded on the client's log, the run goes on
                 _logger.warning("Collections: %s for %s failed: %s", group[0].action, partner.display_name, error)
                 for item in group:
                     states[item.key] = "failed"
                     item.note = str(error)[:250]
+
+    def _collection_unsent_fees(self, items):
+        """{(client id, company id): its posted late-fee invoices still open and not sent yet}, for the
+        clients of ITEMS, in one query."""
+        clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
+        if not clients:
+            return {}
+        fees = self.env["account.move"].search(
+            [
+                *OPEN_INVOICE_DOMAIN,
+                ("collection_penalty_origin_id", "!=", False),
+                ("is_move_sent", "=", False),
+                ("commercial_partner_id", "in", clients.ids),
+            ]
+        )
+        return {
+            (client.id, company.id): group
+            for (client, company), group in fees.grouped(
+                lambda fee: (fee.commercial_partner_id, fee.company_id)
+            ).items()
+        }
+
+    def _collection_fees_listed_too(self, unsent_fees, partner, moves):
+        """What a reminder of MOVES to PARTNER lists besides them: the client's late-fee invoices not sent
+        yet (booked tonight on an invoice at a stage without email, or held since a quiet day), under
+        their invoice while it is open, alone once it is paid. UNSENT_FEES: ``_collection_unsent_fees``."""
+        Move = self.env["account.move"]
+        fees = unsent_fees.get((partner.id, moves[:1].company_id.id), Move) - moves - moves.collection_open_fee_ids
+        origins = fees.collection_penalty_origin_id.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
+        return origins | fees.filtered(lambda fee: fee.collection_penalty_origin_id not in origins)
 
     def _collection_prefetch_reminders(self, items):
         """Read at once, for all the invoices of ITEMS, what the reminders list of each (the late fees
@@ -256,6 +304,9 @@ class CollectionRunActions(models.AbstractModel):
                     return "listed", ""
                 if item.action in ("email", "formal_notice") and not item.move._collection_is_paused(today):
                     return "held", _("listed in the reminder that waits (%(why)s)", why=item.blocked)
+        # a reminder the client gets tonight lists its other new late-fee invoices too (one email, not two)
+        if any(_lists_the_clients_fees(item, origin) for item in plan):
+            return "listed", ""
         policy = origin.collection_policy_id
         if today.weekday() in actions.QUIET_WEEKDAYS[policy.quiet_days or "none"]:
             return "held", _("quiet day: emailed on the next business day")
@@ -369,17 +420,19 @@ class CollectionRunActions(models.AbstractModel):
         # below); its repeats remind of the letter, attached again
         items = [item for item in items if not item.stage.action_formal_notice or item.repeat]
         self._collection_render_statements(items)  # the batch's statements at once, when the policy attaches them
+        unsent_fees = self._collection_unsent_fees(items)
 
         def send(partner, group):
             moves = self.env["account.move"].union(*(i.move for i in group))
+            also = self._collection_fees_listed_too(unsent_fees, partner, moves)
             template = _stages(group)._collection_template("email")
             attachments = None
             if any(item.stage.action_formal_notice for item in group):
                 attachments = moves._collection_last_demand_letters()
                 if moves[:1].collection_policy_id.attach_statement:
                     attachments |= partner._collection_statement_attachment()
-            message = partner._collection_send_reminder(template, moves, attachments)
-            return message, _("Reminder %(template)s sent to the client.", template=template.name)
+            message = partner._collection_send_reminder(template, moves | also, attachments)
+            return message, _("Reminder %(template)s sent to the client.", template=template.name), also
 
         return self._collection_per_client(items, send)
 

@@ -44,6 +44,29 @@ class TestFeesBeforeWords(RunCommon):
             self.assertTrue(fee.is_move_sent, "a fee listed in a reminder is sent (no Proforma)")
             self.assertTrue(invoice.is_move_sent)
 
+    def test_the_clients_reminder_lists_a_fee_booked_on_an_invoice_without_email_tonight(self):
+        """One email a night per client: the late fee of an invoice at a stage without email (work stop)
+        comes in the reminder its other invoice gets, under its own invoice, not in a second email."""
+        with freeze_time("2026-01-01"):
+            stopped = self._invoice(amount=1000, invoice_date="2026-01-01", due_date="2026-01-01")
+            friendly = self._invoice(amount=400, invoice_date="2026-01-20", due_date="2026-02-19")
+        with freeze_time("2026-02-20"):  # 50 days late (work stop, the 5% fee), and 1 day late (friendly email)
+            emails = len(self._client_emails())
+            run = self._run()
+            fee = self._fees(stopped)
+            self.assertEqual(fee.amount_untaxed, 50.0)
+            self.assertEqual(run.actions["email"], 1)
+            self.assertEqual(run.actions["fee_notice"], 0, "listed in the reminder: no second email")
+            self.assertEqual(len(self._client_emails()), emails + 1)
+            body = self._client_emails()[-1].body
+            for move in friendly | stopped | fee:
+                self.assertIn(move.name, body)
+            self.assertIn(fee._collection_pay_url(), body.replace("&amp;", "&"))
+            self.assertTrue(fee.is_move_sent and stopped.is_move_sent)
+            self.assertFalse(self._logs(action="fee_notice"))
+            self._run()
+            self.assertEqual(len(self._client_emails()), emails + 1, "nothing more")
+
     def test_a_fee_no_reminder_lists_is_emailed_on_its_own_once(self):
         self.policy.write({"interest_mode": "fixed", "annual_rate": 36.5, "penalty_tier_ids": [Command.clear()]})
         with freeze_time("2026-01-01"):
