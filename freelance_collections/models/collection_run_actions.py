@@ -93,7 +93,7 @@ class CollectionRunActions(models.AbstractModel):
         self.env["collection.action.log"]._record(log_vals, run=self)
         return counts
 
-    def _collection_per_client(self, items, send):
+    def _collection_per_client(self, items, send, more=None):
         """Call SEND(partner, items) for each client; it returns the email, kept on the items' log, and
         the note for the chatter of the client's invoices (logged for the whole batch at once).
 
@@ -102,6 +102,8 @@ class CollectionRunActions(models.AbstractModel):
         ``collection_run_delivery.py``). A client whose email cannot be made (a broken template) is
         recorded as failed and does not stop the others.
 
+        MORE: other invoices the emails list (read at once with the items' invoices).
+
         :return: {item key: "failed"} for the items not sent.
         """
         clients = self.env["res.partner"].union(*(item.move.commercial_partner_id for item in items))
@@ -109,7 +111,7 @@ class CollectionRunActions(models.AbstractModel):
         states = {}
         sent = []
         notes = {}
-        credited = self._collection_prefetch_reminders(items)
+        credited = self._collection_prefetch_reminders(items, more)
         with shared_reminder_authors(self.env.cr):  # the sender's author looked up once for the batch
             self._collection_send_per_client(items, send, unreachable, credited, states, sent, notes)
         if unreachable:
@@ -181,14 +183,16 @@ class CollectionRunActions(models.AbstractModel):
         origins = fees.collection_penalty_origin_id.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
         return origins | fees.filtered(lambda fee: fee.collection_penalty_origin_id not in origins)
 
-    def _collection_prefetch_reminders(self, items):
-        """Read at once, for all the invoices of ITEMS, what the reminders list of each (the late fees
-        accrued, the late-fee invoices to pay, the clients with open credits), instead of client by client
-        while rendering.
+    def _collection_prefetch_reminders(self, items, more=None):
+        """Read at once, for all the invoices of ITEMS and MORE (other invoices the reminders list), what
+        the reminders list of each (the late fees accrued, the late-fee invoices to pay, the clients with
+        open credits), instead of client by client while rendering.
 
         :return: the ids of the clients with open credits (a tuple: the reminders of the others list none)
         """
         moves = self.env["account.move"].union(*(item.move for item in items))
+        if more:
+            moves |= more
         if not moves:
             return ()
         moves.fetch(["name", "currency_id", "collection_due_date", "amount_residual", "access_token"])
@@ -434,7 +438,8 @@ class CollectionRunActions(models.AbstractModel):
             message = partner._collection_send_reminder(template, moves | also, attachments)
             return message, _("Reminder %(template)s sent to the client.", template=template.name), also
 
-        return self._collection_per_client(items, send)
+        fees = self.env["account.move"].union(*unsent_fees.values())
+        return self._collection_per_client(items, send, fees | fees.collection_penalty_origin_id)
 
     def _collection_do_discount_nudge(self, items):
         self._collection_render_statements(items)
