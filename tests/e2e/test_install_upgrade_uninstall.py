@@ -42,9 +42,12 @@ for message in messages:
 activities = env['mail.activity'].search([('id', '>', last_activity)])
 system_users = env.ref('base.user_root') | env.ref('base.public_user')
 companies = env['res.company'].search([]).partner_id
-reminded = env['account.move'].search([('commercial_partner_id', 'in', messages.mapped('res_id')),
-                                       ('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),
-                                       ('payment_state', 'in', ('not_paid', 'partial'))])
+# the invoices the reminders listed (logged per invoice), and their late-fee invoices: an open invoice a
+# reminder did not list (not due yet, never sent by Odoo) is still Odoo's proforma until it is sent
+reminded = env['collection.action.log'].search([
+    ('action', 'in', ('email', 'formal_notice', 'discount_nudge', 'fee_notice')), ('state', '=', 'done'),
+]).move_id.filtered(lambda move: move.state == 'posted' and move.payment_state in ('not_paid', 'partial'))
+reminded |= reminded.collection_open_fee_ids
 for move in reminded:
     move._portal_ensure_token()
 env.cr.commit()
