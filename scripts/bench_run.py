@@ -397,6 +397,7 @@ class Tally:
     def __init__(self, model, method, label):
         self.model, self.method, self.label = model, method, label
         self.calls = self.queries = 0
+        self.emails = 0  # reminder emails sent inside (a handler's per-email cost: its totals / emails)
         self.wall = self.cpu = self.child_cpu = 0.0
         self.inside = False
         Tally.tallies.append(self)
@@ -410,6 +411,7 @@ class Tally:
             if tally.inside:
                 return original(records, *args, **kwargs)
             tally.inside = True
+            emails_before = Tally.tallies[0].calls  # the first tally: the reminder emails
             before, times = records.env.cr.sql_log_count, os.times()
             wall = time.perf_counter()
             try:
@@ -417,6 +419,8 @@ class Tally:
             finally:
                 after = os.times()
                 tally.calls += 1
+                if tally is not Tally.tallies[0]:
+                    tally.emails += Tally.tallies[0].calls - emails_before
                 tally.queries += records.env.cr.sql_log_count - before
                 tally.wall += time.perf_counter() - wall
                 tally.cpu += after.user + after.system - times.user - times.system
@@ -428,19 +432,25 @@ class Tally:
         setattr(model_class, self.method, counting)
 
     def snapshot(self):
-        return (self.calls, self.queries, self.wall, self.cpu, self.child_cpu)
+        return (self.calls, self.queries, self.wall, self.cpu, self.child_cpu, self.emails)
 
     @classmethod
     def report(cls, before):
         """One line per tally called since BEFORE (the snapshots of Tally.snapshots())."""
         lines = []
         for tally, start in zip(cls.tallies, before, strict=False):
-            calls, queries, wall, cpu, child = (a - b for a, b in zip(tally.snapshot(), start, strict=False))
+            calls, queries, wall, cpu, child, emails = (a - b for a, b in zip(tally.snapshot(), start, strict=False))
             if calls:
+                per_email = (
+                    f"; {emails} emails, per email {1000 * cpu / emails:.1f} ms of Python CPU and "
+                    f"{queries / emails:.1f} queries"
+                    if emails
+                    else ""
+                )
                 lines.append(
                     f"    {tally.label}: {calls} calls, per call {1000 * wall / calls:.1f} ms "
                     f"({1000 * cpu / calls:.1f} ms of Python CPU, {1000 * child / calls:.1f} ms of child "
-                    f"processes' CPU), {queries / calls:.1f} queries"
+                    f"processes' CPU), {queries / calls:.1f} queries{per_email}"
                 )
         return lines
 
