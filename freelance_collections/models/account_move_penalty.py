@@ -187,9 +187,11 @@ class AccountMove(models.Model):
         those of this invoice, but a late-fee invoice for several of the listed ones only under the
         first of them (listed once, with its whole amount)."""
         self.ensure_one()
-        return self.collection_open_fee_ids.filtered(
-            lambda fee: (fee.collection_fee_origin_ids & listed)[:1] == self or not (fee.collection_fee_origin_ids & listed)
-        )
+
+        def first_listed(fee):
+            return (fee.collection_fee_origin_ids & listed)[:1]
+
+        return self.collection_open_fee_ids.filtered(lambda fee: first_listed(fee) in (self, self.browse()))
 
     def _collection_fee_origin_names(self):
         """The names of the invoices this late-fee invoice charges fees on, for the client's eyes."""
@@ -370,7 +372,8 @@ class AccountMove(models.Model):
         """Create and post the late-fee invoices newly due; return (fee invoices, {move: error}).
 
         One late-fee invoice per client (company, currency and policy alike), with a line per overdue
-        invoice, unless the invoice's policy books one per overdue invoice (``fee_invoice_grouping``).
+        invoice, unless the invoice's policy books one per overdue invoice (``fee_invoice_grouping``);
+        the final fees of an invoice just paid have a late-fee invoice of their own.
         """
         due, errors = self._collection_fees_due(today)
         if not due:
@@ -379,7 +382,8 @@ class AccountMove(models.Model):
         for move, breakdown in due.items():
             policy = move.collection_policy_id
             key = (move.commercial_partner_id.id, move.company_id.id, move.currency_id.id, policy.id)
-            if policy.fee_invoice_grouping == "invoice":
+            # the final fees of a paid invoice: a late-fee invoice of its own, as always
+            if policy.fee_invoice_grouping == "invoice" or move._collection_is_settling():
                 key += (move.id,)
             groups[key].append((move, breakdown))
         vals_list = []

@@ -41,8 +41,10 @@ class TestFeeGrouping(CollectionsCommon):
         return first, second
 
     def _posted_fees(self, *invoices):
-        return self.env["account.move"].union(*(inv.collection_penalty_ids for inv in invoices)).filtered(
-            lambda m: m.state == "posted"
+        return (
+            self.env["account.move"]
+            .union(*(inv.collection_penalty_ids for inv in invoices))
+            .filtered(lambda m: m.state == "posted")
         )
 
     def test_one_invoice_per_client_with_a_line_per_overdue_invoice(self):
