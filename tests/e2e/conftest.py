@@ -251,7 +251,7 @@ def book_done(clients):
 
 @pytest.fixture
 def odoo_db():
-    db = f"fc_e2e_{uuid.uuid4().hex[:8]}"
+    db = f"{os.environ.get('FC_E2E_DB_PREFIX', 'fc_e2e_')}{uuid.uuid4().hex[:8]}"
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
     yield OdooRunner(db)
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
@@ -260,7 +260,7 @@ def odoo_db():
 @pytest.fixture(scope="module")
 def odoo_module_db():
     """One throw-away database shared by the tests of a module."""
-    db = f"fc_e2e_{uuid.uuid4().hex[:8]}"
+    db = f"{os.environ.get('FC_E2E_DB_PREFIX', 'fc_e2e_')}{uuid.uuid4().hex[:8]}"
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
     yield OdooRunner(db)
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
