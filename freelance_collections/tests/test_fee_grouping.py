@@ -157,3 +157,20 @@ class TestFeeGrouping(CollectionsCommon):
             self.env["account.move"].search([("collection_penalty_ids", "=", fee.id)]),
             first,
         )
+
+    def test_final_fees_at_payment_have_an_invoice_of_their_own(self):
+        first, second = self._two_overdue()
+        with freeze_time("2026-02-16"):
+            self._run()
+            grouped = self._posted_fees(first, second)
+        with freeze_time("2026-03-05"):  # 32 days late: first paid today, both reach the 10% step
+            self._pay(first, amount=1000)
+            self._run()
+            new = self._posted_fees(first, second) - grouped
+            self.assertEqual(len(new), 2, "the paid invoice's final fees apart from the other's")
+            final = first.collection_penalty_ids - grouped
+            self.assertEqual(final.collection_penalty_origin_id, first)
+            self.assertEqual(final.amount_untaxed, 50.0)
+            self.assertEqual((second.collection_penalty_ids - grouped).amount_untaxed, 20.0)
+            self.assertTrue(first.collection_fee_settled)
+            self.assertEqual((first.collection_penalty_charged, second.collection_penalty_charged), (100.0, 40.0))
