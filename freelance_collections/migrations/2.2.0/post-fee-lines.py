@@ -7,6 +7,8 @@ late-fee invoice. The reminder templates learn to list a late-fee invoice for se
 
 import logging
 
+from odoo.tools import SQL
+
 _logger = logging.getLogger(__name__)
 
 # the shipped reminder templates' expressions (no quotes: the same in each translation's JSON text)
@@ -27,15 +29,18 @@ def migrate(cr, version):
     if not version:
         return
     cr.execute(
-        """
+        SQL(
+            """
         UPDATE account_move
            SET collection_fee_invoice = TRUE
          WHERE collection_penalty_origin_id IS NOT NULL
            AND collection_fee_invoice IS NOT TRUE
-        """
+            """
+        )
     )
     cr.execute(
-        """
+        SQL(
+            """
         UPDATE account_move_line line
            SET collection_penalty_origin_id = fee.collection_penalty_origin_id
           FROM account_move fee
@@ -43,18 +48,20 @@ def migrate(cr, version):
            AND fee.collection_penalty_origin_id IS NOT NULL
            AND line.display_type = 'product'
            AND line.collection_penalty_origin_id IS NULL
-        """
+            """
+        )
     )
     _logger.info("Late-fee lines: %s lines got the invoice they charge fees on", cr.rowcount)
     cr.execute(
-        """
-        SELECT res_id FROM ir_model_data
-         WHERE module = 'freelance_collections' AND model = 'mail.template'
-        """
+        SQL("SELECT res_id FROM ir_model_data WHERE module = 'freelance_collections' AND model = 'mail.template'")
     )
     template_ids = [row[0] for row in cr.fetchall()]
     for old, new in TEMPLATE_CHANGES:
         cr.execute(
-            "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)::jsonb WHERE id = ANY(%s)",
-            (old, new, template_ids),
+            SQL(
+                "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)::jsonb WHERE id = ANY(%s)",
+                old,
+                new,
+                template_ids,
+            )
         )
