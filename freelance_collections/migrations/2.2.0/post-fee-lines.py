@@ -15,7 +15,7 @@ _logger = logging.getLogger(__name__)
 TEMPLATE_CHANGES = (
     (
         "i.collection_penalty_origin_id not in object.collection_reminder_invoice_ids",
-        "not (i.collection_fee_origin_ids &amp; object.collection_reminder_invoice_ids)",
+        "not (i.collection_fee_invoice and i.collection_fee_origin_ids &amp; object.collection_reminder_invoice_ids)",
     ),
     (
         't-foreach=\\"invoice.collection_open_fee_ids\\"',
