@@ -57,6 +57,8 @@ class TestFeeGrouping(CollectionsCommon):
             self.assertTrue(fee.collection_fee_invoice)
             self.assertFalse(fee.collection_penalty_origin_id, "several origins: none on the invoice")
             self.assertEqual(fee.collection_fee_origin_ids, first | second)
+            self.assertEqual(fee._collection_fee_origin_names(), f"{first.name}, {second.name}")
+            self.assertEqual(fee._collection_fee_amount_for(second), 20.0)
             self.assertEqual(
                 sorted((line.collection_penalty_origin_id.name, line.price_subtotal) for line in fee.invoice_line_ids),
                 sorted([(first.name, 50.0), (second.name, 20.0)]),
