@@ -197,7 +197,9 @@ def clone_book(env, target):
     copies = -(-target // len(originals)) - 1
     if copies <= 0:
         return 0
-    cr.execute("SELECT id FROM account_move WHERE collection_penalty_origin_id = ANY(%s)", [originals])
+    cr.execute(  # the late-fee invoices: one per client and run, a line per invoice (its origin on the line)
+        "SELECT DISTINCT move_id FROM account_move_line WHERE collection_penalty_origin_id = ANY(%s)", [originals]
+    )
     sources = originals + [row[0] for row in cr.fetchall()]
     cr.execute("SELECT id FROM res_partner WHERE name ~ '^Bench client [0-9]+$'")
     clients = [row[0] for row in cr.fetchall()]
@@ -266,7 +268,13 @@ def clone_book(env, target):
             "UPDATE account_move m SET collection_penalty_origin_id = mmap.new FROM mmap "
             "WHERE m.bench_src IS NOT NULL AND m.collection_penalty_origin_id = mmap.old"
         )
-        pick = {"move_id": "mmap.new", "move_name": "mmap.name", "partner_id": "coalesce(pmap.new, src.partner_id)"}
+        pick = {
+            "move_id": "mmap.new",
+            "move_name": "mmap.name",
+            "partner_id": "coalesce(pmap.new, src.partner_id)",
+            "collection_penalty_origin_id": "(SELECT origin.new FROM mmap origin "
+            "WHERE origin.old = src.collection_penalty_origin_id)",
+        }
         cr.execute(  # pylint: disable=sql-injection
             f"INSERT INTO account_move_line ({', '.join(line_cols)}) "
             f"SELECT {', '.join(pick.get(c, 'src.' + c) for c in line_cols)} "

@@ -87,7 +87,7 @@ def prepare(registry):
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        if not env["account.move"].search_count([("collection_penalty_origin_id", "!=", False)]):
+        if not env["account.move"].search_count([("collection_fee_invoice", "=", True)]):
             print("running the collections daily run once (late fees of the demo clients)")
             env["collection.run"]._cron_run_collections()
         env["res.lang"]._activate_lang("he_IL")  # as Settings > Languages does: every module's terms
@@ -126,7 +126,7 @@ def prepare(registry):
                     ("partner_id", "child_of", client.id),
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
-                    ("collection_penalty_origin_id", "=", False),
+                    ("collection_fee_invoice", "=", False),
                 ],
                 order="id",
                 limit=1,

@@ -50,6 +50,7 @@ from . import account_move_discount
 from . import account_move_discount_payment
 from . import account_move_line_discount
 from . import account_move_line_deposit
+from . import account_move_line_penalty
 from . import account_move_portal
 from . import account_move_pay_link
 from . import account_move_sent

@@ -195,7 +195,7 @@ class AccountMove(models.Model):
         "collection_plan_id",
         "collection_pause_days",
         "commercial_partner_id.collection_pause_until",
-        "collection_penalty_origin_id.payment_state",
+        "line_ids.collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_stage_id(self):
         targets = self._collection_target_stages(fields.Date.context_today(self))
@@ -209,12 +209,12 @@ class AccountMove(models.Model):
         Stage = self.env["collection.stage"]
         for move in self:
             policy = move.collection_policy_id
-            origin = move.collection_penalty_origin_id
+            origins = move.collection_fee_origin_ids if move.collection_fee_invoice else move.browse()
             if (
                 not policy
                 or not move._is_collection_open()
                 or not move.collection_due_date
-                or (origin and origin._is_collection_open())
+                or any(origin._is_collection_open() for origin in origins)
             ):  # late fees are reminded with their invoice
                 result[move.id] = Stage
                 continue

@@ -48,21 +48,32 @@ class AccountMove(models.Model):
                 ("payment_state", "in", PAID_STATES),
                 ("collection_fee_settled", "=", False),
                 ("collection_policy_id", "!=", False),
-                ("collection_penalty_origin_id", "=", False),
+                ("collection_fee_invoice", "=", False),
             ],
             order="commercial_partner_id, id",
         ).ids
 
     def _collection_last_fee_dates(self):
-        """{move id: date of its last late-fee invoice} (posted ones)."""
+        """{move id: date of its last late-fee invoice} (posted ones, from their lines: one query)."""
         if not self:
             return {}
-        groups = self.env["account.move"]._read_group(
-            [("collection_penalty_origin_id", "in", self.ids), ("state", "=", "posted")],
-            ["collection_penalty_origin_id"],
-            ["invoice_date:max"],
+        self.env["account.move.line"].flush_model(["collection_penalty_origin_id", "move_id"])
+        self.env["account.move"].flush_model(["state", "move_type", "invoice_date"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT line.collection_penalty_origin_id, MAX(fee.invoice_date)
+              FROM account_move_line line
+              JOIN account_move fee ON fee.id = line.move_id
+             WHERE line.collection_penalty_origin_id = ANY(%s)
+               AND fee.state = 'posted'
+               AND fee.move_type = 'out_invoice'
+          GROUP BY line.collection_penalty_origin_id
+                """,
+                self.ids,
+            )
         )
-        return {origin.id: last for origin, last in groups}
+        return dict(rows)
 
     def _collection_fee_moments(self, today, stage_by_move=None):
         """The ids of these invoices whose accrued fees may be invoiced TODAY (at the stages of

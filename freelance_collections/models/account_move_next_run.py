@@ -56,7 +56,7 @@ class AccountMove(models.Model):
         "collection_paused_stage_id",
         "collection_penalties_waived",
         "commercial_partner_id.collection_pause_until",
-        "collection_penalty_origin_id.payment_state",
+        "line_ids.collection_penalty_origin_id.payment_state",
     )
     def _compute_collection_next_run_date(self):
         self.collection_next_run_date = False

@@ -34,4 +34,4 @@ class AccountMove(models.Model):
         a customer invoice, not a late-fee invoice (nor a retainer's request for money, see
         ``account_move_retainer.py``)."""
         self.ensure_one()
-        return self.move_type == "out_invoice" and not self.collection_penalty_origin_id
+        return self.move_type == "out_invoice" and not self.collection_fee_invoice

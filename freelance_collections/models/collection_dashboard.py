@@ -192,7 +192,7 @@ class CollectionDashboard(models.TransientModel):
             if dashboard._valid_period():
                 domain = [
                     ("company_id", "=", dashboard.company_id.id),
-                    ("collection_penalty_origin_id", "!=", False),
+                    ("collection_fee_invoice", "=", True),
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("invoice_date", ">=", dashboard.date_from),
@@ -214,7 +214,7 @@ class CollectionDashboard(models.TransientModel):
         in the company currency."""
         self.ensure_one()
         self.env["account.move"].flush_model(
-            ["collection_penalty_origin_id", "move_type", "state", "company_id", "invoice_date"]
+            ["collection_fee_invoice", "move_type", "state", "company_id", "invoice_date"]
         )
         self.env["account.move.line"].flush_model(["move_id", "account_id"])
         self.env["account.partial.reconcile"].flush_model(["debit_move_id", "credit_move_id", "amount"])
@@ -229,7 +229,7 @@ class CollectionDashboard(models.TransientModel):
               JOIN account_account fee_account ON fee_account.id = fee_line.account_id
               JOIN account_move_line counterpart_line ON counterpart_line.id = part.credit_move_id
               JOIN account_move counterpart ON counterpart.id = counterpart_line.move_id
-             WHERE fee.collection_penalty_origin_id IS NOT NULL
+             WHERE fee.collection_fee_invoice
                AND fee.move_type = 'out_invoice'
                AND fee.state = 'posted'
                AND fee.company_id = %(company)s

@@ -213,6 +213,16 @@ class CollectionPolicy(models.Model):
         "in between and are shown as accrued); the fees are also invoiced when the overdue invoice "
         "is paid. 0: at every run.",
     )
+    fee_invoice_grouping = fields.Selection(
+        [("client", "One invoice per client"), ("invoice", "One invoice per overdue invoice")],
+        string="Late-Fee Invoices",
+        required=True,
+        default="client",
+        tracking=True,
+        help="One invoice per client: the late fees a run invoices to a client make one late-fee invoice, "
+        "with a line per overdue invoice. One invoice per overdue invoice: a late-fee invoice for each. "
+        "The fees are computed, waived and reminded per overdue invoice either way.",
+    )
 
     @api.depends("stage_ids")
     def _compute_stage_count(self):

@@ -121,7 +121,7 @@ class CollectionRunActions(models.AbstractModel):
         # what the emails listed is sent: the invoices, their open late-fee invoices, the invoices a
         # late-fee invoice is for (one query for all the clients)
         listed = self.env["account.move"].browse(sent)
-        (listed | listed.collection_open_fee_ids | listed.collection_penalty_origin_id)._collection_mark_sent()
+        (listed | listed.collection_open_fee_ids | listed.collection_fee_origin_ids)._collection_mark_sent()
         if notes:  # what was sent, in the chatter of each invoice: one batch of notes for all the clients
             self.env["account.move"].browse(list(notes))._message_log_batch(bodies=notes)
         return states
@@ -162,7 +162,7 @@ class CollectionRunActions(models.AbstractModel):
         fees = self.env["account.move"].search(
             [
                 *OPEN_INVOICE_DOMAIN,
-                ("collection_penalty_origin_id", "!=", False),
+                ("collection_fee_invoice", "=", True),
                 ("is_move_sent", "=", False),
                 ("commercial_partner_id", "in", clients.ids),
             ]
@@ -180,8 +180,8 @@ class CollectionRunActions(models.AbstractModel):
         their invoice while it is open, alone once it is paid. UNSENT_FEES: ``_collection_unsent_fees``."""
         Move = self.env["account.move"]
         fees = unsent_fees.get((partner.id, moves[:1].company_id.id), Move) - moves - moves.collection_open_fee_ids
-        origins = fees.collection_penalty_origin_id.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
-        return origins | fees.filtered(lambda fee: fee.collection_penalty_origin_id not in origins)
+        origins = fees.collection_fee_origin_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
+        return origins | fees.filtered(lambda fee: not fee.collection_fee_origin_ids & origins)
 
     def _collection_prefetch_reminders(self, items, more=None):
         """Read at once, for all the invoices of ITEMS and MORE (other invoices the reminders list), what
@@ -256,6 +256,7 @@ class CollectionRunActions(models.AbstractModel):
                     "collection_open_fee_ids",
                     "collection_penalty_charged",
                     "collection_penalty_count",
+                    "collection_penalty_ids",
                 ]
             )
         # paid: the fees up to the payment are invoiced (or none were due), nothing more accrues
@@ -266,18 +267,22 @@ class CollectionRunActions(models.AbstractModel):
         Log._record(
             [
                 {
-                    "key": f"{fee.collection_penalty_origin_id.id}:penalty:{fee.id}",
-                    "move_id": fee.collection_penalty_origin_id.id,
-                    "partner_id": fee.commercial_partner_id.id,
-                    "stage_id": fee.collection_penalty_origin_id.collection_stage_id.id or False,
+                    "key": f"{line.collection_penalty_origin_id.id}:penalty:{line.move_id.id}",
+                    "move_id": line.collection_penalty_origin_id.id,
+                    "partner_id": line.move_id.commercial_partner_id.id,
+                    "stage_id": line.collection_penalty_origin_id.collection_stage_id.id or False,
                     "action": "penalty",
                     "note": self.env._(
                         "%(amount)s, invoice %(invoice)s",
-                        amount=fee.currency_id.format(fee.amount_total),
-                        invoice=fee.name,
+                        # a late-fee invoice for one invoice: its total, as always; else this line's
+                        amount=line.currency_id.format(
+                            line.move_id.amount_total if line.move_id.collection_penalty_origin_id else line.price_total
+                        ),
+                        invoice=line.move_id.name,
                     ),
                 }
-                for fee in fees
+                for line in fees.invoice_line_ids
+                if line.collection_penalty_origin_id
             ]
             + [
                 {
@@ -296,22 +301,22 @@ class CollectionRunActions(models.AbstractModel):
         return len(fees), failures
 
     @api.model
-    def _collection_fee_notice_status(self, origin, plan, today):
-        """How a late-fee invoice of ORIGIN (an overdue invoice) reaches its client today, given the
-        run's PLAN for the client's invoices: ("listed", "") in a reminder of this run, ("held", why)
-        until a reminder that waits (quiet day, throttle) or the next business day, ("send", "")
-        emailed on its own. One rule for the run and the dry run."""
+    def _collection_fee_notice_status(self, origins, plan, today):
+        """How a late-fee invoice of ORIGINS (the overdue invoices its lines are for) reaches its client
+        today, given the run's PLAN for the client's invoices: ("listed", "") in a reminder of this run,
+        ("held", why) until a reminder that waits (quiet day, throttle) or the next business day,
+        ("send", "") emailed on its own. One rule for the run and the dry run."""
         listing = ("email", "formal_notice", "discount_nudge")
         for item in plan:
-            if item.move.id == origin.id and item.action in listing and not item.failed:
+            if item.move.id in origins.ids and item.action in listing and not item.failed:
                 if not item.blocked:
                     return "listed", ""
                 if item.action in ("email", "formal_notice") and not item.move._collection_is_paused(today):
                     return "held", _("listed in the reminder that waits (%(why)s)", why=item.blocked)
         # a reminder the client gets tonight lists its other new late-fee invoices too (one email, not two)
-        if any(_lists_the_clients_fees(item, origin) for item in plan):
+        if origins and any(_lists_the_clients_fees(item, origins[0]) for item in plan):
             return "listed", ""
-        policy = origin.collection_policy_id
+        policy = origins[:1].collection_policy_id
         if today.weekday() in actions.QUIET_WEEKDAYS[policy.quiet_days or "none"]:
             return "held", _("quiet day: emailed on the next business day")
         return "send", ""
@@ -319,7 +324,7 @@ class CollectionRunActions(models.AbstractModel):
     def _collection_fee_notices(self, batch, plan, today):
         """The late-fee invoices of BATCH (booked today or before) that no reminder of this run listed
         and that are not sent yet, as planned "fee_notice" items: to send, or blocked while held."""
-        candidates = (batch.collection_open_fee_ids | batch.filtered("collection_penalty_origin_id")).filtered(
+        candidates = (batch.collection_open_fee_ids | batch.filtered("collection_fee_invoice")).filtered(
             lambda fee: fee.state == "posted" and fee.payment_state in OPEN_PAYMENT_STATES and not fee.is_move_sent
         )
         if not candidates:
@@ -330,7 +335,7 @@ class CollectionRunActions(models.AbstractModel):
         for fee in candidates:
             if keys[fee.id] in done:
                 continue
-            status, why = self._collection_fee_notice_status(fee.collection_penalty_origin_id, plan, today)
+            status, why = self._collection_fee_notice_status(fee.collection_fee_origin_ids, plan, today)
             if status == "listed":
                 continue  # the reminder that listed it marked it sent
             notices.append(
@@ -439,7 +444,7 @@ class CollectionRunActions(models.AbstractModel):
             return message, _("Reminder %(template)s sent to the client.", template=template.name), also
 
         fees = self.env["account.move"].union(*unsent_fees.values())
-        return self._collection_per_client(items, send, fees | fees.collection_penalty_origin_id)
+        return self._collection_per_client(items, send, fees | fees.collection_fee_origin_ids)
 
     def _collection_do_discount_nudge(self, items):
         self._collection_render_statements(items)

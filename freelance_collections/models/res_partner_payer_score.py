@@ -108,7 +108,7 @@ class ResPartner(models.Model):
                 "move_type",
                 "state",
                 "invoice_date",
-                "collection_penalty_origin_id",
+                "collection_fee_invoice",
             ]
         )
         self.env["account.move.line"].flush_model(
@@ -129,7 +129,7 @@ class ResPartner(models.Model):
                    AND m.company_id = %(company)s
                    AND m.move_type = 'out_invoice'
                    AND m.state = 'posted'
-                   AND m.collection_penalty_origin_id IS NULL
+                   AND m.collection_fee_invoice IS NOT TRUE
                    AND m.invoice_date >= %(since)s
                    AND l.balance > 0
             ),
@@ -192,7 +192,7 @@ class ResPartner(models.Model):
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("company_id", "=", self.env.company.id),
-            ("collection_penalty_origin_id", "=", False),
+            ("collection_fee_invoice", "=", False),
             ("invoice_date", ">=", self._collection_payer_window_start()),
         ]
         action["context"] = {"create": False}

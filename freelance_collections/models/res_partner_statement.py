@@ -211,7 +211,7 @@ class ResPartner(models.Model):
     def _collection_statement_kind(self, move):
         """What a bookkeeper calls the journal entry MOVE on a statement."""
         if move.move_type == "out_invoice":
-            return _("Late fees") if move.collection_penalty_origin_id else _("Invoice")
+            return _("Late fees") if move.collection_fee_invoice else _("Invoice")
         if move.move_type == "out_refund":
             return _("Credit note")
         if move.move_type == "out_receipt":
@@ -262,7 +262,7 @@ class ResPartner(models.Model):
                     "name": move.name,
                     "kind": self._collection_statement_kind(move),
                     "reference": move.ref if move.ref != move.name else False,
-                    "origin": move.collection_penalty_origin_id,
+                    "origin": move.collection_fee_origin_ids if move.collection_fee_invoice else move.browse(),
                     "due_date": row["date_maturity"] if move.is_invoice(include_receipts=True) and debit else False,
                     "debit": debit,
                     "credit": credit,
@@ -331,7 +331,7 @@ class ResPartner(models.Model):
                     "move": move,
                     "name": move.name,
                     "kind": self._collection_statement_kind(move),
-                    "origin": move.collection_penalty_origin_id,
+                    "origin": move.collection_fee_origin_ids if move.collection_fee_invoice else move.browse(),
                     "invoice_date": move.invoice_date or row["date"],
                     "due_date": due_date,
                     "days_late": max(days_late, 0) if amount > 0 else 0,
@@ -349,13 +349,17 @@ class ResPartner(models.Model):
         """ITEMS with each late-fee invoice moved right after the last line of its origin invoice
         (when that one is open; otherwise it keeps its place)."""
         open_moves = {item["move"].id for item in items if not item["origin"]}
+
+        def anchor(item):  # the open invoice a late-fee invoice goes under: the first of its origins
+            return next((origin.id for origin in item["origin"] if origin.id in open_moves), None)
+
         fees = {}
         for item in items:
-            if item["origin"] and item["origin"].id in open_moves:
-                fees.setdefault(item["origin"].id, []).append(item)
+            if anchor(item):
+                fees.setdefault(anchor(item), []).append(item)
         result = []
         for index, item in enumerate(items):
-            if item["origin"] and item["origin"].id in open_moves:
+            if anchor(item):
                 continue
             result.append(item)
             next_move = items[index + 1]["move"] if index + 1 < len(items) else None

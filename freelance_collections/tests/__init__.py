@@ -50,3 +50,4 @@ from . import test_reminder_batch
 from . import test_first_run_ux
 from . import test_law_presets
 from . import test_rate_update
+from . import test_fee_grouping

@@ -152,7 +152,9 @@ class TestPenaltyBooking(CollectionsCommon):
             ]
         with freeze_time("2026-02-02"):
             self._run()
-            self.assertEqual([self._fees(inv).amount_untaxed for inv in invoices], [40.0, 70.0, 100.0])
+            # one late-fee invoice for the client, a line per invoice: the sums per invoice
+            self.assertEqual(len(self._fees(invoices[0])), 1)
+            self.assertEqual([inv.collection_penalty_charged for inv in invoices], [40.0, 70.0, 100.0])
         with freeze_time("2026-05-02"):
             self._run()
             self.assertEqual([len(self._fees(inv)) for inv in invoices], [1, 1, 1], "a fixed sum is charged once")
@@ -246,6 +248,7 @@ class TestPenaltyBooking(CollectionsCommon):
 
     def test_goodwill_waiver_when_paid_soon_after_the_notice(self):
         self.stepped.waiver_days = 7
+        self.stepped.fee_invoice_grouping = "invoice"  # a late-fee invoice each (test_fee_grouping.py: one)
         with freeze_time("2026-02-16"):
             quick = self._invoice(due_date="2026-02-01")
             slow = self._invoice(due_date="2026-02-01")

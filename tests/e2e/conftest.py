@@ -217,9 +217,10 @@ counts['mails'], counts['mailed_clients'] = one(
     "ON msg.id = mail.mail_message_id WHERE msg.model = 'res.partner'")
 counts['activities'], counts['activity_moves'] = one(
     "SELECT count(*), count(DISTINCT res_id) FROM mail_activity WHERE res_model = 'account.move'")
-counts['fees'], counts['fee_origins'] = one(
-    "SELECT count(*), count(DISTINCT collection_penalty_origin_id) FROM account_move "
-    "WHERE collection_penalty_origin_id IS NOT NULL")
+counts['fees'] = one("SELECT count(*) FROM account_move WHERE collection_fee_invoice")[0]
+counts['fee_origins'] = one(
+    "SELECT count(DISTINCT line.collection_penalty_origin_id) FROM account_move_line line "
+    "JOIN account_move fee ON fee.id = line.move_id WHERE fee.collection_fee_invoice")[0]
 counts['penalty_logs'] = one("SELECT count(*) FROM collection_action_log WHERE action = 'penalty'")[0]
 """
 
@@ -234,7 +235,7 @@ def book_counts(more=""):
 def book_done(clients):
     """What book_counts() prints once a complete run has gone over an overdue_book of CLIENTS clients:
     every client one email (both its invoices in it: batches never split a client), every 50-day
-    invoice a call, every invoice one late-fee invoice, each action logged once."""
+    invoice a call, every client one late-fee invoice (a line per invoice), each action logged once."""
     return {
         "email_logs": 2 * clients,
         "email_keys": 2 * clients,
@@ -242,7 +243,7 @@ def book_done(clients):
         "mailed_clients": clients,
         "activities": clients,
         "activity_moves": clients,
-        "fees": 2 * clients,
+        "fees": clients,
         "fee_origins": 2 * clients,
         "penalty_logs": 2 * clients,
     }
@@ -250,7 +251,7 @@ def book_done(clients):
 
 @pytest.fixture
 def odoo_db():
-    db = f"fc_e2e_{uuid.uuid4().hex[:8]}"
+    db = f"{os.environ.get('FC_E2E_DB_PREFIX', 'fc_e2e_')}{uuid.uuid4().hex[:8]}"
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
     yield OdooRunner(db)
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
@@ -259,7 +260,7 @@ def odoo_db():
 @pytest.fixture(scope="module")
 def odoo_module_db():
     """One throw-away database shared by the tests of a module."""
-    db = f"fc_e2e_{uuid.uuid4().hex[:8]}"
+    db = f"{os.environ.get('FC_E2E_DB_PREFIX', 'fc_e2e_')}{uuid.uuid4().hex[:8]}"
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
     yield OdooRunner(db)
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)

@@ -50,9 +50,8 @@ moves = env['account.move'].search([('move_type', '=', 'out_invoice')], order='i
 print('RESULT', json.dumps({
     'before': before, 'count': count,
     'invoices': [[m.partner_id.name, m.payment_state, m.collection_policy_id.name or None,
-                  m.collection_stage_id.name or None] for m in moves if not m.collection_penalty_origin_id],
-    'fees': [[m.collection_penalty_origin_id.partner_id.name, m.amount_total] for m in moves
-             if m.collection_penalty_origin_id],
+                  m.collection_stage_id.name or None] for m in moves if not m.collection_fee_invoice],
+    'fees': [[m.commercial_partner_id.name, m.amount_total] for m in moves if m.collection_fee_invoice],
     'mailed': sorted(set(
         env['mail.mail'].search([('model', '=', 'res.partner')]).recipient_ids.mapped('email'))),
     'actions': sorted({(log.partner_id.name, log.stage_id.name, log.action)

@@ -31,7 +31,7 @@ env.cr.execute('SELECT COALESCE(MAX(id), 0) FROM mail_activity')
 last_activity = env.cr.fetchone()[0]
 run = env['collection.run']._cron_run_collections()
 env.cr.commit()
-fees = env['account.move'].search([('id', '>', last_move), ('collection_penalty_origin_id', '!=', False)])
+fees = env['account.move'].search([('id', '>', last_move), ('collection_fee_invoice', '=', True)])
 messages = env['mail.message'].search([('id', '>', last_message), ('model', '=', 'res.partner'),
                                        ('message_type', '=', 'comment')])
 unlinked = [fee.name for fee in fees if not any(

@@ -47,11 +47,11 @@ ref('freelance_collections.ir_cron_run_collections').nextcall = now - timedelta(
 COUNTS = book_counts("""
 from odoo import fields
 counts['fee_total'] = float(one("SELECT coalesce(sum(amount_untaxed), 0) FROM account_move "
-                                "WHERE collection_penalty_origin_id IS NOT NULL")[0])
+                                "WHERE collection_fee_invoice")[0])
 counts['failed_logs'] = one("SELECT count(*) FROM collection_action_log WHERE state = 'failed'")[0]
 counts['unhandled'] = one(
     "SELECT count(*) FROM account_move WHERE move_type = 'out_invoice' AND state = 'posted' "
-    "AND collection_penalty_origin_id IS NULL AND collection_next_run_date IS NULL")[0]
+    "AND collection_fee_invoice IS NOT TRUE AND collection_next_run_date IS NULL")[0]
 cron = env.ref('freelance_collections.ir_cron_run_collections')
 counts['cron'] = {'active': cron.active, 'failure_count': cron.failure_count,
                   'nextcall_later': cron.nextcall > fields.Datetime.now()}
