@@ -51,7 +51,7 @@ class TestTranslations(TransactionCase):
                     body = template.with_context(lang=code).body_html
                     self.assertIn("_collection_balance_url", body)
                     self.assertIn("_collection_pay_url", body)
-                    self.assertIn("collection_open_fee_ids", body, "the open late fees are listed under their invoice")
+                    self.assertIn("_collection_fees_listed_here", body, "the late fees under their invoice")
                     self.assertIn("_collection_bidi", body, "the body reads in the language's direction")
                     self.assertIn("_collection_reminder_credits", body, "the open credits are listed")
                     self.assertNotIn(english_button, body, "the body is translated")
