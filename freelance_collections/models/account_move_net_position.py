@@ -53,7 +53,13 @@ class AccountMove(models.Model):
         if partners is not None and not partners:
             return self.env["account.move.line"]
         domain = [
-            *([("partner_id", "child_of", partners.ids)] if partners is not None else [("partner_id", "!=", False)]),
+            # by the client's commercial entity: a subquery of this one query, where child_of would
+            # search the contacts first (this runs when an invoice is posted or paid, docs/benchmark.md)
+            *(
+                [("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids)]
+                if partners is not None
+                else [("partner_id", "!=", False)]
+            ),
             ("account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),

@@ -138,7 +138,7 @@ class AccountMove(models.Model):
             and not m.collection_retainer_kind
             and not m.currency_id.is_zero(m.amount_residual)
         )
-        if not candidates:
+        if not candidates or not self.env["collection.retainer"]._collection_any_retainer():
             return
         retainers = (
             self.env["collection.retainer"]

@@ -253,7 +253,8 @@ class AccountPayment(models.Model):
             .sudo()
             ._read_group(
                 [
-                    ("partner_id", "child_of", clients.ids),
+                    # a subquery of this query (child_of would search the contacts first)
+                    ("partner_id.commercial_partner_id", "in", clients.ids),
                     ("company_id", "in", received.company_id.ids),
                     ("account_id.account_type", "=", "asset_receivable"),
                     ("parent_state", "=", "posted"),

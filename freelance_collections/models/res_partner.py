@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..policy import stages
-from .account_move import OPEN_INVOICE_DOMAIN
+from .account_move import OPEN_INVOICE_DOMAIN, OPEN_PAYMENT_STATES
 
 # What a collections user may set on a client (the pause), a collections manager too (the override).
 COLLECTION_MANAGER_FIELDS = {"collection_work_stop_override", "collection_work_stop_reason"}
@@ -65,7 +65,7 @@ class ResPartner(models.Model):
     collection_stage_id = fields.Many2one(
         "collection.stage",
         string="Collection Stage",
-        compute="_compute_collection_stage_id",
+        compute="_compute_collection_standing",  # with the work stop: res_partner_work_stop.py
         store=True,
         index=True,
         tracking=True,
@@ -130,37 +130,20 @@ class ResPartner(models.Model):
             mine = chosen.filtered(lambda m: m.commercial_partner_id == partner.commercial_partner_id)  # noqa: B023 - the lambda is called at once, within the loop
             partner.collection_reminder_invoice_ids = mine or partner.collection_open_invoice_ids
 
-    @api.depends(
-        "commercial_partner_id",
-        "commercial_partner_id.collection_invoice_ids.collection_stage_id",
-    )
-    def _compute_collection_stage_id(self):
-        worst = self.commercial_partner_id._collection_worst_stages()
-        for partner in self:
-            partner.collection_stage_id = worst.get(partner.commercial_partner_id.id, False)
-
-    def _collection_worst_stages(self):
+    def _collection_worst_stages(self, invoices=None):
         """{client id: the stage of its worst invoice} for these commercial partners, set-based: one
         query for all the saved clients (the stored stage of every client a run batch touched is
-        recomputed at once), the cache for new ones (a form being edited)."""
+        recomputed at once), the cache for new ones (a form being edited). INVOICES: the clients'
+        invoices ``_collection_standing_invoices`` fetched already (a query saved)."""
         saved = self.filtered("id")
         stage_ids = {partner.id: [] for partner in self}
         if saved:
+            if invoices is None:
+                invoices = saved._collection_standing_invoices()
             # in the invoices' order, as collection_invoice_ids lists them (ties go to the first)
-            invoices = (
-                self.env["account.move"]
-                .sudo()
-                .search_fetch(
-                    [
-                        ("commercial_partner_id", "in", saved.ids),
-                        ("move_type", "=", "out_invoice"),
-                        ("collection_stage_id", "!=", False),
-                    ],
-                    ["commercial_partner_id", "collection_stage_id"],
-                )
-            )
             for move in invoices:
-                stage_ids[move.commercial_partner_id.id].append(move.collection_stage_id.id)
+                if move.collection_stage_id and move.commercial_partner_id.id in stage_ids:
+                    stage_ids[move.commercial_partner_id.id].append(move.collection_stage_id.id)
         for partner in self - saved:
             stage_ids[partner.id] = partner.collection_invoice_ids.collection_stage_id.ids
         Stage = self.env["collection.stage"].sudo()
@@ -173,6 +156,39 @@ class ResPartner(models.Model):
             ]
             result[partner_id] = Stage.browse(stages.worst_stage(ladder, ids) or [])
         return result
+
+    def _collection_standing_invoices(self):
+        """The customer invoices of these saved commercial partners that are open or at a stage, in
+        one query (sudo), with what the client's stage and work stop read of them."""
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("commercial_partner_id", "in", self.ids),
+                    ("move_type", "=", "out_invoice"),
+                    "|",
+                    ("collection_stage_id", "!=", False),
+                    "&",
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", OPEN_PAYMENT_STATES),
+                ],
+                [
+                    "commercial_partner_id",
+                    "company_id",
+                    "move_type",
+                    "state",
+                    "payment_state",
+                    "collection_stage_id",
+                    "collection_policy_id",
+                    "amount_residual_signed",
+                    "collection_due_date",
+                    "collection_dispute",
+                    "collection_dispute_review_date",
+                    "collection_plan_id",
+                ],
+            )
+        )
 
     @api.depends_context("company")
     def _compute_collection_amounts(self):

@@ -9,8 +9,8 @@ class ResPartner(models.Model):
     collection_retainer_ids = fields.One2many("collection.retainer", "partner_id", string="Retainers")
 
     @api.depends("commercial_partner_id.collection_retainer_ids.work_stop")
-    def _compute_collection_work_stop(self):
-        return super()._compute_collection_work_stop()
+    def _compute_collection_standing(self):
+        return super()._compute_collection_standing()
 
     # ------------------------------------------------------------------
     # HOOKS
@@ -18,7 +18,7 @@ class ResPartner(models.Model):
     def _collection_work_stop_other_reasons(self):
         reasons = super()._collection_work_stop_other_reasons()
         saved = self.filtered("id")
-        if not saved:
+        if not saved or not self.env["collection.retainer"]._collection_any_retainer():
             return reasons
         stopped = (
             self.env["collection.retainer"].sudo().search([("partner_id", "in", saved.ids), ("work_stop", "=", True)])

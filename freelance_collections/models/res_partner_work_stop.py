@@ -13,7 +13,7 @@ class ResPartner(models.Model):
 
     collection_work_stop = fields.Boolean(
         string="Work Stopped",
-        compute="_compute_collection_work_stop",
+        compute="_compute_collection_standing",
         store=True,
         tracking=True,
         help="Set while an open invoice of the client is at or past a work-stop stage, unless overridden by hand.",
@@ -35,7 +35,12 @@ class ResPartner(models.Model):
         "and the invoice is still unpaid.",
     )
 
+    # The client's stage (res_partner.py) and work stop are computed together: Odoo marks both at once
+    # when an invoice of the client changes, and one query of its invoices serves both (a query less
+    # in each invoice posted, payment registered or reconciled: docs/benchmark.md).
     @api.depends(
+        "commercial_partner_id",
+        "commercial_partner_id.collection_invoice_ids.collection_stage_id",
         "collection_work_stop_override",
         "commercial_partner_id.collection_work_stop_override",
         "commercial_partner_id.collection_invoice_ids.collection_stage_id.stops_work",
@@ -46,9 +51,14 @@ class ResPartner(models.Model):
         "commercial_partner_id.collection_invoice_ids.collection_dispute",
         "commercial_partner_id.collection_invoice_ids.collection_plan_id",
     )
-    def _compute_collection_work_stop(self):
-        stops = self.commercial_partner_id._collection_work_stops()
+    def _compute_collection_standing(self):
+        clients = self.commercial_partner_id
+        saved = clients.filtered("id")
+        invoices = saved._collection_standing_invoices() if saved else None
+        worst = clients._collection_worst_stages(invoices=invoices)
+        stops = clients._collection_work_stops(invoices=invoices)
         for partner in self:
+            partner.collection_stage_id = worst.get(partner.commercial_partner_id.id, False)
             partner.collection_work_stop = stops[partner.commercial_partner_id.id]
 
     def _compute_collection_work_stop_hold(self):
@@ -60,7 +70,7 @@ class ResPartner(models.Model):
             why = list(dict.fromkeys(move._collection_pause_label(today) for move in held or ()))
             partner.collection_work_stop_hold = _("Work stop held: %(why)s", why="; ".join(why)) if why else False
 
-    def _collection_work_stops(self, holds=None):
+    def _collection_work_stops(self, holds=None, invoices=None):
         """{client id: whether its work stops} for these commercial partners, set-based: the open
         invoices of all the saved clients in one query, the cache for new ones (a form being edited).
 
@@ -70,31 +80,17 @@ class ResPartner(models.Model):
 
         :param dict holds: when given, filled with {client id: [the paused invoices at a work-stop
             stage that would stop its work]} for the clients not stopped (no override)
+        :param invoices: the clients' invoices ``_collection_standing_invoices`` fetched already
         """
         today = fields.Date.context_today(self)
         saved = self.filtered("id")
         open_by_client = {partner.id: [] for partner in self}
         if saved:
-            invoices = (
-                self.env["account.move"]
-                .sudo()
-                .search_fetch(
-                    [("commercial_partner_id", "in", saved.ids), *OPEN_INVOICE_DOMAIN],
-                    [
-                        "commercial_partner_id",
-                        "company_id",
-                        "collection_stage_id",
-                        "collection_policy_id",
-                        "amount_residual_signed",
-                        "collection_due_date",
-                        "collection_dispute",
-                        "collection_dispute_review_date",
-                        "collection_plan_id",
-                    ],
-                )
-            )
+            if invoices is None:
+                invoices = saved._collection_standing_invoices()
             for move in invoices:
-                open_by_client[move.commercial_partner_id.id].append(move)
+                if move.commercial_partner_id.id in open_by_client and move._is_collection_open():
+                    open_by_client[move.commercial_partner_id.id].append(move)
         for partner in self - saved:
             open_by_client[partner.id] = list(partner.collection_invoice_ids.filtered_domain(OPEN_INVOICE_DOMAIN))
         other_reasons = self._collection_work_stop_other_reasons()
@@ -170,7 +166,7 @@ class ResPartner(models.Model):
         stops for a reason other than the ladder; a manager's override still wins over it. Each
         feature adding a reason extends it (the retainer used up with its top-up unpaid:
         ``res_partner_retainer.py``) and adds what its reason depends on to
-        ``_compute_collection_work_stop``. Base: none."""
+        ``_compute_collection_standing``. Base: none."""
         return {}
 
 

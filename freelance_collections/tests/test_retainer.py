@@ -281,3 +281,26 @@ class TestRetainerBadInput(RetainerCommon):
             retainer.partner_id = other
         with self._refused(UserError, "cannot be deleted"):
             retainer.unlink()
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-02")
+class TestRetainerLookupsSkipped(CollectionsCommon):
+    """A book that uses no retainer pays nothing for them in Odoo's own posting and payments (the
+    existence of a retainer is cached until one is created); the first retainer counts at once."""
+
+    def test_no_retainer_no_lookup_then_the_first_one_counts_at_once(self):
+        self.env.company.collection_policy_id = False
+        Retainer = self.env["collection.retainer"]
+        self.env.cr.execute("SELECT count(*) FROM collection_retainer")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the test database holds no retainer (no demo retainer)")
+        self.env.registry.clear_cache()  # a retainer created and rolled back by an earlier test leaves True
+        self.assertFalse(Retainer._collection_any_retainer())
+        with self.assertQueryCount(0):
+            self.assertFalse(Retainer._collection_any_retainer())  # cached
+            self.assertEqual(self.client._collection_work_stop_other_reasons(), {})
+        retainer = Retainer.create({"partner_id": self.client.id, "amount": 100.0, "threshold": 0.0})
+        self.assertTrue(Retainer._collection_any_retainer())
+        retainer.action_start()  # its request invoice unpaid: nothing drawn yet, no work stop
+        self.assertEqual(retainer.state, "active")
+        self.assertFalse(self.client.collection_work_stop)
