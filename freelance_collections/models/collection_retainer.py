@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..policy import retainer as retainer_policy
 from ..policy.money import to_decimal
@@ -183,7 +184,7 @@ class CollectionRetainer(models.Model):
         """Whether the database holds a retainer at all (closed ones included), cached until one is
         created: Odoo's own posting, payments and reconciliation skip the addon's retainer lookups in
         a book that uses none (docs/benchmark.md, everyday accounting)."""
-        self.env.cr.execute("SELECT 1 FROM collection_retainer LIMIT 1")
+        self.env.cr.execute(SQL("SELECT 1 FROM collection_retainer LIMIT 1"))
         return bool(self.env.cr.fetchone())
 
     def write(self, vals):

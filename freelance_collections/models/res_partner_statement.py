@@ -46,6 +46,11 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------------
+    def _collection_letter_date(self):
+        """The date a demand letter bears: today where the user is (Odoo's context_today, the clock the
+        statements read too)."""
+        return fields.Date.context_today(self)
+
     def action_collection_statement(self):
         """Open the statement wizard for this client (choose the period, then print)."""
         self.ensure_one()

@@ -37,19 +37,21 @@ class ResPartner(models.Model):
 
     # The client's stage (res_partner.py) and work stop are computed together: Odoo marks both at once
     # when an invoice of the client changes, and one query of its invoices serves both (a query less
-    # in each invoice posted, payment registered or reconciled: docs/benchmark.md).
+    # in each invoice posted, payment registered or reconciled: docs/benchmark.md). Through
+    # collection_client_invoice_ids, not collection_invoice_ids: its domain does not keep the ORM from
+    # marking them for every entry of the client.
     @api.depends(
         "commercial_partner_id",
-        "commercial_partner_id.collection_invoice_ids.collection_stage_id",
+        "commercial_partner_id.collection_client_invoice_ids.collection_stage_id",
         "collection_work_stop_override",
         "commercial_partner_id.collection_work_stop_override",
-        "commercial_partner_id.collection_invoice_ids.collection_stage_id.stops_work",
-        "commercial_partner_id.collection_invoice_ids.amount_residual_signed",
-        "commercial_partner_id.collection_invoice_ids.collection_policy_id.work_stop_min_amount",
+        "commercial_partner_id.collection_client_invoice_ids.collection_stage_id.stops_work",
+        "commercial_partner_id.collection_client_invoice_ids.amount_residual_signed",
+        "commercial_partner_id.collection_client_invoice_ids.collection_policy_id.work_stop_min_amount",
         # a paused invoice holds its work stop (read by _collection_is_paused)
         "commercial_partner_id.collection_pause_until",
-        "commercial_partner_id.collection_invoice_ids.collection_dispute",
-        "commercial_partner_id.collection_invoice_ids.collection_plan_id",
+        "commercial_partner_id.collection_client_invoice_ids.collection_dispute",
+        "commercial_partner_id.collection_client_invoice_ids.collection_plan_id",
     )
     def _compute_collection_standing(self):
         clients = self.commercial_partner_id

@@ -103,3 +103,41 @@ class TestWorkStop(RunCommon):
         portal.invalidate_recordset()
         self.assertTrue(portal.collection_work_stop, "a user reads its partner's stop")
         self.assertEqual(portal.collection_stage_id, self.client.collection_stage_id)
+
+    def test_standing_follows_the_invoices_not_every_entry(self):
+        """The client's stage and work stop follow its customer invoices in the transaction that changes
+        them (paid, stage reached), for its contacts too; a bank statement line
+        or a vendor bill of the client does not have them recomputed."""
+        with freeze_time("2026-03-05"):
+            late = self._invoice(due_date="2026-02-01")  # 32 days late: the work-stop stage
+            firm = self._invoice(amount=300.0, due_date="2026-02-15")  # 18 days late: firm
+            self.assertEqual(late.collection_stage_id, self.stage_stop)
+            self.assertEqual(firm.collection_stage_id, self.stage_firm)
+            self.assertEqual(self.client.collection_stage_id, self.stage_stop)
+            self.assertTrue(self.client.collection_work_stop)
+            self.assertTrue(self.client_contact.collection_work_stop)
+            self.assertEqual((late | firm).collection_client_id, self.client)
+
+            # entries that are not customer invoices leave the client's standing alone
+            bank = self.env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+            )
+            self.env.flush_all()
+            line = self.env["account.bank.statement.line"].create(
+                {"journal_id": bank.id, "amount": 50.0, "payment_ref": "Transfer", "partner_id": self.client.id}
+            )
+            bill = self._invoice(move_type="in_invoice", post=False, partner=self.client_contact)
+            bill.action_post()
+            self.assertFalse((line.move_id | bill).collection_client_id)
+            work_stop = self.client._fields["collection_work_stop"]
+            self.assertFalse(
+                self.env.records_to_compute(work_stop) & (self.client | self.client_contact),
+                "a bank line or a vendor bill does not mark the client's work stop to compute",
+            )
+
+            # paying the stopping invoice lifts the stop in the same transaction, contacts included
+            self._pay(late)
+            self.assertFalse(late.collection_stage_id)
+            self.assertEqual(self.client.collection_stage_id, self.stage_firm)
+            self.assertFalse(self.client.collection_work_stop)
+            self.assertFalse(self.client_contact.collection_work_stop)
