@@ -31,10 +31,10 @@ class AccountMove(models.Model):
     # Indexed: the client's collection fields depend on its invoices, so every change of an invoice's
     # stage makes the ORM look up invoices by client.
     commercial_partner_id = fields.Many2one(index=True)
-    # The client of a customer invoice, empty on every other entry: the client's stage and work stop
-    # depend on its invoices through this field, so that a bank statement line, a payment's entry, a
-    # vendor bill or a journal entry of the partner does not have Odoo recompute them
-    # (commercial_partner_id is on every entry). docs/benchmark.md, everyday accounting.
+    # The client of a posted customer invoice, empty on every other entry: the client's stage and work
+    # stop depend on its invoices through this field, so that a draft invoice, a bank statement line,
+    # a payment's entry, a vendor bill or a journal entry of the partner does not have Odoo recompute
+    # them (commercial_partner_id is on every entry). docs/benchmark.md, everyday accounting.
     collection_client_id = fields.Many2one(
         "res.partner",
         string="Invoiced Client",
@@ -122,15 +122,16 @@ class AccountMove(models.Model):
             self.env.cr.execute(
                 SQL(
                     "UPDATE account_move SET collection_client_id = commercial_partner_id "
-                    "WHERE move_type = 'out_invoice' AND commercial_partner_id IS NOT NULL"
+                    "WHERE move_type = 'out_invoice' AND state = 'posted' AND commercial_partner_id IS NOT NULL"
                 )
             )
         return super()._auto_init()
 
-    @api.depends("move_type", "commercial_partner_id")
+    @api.depends("move_type", "state", "commercial_partner_id")
     def _compute_collection_client_id(self):
         for move in self:
-            move.collection_client_id = move.commercial_partner_id if move.move_type == "out_invoice" else False
+            posted_invoice = move.move_type == "out_invoice" and move.state == "posted"
+            move.collection_client_id = move.commercial_partner_id if posted_invoice else False
 
     @api.depends(
         "move_type",

@@ -240,7 +240,9 @@ class AccountPayment(models.Model):
             and payment.partner_type == "customer"
             and payment.partner_id
             and payment.state in POSTED_PAYMENT_STATES
-            and payment.move_id
+            # its entry posted: Odoo's payment register first writes the state with the new draft
+            # entry, then posts both (the guard reads the client's books once, when they count)
+            and payment.move_id.state == "posted"
             # money taken by a payment provider (card, online transfer) is confirmed by it: it does
             # not bounce like a cheque, and its refund goes back through the provider
             and not payment.payment_transaction_id

@@ -35,10 +35,10 @@ class ResPartner(models.Model):
         string="Customer Invoices",
         domain=[("move_type", "=", "out_invoice")],
     )
-    # The same without a domain, by account.move.collection_client_id (customer invoices only): what
+    # The same without a domain, by account.move.collection_client_id (posted customer invoices): what
     # the client's stage and work stop depend on (res_partner_work_stop.py).
     collection_client_invoice_ids = fields.One2many(
-        "account.move", "collection_client_id", string="Invoices of the Client"
+        "account.move", "collection_client_id", string="Posted Invoices of the Client"
     )
     # The inverse of commercial_partner_id (archived contacts too): when an invoice changes, the ORM
     # finds the contacts whose stage and work stop follow it in this field, read once for a batch's

@@ -106,8 +106,8 @@ class TestWorkStop(RunCommon):
 
     def test_standing_follows_the_invoices_not_every_entry(self):
         """The client's stage and work stop follow its customer invoices in the transaction that changes
-        them (paid, stage reached), for its contacts too; a bank statement line
-        or a vendor bill of the client does not have them recomputed."""
+        them (paid, stage reached), for its contacts too; a draft invoice, a bank statement line or a
+        vendor bill of the client does not have them recomputed."""
         with freeze_time("2026-03-05"):
             late = self._invoice(due_date="2026-02-01")  # 32 days late: the work-stop stage
             firm = self._invoice(amount=300.0, due_date="2026-02-15")  # 18 days late: firm
@@ -128,11 +128,12 @@ class TestWorkStop(RunCommon):
             )
             bill = self._invoice(move_type="in_invoice", post=False, partner=self.client_contact)
             bill.action_post()
-            self.assertFalse((line.move_id | bill).collection_client_id)
+            draft = self._invoice(post=False, invoice_date="2026-03-05", due_date="2026-02-20")
+            self.assertFalse((line.move_id | bill | draft).collection_client_id)
             work_stop = self.client._fields["collection_work_stop"]
             self.assertFalse(
                 self.env.records_to_compute(work_stop) & (self.client | self.client_contact),
-                "a bank line or a vendor bill does not mark the client's work stop to compute",
+                "a draft, a bank line or a vendor bill does not mark the client's work stop to compute",
             )
 
             # paying the stopping invoice lifts the stop in the same transaction, contacts included
