@@ -16,7 +16,9 @@ Creates the databases it needs when missing (no demo data), one per set of insta
 In each, the company's collection policy is the *Freelancer standard* preset (an addon in use, not only
 installed; ``--no-policy`` leaves it unset). Each operation is done COUNT times, one record at a time and
 flushed after each, as a user or an import does it, then rolled back; REPEAT times (best of them, by
-CPU). Printed: Python CPU milliseconds and SQL queries per operation in each set, the addons' overhead
+CPU). The invoices are due at once (``--term now``: the preset's courtesy stage from the day they are
+posted, so each payment moves them off the ladder) or in 30 days (``--term 30``). Printed: Python CPU
+milliseconds and SQL queries per operation in each set, the addons' overhead
 (``addon`` against ``account``, ``all`` against ``base``) in percent, and the size of the ORM's trigger
 trees of the accounting fields these operations write (the nodes Odoo walks at every ``modified()``),
 with how many of them are the addons' fields.
@@ -60,6 +62,9 @@ FIELDS = [
     ("account.move", "line_ids"),
 ]
 CLIENTS = 20
+# the invoices' payment terms: due at once (the preset's courtesy stage from the day they are posted), or
+# in 30 days (Odoo's "30 Days": not on the ladder before their courtesy reminder)
+TERMS = {"now": None, "30": "account.account_payment_term_30days"}
 OURS = "freelance_collections"
 
 
@@ -77,12 +82,13 @@ def tree_nodes(registry, env):
 class Book:
     """What the operations need, created once in the transaction (before the savepoints)."""
 
-    def __init__(self, env, count):
+    def __init__(self, env, count, term=None):
         from odoo import Command  # noqa: PLC0415
 
         self.env = env
         self.count = count
         self.command = Command
+        self.term = env.ref(TERMS[term]) if TERMS.get(term) else None
         self.clients = env["res.partner"].create([{"name": f"Bench client {i}"} for i in range(CLIENTS)])
         self.bank = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1)
         Move = env["account.move"].with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
@@ -113,11 +119,14 @@ class Book:
         env.flush_all()
 
     def invoice_vals(self, i):
-        return {
+        vals = {
             "move_type": "out_invoice",
             "partner_id": self.clients[i % CLIENTS].id,
             "invoice_line_ids": [self.command.create({"name": "Work", "price_unit": 40.0 + i, "tax_ids": []})],
         }
+        if self.term:
+            vals["invoice_payment_term_id"] = self.term.id
+        return vals
 
     # the operations: each does COUNT of them, flushed as a request would be
     def post(self):
@@ -157,7 +166,7 @@ class Book:
             self.env.flush_all()
 
 
-def measure(db, count, repeat, operations, policy, profile=None):
+def measure(db, count, repeat, operations, policy, profile=None, term="now"):
     import odoo  # noqa: PLC0415
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
@@ -168,7 +177,7 @@ def measure(db, count, repeat, operations, policy, profile=None):
         trees = tree_nodes(registry, env)
         if policy and "collection.policy" in env:
             env.company.collection_policy_id = env.ref("freelance_collections.policy_freelancer_standard")
-        book = Book(env, count)
+        book = Book(env, count, term)
         for operation in operations:
             best = None
             for _attempt in range(repeat):
@@ -208,6 +217,7 @@ def main():
     parser.add_argument("--operations", default=",".join(OPERATIONS))
     parser.add_argument("--no-policy", action="store_true", help="leave the company without a collection policy")
     parser.add_argument("--profile", help="an operation to run once more under cProfile, in every set")
+    parser.add_argument("--term", choices=sorted(TERMS), default="now", help="the invoices due at once or in 30 days")
     args = parser.parse_args()
     import odoo  # noqa: PLC0415
 
@@ -218,10 +228,15 @@ def main():
         ensure_database(f"{args.db}_{name}", path, SETS[name])
     odoo.tools.config.parse_config([f"--addons-path={path}", "--log-level=warn"])
     results = {
-        name: measure(f"{args.db}_{name}", args.count, args.repeat, operations, not args.no_policy, args.profile)
+        name: measure(
+            f"{args.db}_{name}", args.count, args.repeat, operations, not args.no_policy, args.profile, args.term
+        )
         for name in names
     }
-    print(f"\n{args.count} of each operation, one at a time (batch: at once), best of {args.repeat}")
+    print(
+        f"\n{args.count} of each operation, one at a time (batch: at once), best of {args.repeat}, "
+        f"invoices due {'at once' if args.term == 'now' else 'in 30 days'}"
+    )
     print(f"{'operation':10} " + " ".join(f"{name + ' ms':>11} {'queries':>8}" for name in names))
     for operation in operations:
         cells = " ".join(f"{results[n][0][operation][0]:11.2f} {results[n][0][operation][1]:8.2f}" for n in names)

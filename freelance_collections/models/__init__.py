@@ -45,6 +45,7 @@ from . import res_partner_autopay
 from . import account_move
 from . import account_move_policy
 from . import account_move_work_stop
+from . import account_bank_statement_line
 from . import account_move_deposit
 from . import account_move_discount
 from . import account_move_discount_payment

@@ -95,6 +95,10 @@ class TestWorkStop(RunCommon):
         }
         self.assertIn("res.partner.collection_work_stop", dependents, "the client's stop follows payments")
         self.assertNotIn("account.move.collection_work_stop", dependents)
+        self.assertFalse(
+            {name for name in dependents if name.startswith("account.bank.statement.line.collection_")},
+            "statement lines do not copy the invoices' collection fields (account_bank_statement_line.py)",
+        )
         self.assertNotIn("collection.overdue.partner.work_stop", dependents)
         self.assertNotIn("res.users.collection_work_stop", dependents, "not inherited from the partner")
         self.assertNotIn("res.users.collection_stage_id", dependents)
