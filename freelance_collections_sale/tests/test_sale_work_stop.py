@@ -75,6 +75,7 @@ class TestSaleWorkStop(SaleWorkStopMixin, TransactionCase):
         good = self._order(self.good_client)
         self.assertFalse(order.collection_work_stop)
         self._stop(self.client)
+        order.invalidate_recordset(["collection_work_stop"])  # a banner is read afresh by the form
         self.assertTrue(order.collection_work_stop, "read from the commercial partner of the contact")
         self.assertFalse(good.collection_work_stop)
         found = (
@@ -90,6 +91,11 @@ class TestSaleWorkStop(SaleWorkStopMixin, TransactionCase):
         form_view = self.env["sale.order"].get_view(self.env.ref("sale.view_order_form").id, "form")
         self.assertIn("alert-danger", form_view["arch"])
         self.assertIn('invisible="not collection_work_stop"', form_view["arch"])
+        dependents = {
+            str(field)
+            for field in self.env.registry.get_dependent_fields(self.env["account.move"]._fields["payment_state"])
+        }
+        self.assertNotIn("sale.order.collection_work_stop", dependents, "not in the accounting fields' triggers")
 
     def test_stopped_client_salesman_refused(self):
         self._stop(self.client)
@@ -137,6 +143,7 @@ class TestSaleWorkStop(SaleWorkStopMixin, TransactionCase):
         with self.assertRaises(UserError):
             order.with_user(self.salesman).action_confirm()
         self.client.collection_work_stop_override = False  # back to the stages: no open invoice
+        order.invalidate_recordset(["collection_work_stop"])
         self.assertFalse(order.collection_work_stop)
         order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.state, "sale")
@@ -176,7 +183,8 @@ class TestSaleWorkStopFromStages(SaleWorkStopMixin, CollectionsCommon):
                 order.with_user(self.salesman).action_confirm()
             self.assertEqual(order.state, "draft")
             self._pay(invoice)
+            order.invalidate_recordset(["collection_work_stop"])  # the form reads it afresh
             self.assertFalse(order.collection_work_stop, "work-stop lifts once paid")
-            order.with_user(self.salesman).action_confirm()
+            order.with_user(self.salesman).action_confirm()  # the check: the client's own field, in this transaction
             self.assertEqual(order.state, "sale")
             self.assertFalse(self._override_messages(order))

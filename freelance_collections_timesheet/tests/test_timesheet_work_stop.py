@@ -81,11 +81,17 @@ class TestTimesheetWorkStop(TimesheetWorkStopMixin, TransactionCase):
     def test_related_field_and_banner(self):
         self.assertFalse(self.project.collection_work_stop)
         self._stop(self.client)
+        self.project.invalidate_recordset(["collection_work_stop"])  # a banner is read afresh by the form
         self.assertTrue(self.project.collection_work_stop, "read from the commercial partner of the contact")
         self.assertFalse(self.good_project.collection_work_stop)
         form_view = self.env["project.project"].get_view(self.env.ref("project.edit_project").id, "form")
         self.assertIn("alert-danger", form_view["arch"])
         self.assertIn('invisible="not collection_work_stop"', form_view["arch"])
+        dependents = {
+            str(field)
+            for field in self.env.registry.get_dependent_fields(self.env["account.move"]._fields["payment_state"])
+        }
+        self.assertNotIn("project.project.collection_work_stop", dependents, "not in the accounting fields' triggers")
 
     def test_stopped_client_user_refused(self):
         self._stop(self.client)
@@ -163,6 +169,7 @@ class TestTimesheetWorkStop(TimesheetWorkStopMixin, TransactionCase):
         with self.assertRaises(UserError):
             self._log(self.project)
         self.client.collection_work_stop_override = False  # back to the stages: no open invoice
+        self.project.invalidate_recordset(["collection_work_stop"])
         self.assertFalse(self.project.collection_work_stop)
         self.assertTrue(self._log(self.project))
         self._stop(self.client, override="release")
@@ -188,6 +195,7 @@ class TestTimesheetWorkStopFromStages(TimesheetWorkStopMixin, CollectionsCommon)
             with self.assertRaises(UserError):
                 self._log(self.project, date="2026-03-15")
             self._pay(invoice)
+            self.project.invalidate_recordset(["collection_work_stop"])  # the form reads it afresh
             self.assertFalse(self.project.collection_work_stop, "work-stop lifts once paid")
-            self.assertTrue(self._log(self.project, date="2026-03-15"))
+            self.assertTrue(self._log(self.project, date="2026-03-15"))  # the check, in this transaction
             self.assertFalse(self._override_messages(self.project))
