@@ -16,7 +16,8 @@ Creates the databases it needs when missing (no demo data), one per set of insta
 In each, the company's collection policy is the *Freelancer standard* preset (an addon in use, not only
 installed; ``--no-policy`` leaves it unset). Each operation is done COUNT times, one record at a time and
 flushed after each, as a user or an import does it, then rolled back; REPEAT times (best of them, by
-CPU). The invoices are due at once (``--term now``: the preset's courtesy stage from the day they are
+CPU; ``--calls`` also counts the Python function calls of one more run, which do not vary with the
+machine's load). The invoices are due at once (``--term now``: the preset's courtesy stage from the day they are
 posted, so each payment moves them off the ladder) or in 30 days (``--term 30``). Printed: Python CPU
 milliseconds and SQL queries per operation in each set, the addons' overhead
 (``addon`` against ``account``, ``all`` against ``base``) in percent, and the size of the ORM's trigger
@@ -166,7 +167,7 @@ class Book:
             self.env.flush_all()
 
 
-def measure(db, count, repeat, operations, policy, profile=None, term="now"):
+def measure(db, count, repeat, operations, policy, profile=None, term="now", calls=False):  # noqa: PLR0913
     import odoo  # noqa: PLC0415
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
@@ -190,6 +191,16 @@ def measure(db, count, repeat, operations, policy, profile=None, term="now"):
                 cr.execute("ROLLBACK TO SAVEPOINT bench_operation")  # the next attempt starts from the same book
                 env.invalidate_all()
                 env.transaction.clear()
+            if calls:
+                # Python function calls: the same from one run to the next, where the CPU time varies
+                # with the machine's load
+                cr.execute("SAVEPOINT bench_operation")
+                profiler = cProfile.Profile()
+                profiler.runcall(getattr(book, operation))
+                cr.execute("ROLLBACK TO SAVEPOINT bench_operation")
+                env.invalidate_all()
+                env.transaction.clear()
+                best = (*best, pstats.Stats(profiler).total_calls / count)
             results[operation] = best
             if profile == operation:
                 cr.execute("SAVEPOINT bench_operation")
@@ -218,6 +229,7 @@ def main():
     parser.add_argument("--no-policy", action="store_true", help="leave the company without a collection policy")
     parser.add_argument("--profile", help="an operation to run once more under cProfile, in every set")
     parser.add_argument("--term", choices=sorted(TERMS), default="now", help="the invoices due at once or in 30 days")
+    parser.add_argument("--calls", action="store_true", help="also count the Python function calls per operation")
     args = parser.parse_args()
     import odoo  # noqa: PLC0415
 
@@ -229,7 +241,14 @@ def main():
     odoo.tools.config.parse_config([f"--addons-path={path}", "--log-level=warn"])
     results = {
         name: measure(
-            f"{args.db}_{name}", args.count, args.repeat, operations, not args.no_policy, args.profile, args.term
+            f"{args.db}_{name}",
+            args.count,
+            args.repeat,
+            operations,
+            not args.no_policy,
+            args.profile,
+            args.term,
+            args.calls,
         )
         for name in names
     }
@@ -241,12 +260,19 @@ def main():
     for operation in operations:
         cells = " ".join(f"{results[n][0][operation][0]:11.2f} {results[n][0][operation][1]:8.2f}" for n in names)
         print(f"{operation:10} {cells}")
+    if args.calls:
+        print("\nPython function calls per operation")
+        for operation in operations:
+            print(f"{operation:10} " + " ".join(f"{results[n][0][operation][2]:20.0f}" for n in names))
     for ours, theirs in OVERHEAD:
         if ours in results and theirs in results:
-            print(f"\n{ours} against {theirs}: CPU, queries")
+            print(f"\n{ours} against {theirs}: CPU, queries" + (", function calls" if args.calls else ""))
             for operation in operations:
-                (ms, q), (ms0, q0) = results[ours][0][operation], results[theirs][0][operation]
-                print(f"{operation:10} {percent(ms, ms0):>8} {percent(q, q0):>8}")
+                row, row0 = results[ours][0][operation], results[theirs][0][operation]
+                cells = [percent(row[0], row0[0]), percent(row[1], row0[1])]
+                if args.calls:
+                    cells.append(percent(row[2], row0[2]))
+                print(f"{operation:10} " + " ".join(f"{cell:>8}" for cell in cells))
     print("\ntrigger trees: nodes (fields, of which the addons')")
     for name in names:
         trees = results[name][1]
