@@ -14,7 +14,7 @@ from odoo.tools import SQL
 
 from ..policy import actions
 from .account_move import OPEN_INVOICE_DOMAIN, OPEN_PAYMENT_STATES
-from .mail_thread import shared_reminder_authors
+from .mail_thread import shared_reminder_authors, shared_reminder_reply_to
 
 # the run's to-dos show in the responsible's activities; Odoo's "you have been assigned" email per
 # to-do would flood them on a busy night (one email per activity)
@@ -112,7 +112,8 @@ class CollectionRunActions(models.AbstractModel):
         sent = []
         notes = {}
         credited = self._collection_prefetch_reminders(items, more)
-        with shared_reminder_authors(self.env.cr):  # the sender's author looked up once for the batch
+        # the sender's author and the clients' reply-to addresses looked up once for the batch
+        with shared_reminder_authors(self.env.cr), shared_reminder_reply_to(self.env.cr, clients):
             self._collection_send_per_client(items, send, unreachable, credited, states, sent, notes)
         if unreachable:
             self._collection_block_unreachable(

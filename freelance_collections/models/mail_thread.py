@@ -1,9 +1,13 @@
-"""The reminders of a batch share their author lookup.
+"""The reminders of a batch share their author and reply-to lookups.
 
 Odoo's composer finds a reminder's author from the template's sender address (the company's), searching
 users, partners and aliases by email: three to four queries for every email, the same answer for each.
 While the run works on a batch (``collection.run._collection_run_batch``, and each handler's
 ``_collection_per_client``), the answer is kept for the batch; outside of it, Odoo's own lookup as always.
+
+The same for the reply-to address Odoo gives each email (``_notify_get_reply_to``: the aliases of the
+client, then the company's catchall, a query or two per email): looked up once for all the clients of
+the handler's batch, with the answer Odoo gives each of them.
 """
 
 from contextlib import contextmanager
@@ -11,6 +15,7 @@ from contextlib import contextmanager
 from odoo import models
 
 AUTHORS_KEY = "freelance_collections.reminder_authors"
+REPLY_TO_KEY = "freelance_collections.reminder_reply_to"
 
 
 @contextmanager
@@ -26,6 +31,19 @@ def shared_reminder_authors(cr):
             cr.cache.pop(AUTHORS_KEY, None)
 
 
+@contextmanager
+def shared_reminder_reply_to(cr, partners):
+    """While inside, the reply-to addresses of the reminders to PARTNERS are looked up once for all."""
+    owned = REPLY_TO_KEY not in cr.cache
+    if owned:
+        cr.cache[REPLY_TO_KEY] = {"ids": frozenset(partners.ids), "answers": {}}
+    try:
+        yield
+    finally:
+        if owned:
+            cr.cache.pop(REPLY_TO_KEY, None)
+
+
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
@@ -37,3 +55,18 @@ class MailThread(models.AbstractModel):
         if key not in authors:
             authors[key] = super()._message_compute_author(author_id, email_from, *args, **kwargs)
         return authors[key]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _notify_get_reply_to(self, default=None):
+        shared = self.env.cr.cache.get(REPLY_TO_KEY)
+        if not shared or not self.ids or not shared["ids"].issuperset(self.ids):
+            return super()._notify_get_reply_to(default=default)
+        key = (default, self.env.uid, self.env.su, self.env.company.id, self.env.lang)
+        if key not in shared["answers"]:
+            everyone = self.browse(sorted(shared["ids"]))
+            shared["answers"][key] = super(ResPartner, everyone)._notify_get_reply_to(default=default)
+        answers = shared["answers"][key]
+        return {res_id: answers[res_id] for res_id in self.ids}

@@ -46,7 +46,9 @@ class ResPartner(models.Model):
             template,
             subtype_xmlid="mail.mt_comment",
             message_type="comment",
-            attachment_ids=attachments.ids if attachments else [],
+            # the template's attachments, as Odoo sends them, and ours (none given when there are none:
+            # the composer takes the template's without reading its own back from the database)
+            **({"attachment_ids": (template.attachment_ids | attachments).ids} if attachments else {}),
         )
         if not self.env.context.get("collection_mark_sent_later"):  # the run marks a batch's at once
             (moves | moves.collection_open_fee_ids)._collection_mark_sent()

@@ -110,6 +110,24 @@ class TestReminderRenderCache(CollectionsCommon):
         self.assertEqual(self._render(template, self.french, self.french_invoice), "<p>Modifié : Client Français</p>")
         self.assertEqual(self._render(template, self.client, self.invoice), "<p>Edited: Client Co owes 1</p>")
 
+    def test_template_attachments_go_with_the_reminder(self):
+        """A file a user attaches to the reminder template goes with every reminder, with the statement
+        or without, as Odoo sends a template's attachments."""
+        template = self.template_friendly
+        terms = self.env["ir.attachment"].create(
+            {"name": "terms.pdf", "datas": "JVBERi0=", "res_model": "mail.template", "res_id": template.id}
+        )
+        template.attachment_ids = terms
+        none = self.env["ir.attachment"]
+        alone = self.client._collection_send_reminder(template, self.invoice, attachments=none)
+        self.assertEqual(alone.attachment_ids.mapped("name"), ["terms.pdf"])
+        statement = self.client._collection_statement_attachment()
+        both = self.client._collection_send_reminder(template, self.invoice, attachments=statement)
+        self.assertEqual(sorted(both.attachment_ids.mapped("name")), sorted(["terms.pdf", statement.name]))
+        self.assertEqual(terms.res_model, "mail.template", "the template keeps its own file (Odoo sends a copy)")
+        template.attachment_ids = False
+        self.assertFalse(self.client._collection_send_reminder(template, self.invoice, attachments=none).attachment_ids)
+
     def test_reminder_message_is_the_same(self):
         with _Uncached():
             expected = self.client._collection_send_reminder(self.template_firm, self.invoice)
@@ -271,3 +289,29 @@ class TestReminderAuthorShared(RunCommon):
         self.assertNotIn(
             "freelance_collections.reminder_authors", self.env.cr.cache, "nothing kept once the batch is done"
         )
+
+    def test_one_reply_to_lookup_per_batch_and_the_same_address(self):
+        # mail's own method (its class is named BaseModel in 18.0, Base in 19.0)
+        Base = next(
+            cls
+            for cls in type(self.env["res.partner"]).__mro__
+            if cls.__module__ == "odoo.addons.mail.models.models" and "_notify_get_reply_to" in vars(cls)
+        )
+        original = Base._notify_get_reply_to
+        with freeze_time("2026-02-20"):
+            for client in self.clients:
+                self._invoice(partner=client, invoice_date="2026-01-01", due_date="2026-02-01")
+            with patch.object(Base, "_notify_get_reply_to", autospec=True, side_effect=original) as lookup:
+                self._run()
+        emails = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "in", self.clients.ids), ("message_type", "=", "comment")]
+        )
+        self.assertEqual(len(emails), 3)
+        on_clients = [call for call in lookup.call_args_list if call.args[0]._name == "res.partner"]
+        self.assertEqual(len(on_clients), 1, "the reply-to of the batch's three emails looked up once")
+        self.assertEqual(set(on_clients[0].args[0].ids), set(self.clients.ids))
+        for email in emails:
+            client = self.env["res.partner"].browse(email.res_id)
+            expected = client._notify_get_reply_to(default=email.email_from)[client.id]
+            self.assertEqual(email.reply_to, expected, "the address Odoo gives without the batch")
+        self.assertNotIn("freelance_collections.reminder_reply_to", self.env.cr.cache)
