@@ -60,13 +60,14 @@ class MailThread(models.AbstractModel):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    def _notify_get_reply_to(self, default=None):
+    def _notify_get_reply_to(self, default=None, *args, **kwargs):  # 19.0 added author_id
         shared = self.env.cr.cache.get(REPLY_TO_KEY)
         if not shared or not self.ids or not shared["ids"].issuperset(self.ids):
-            return super()._notify_get_reply_to(default=default)
-        key = (default, self.env.uid, self.env.su, self.env.company.id, self.env.lang)
+            return super()._notify_get_reply_to(default, *args, **kwargs)
+        env = self.env
+        key = (default, args, tuple(sorted(kwargs.items())), env.uid, env.su, env.company.id, env.lang)
         if key not in shared["answers"]:
             everyone = self.browse(sorted(shared["ids"]))
-            shared["answers"][key] = super(ResPartner, everyone)._notify_get_reply_to(default=default)
+            shared["answers"][key] = super(ResPartner, everyone)._notify_get_reply_to(default, *args, **kwargs)
         answers = shared["answers"][key]
         return {res_id: answers[res_id] for res_id in self.ids}

@@ -312,6 +312,7 @@ class TestReminderAuthorShared(RunCommon):
         self.assertEqual(set(on_clients[0].args[0].ids), set(self.clients.ids))
         for email in emails:
             client = self.env["res.partner"].browse(email.res_id)
-            expected = client._notify_get_reply_to(default=email.email_from)[client.id]
+            extra = {"author_id": email.author_id.id} if compat.ODOO_19 else {}  # 19.0: per author too
+            expected = client._notify_get_reply_to(default=email.email_from, **extra)[client.id]
             self.assertEqual(email.reply_to, expected, "the address Odoo gives without the batch")
         self.assertNotIn("freelance_collections.reminder_reply_to", self.env.cr.cache)
