@@ -21,7 +21,7 @@ class AccountBankStatementLine(models.Model):
     collection_policy_id = fields.Many2one("collection.policy", string="Collection Policy", compute=NOT_ON)
     collection_stage_id = fields.Many2one("collection.stage", string="Collection Stage", compute=NOT_ON)
     collection_stage_severity = fields.Char(string="Severity", compute=NOT_ON)
-    collection_due_date = fields.Date(string="Collection Due Date", compute=NOT_ON)
+    collection_due_date = fields.Date(compute=NOT_ON)
     collection_next_run_date = fields.Date(string="Next Collections Check", compute=NOT_ON)
     collection_paused = fields.Boolean(string="Escalation Paused", compute=NOT_ON)
     collection_work_stop = fields.Boolean(string="Work Stopped", compute=NOT_ON)
@@ -33,7 +33,7 @@ class AccountBankStatementLine(models.Model):
     collection_open_fee_ids = fields.Many2many("account.move", string="Late-Fee Invoices To Pay", compute=NOT_ON)
     collection_penalty_ids = fields.Many2many("account.move", string="Late-Fee Invoices", compute=NOT_ON)
     collection_penalty_charged = fields.Float(string="Late Fees Charged", compute=NOT_ON)
-    collection_penalty_count = fields.Integer(string="Collection Penalty Count", compute=NOT_ON)
+    collection_penalty_count = fields.Integer(compute=NOT_ON)
     collection_retainer_drawn = fields.Float(string="Paid From Retainer", compute=NOT_ON)
     collection_retainer_effect = fields.Float(string="On the Balance", compute=NOT_ON)
 
