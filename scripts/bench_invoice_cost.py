@@ -194,25 +194,24 @@ def measure(db, count, repeat, operations, policy, profile=None, term="now", cal
             if calls:
                 # Python function calls: the same from one run to the next, where the CPU time varies
                 # with the machine's load
-                cr.execute("SAVEPOINT bench_operation")
-                profiler = cProfile.Profile()
-                profiler.runcall(getattr(book, operation))
-                cr.execute("ROLLBACK TO SAVEPOINT bench_operation")
-                env.invalidate_all()
-                env.transaction.clear()
-                best = (*best, pstats.Stats(profiler).total_calls / count)
+                best = (*best, profiled(env, book, operation).total_calls / count)
             results[operation] = best
             if profile == operation:
-                cr.execute("SAVEPOINT bench_operation")
-                profiler = cProfile.Profile()
-                profiler.runcall(getattr(book, operation))
-                cr.execute("ROLLBACK TO SAVEPOINT bench_operation")
-                env.invalidate_all()
-                env.transaction.clear()
                 print(f"\n{db}: {operation} under cProfile, cumulative")
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+                profiled(env, book, operation).sort_stats("cumulative").print_stats(45)
         cr.rollback()
     return results, trees
+
+
+def profiled(env, book, operation):
+    """The pstats of OPERATION run once more under cProfile, rolled back."""
+    env.cr.execute("SAVEPOINT bench_operation")
+    profiler = cProfile.Profile()
+    profiler.runcall(getattr(book, operation))
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_operation")
+    env.invalidate_all()
+    env.transaction.clear()
+    return pstats.Stats(profiler)
 
 
 def percent(ours, theirs):
