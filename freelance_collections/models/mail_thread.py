@@ -19,29 +19,26 @@ REPLY_TO_KEY = "freelance_collections.reminder_reply_to"
 
 
 @contextmanager
-def shared_reminder_authors(cr):
-    """While inside, reminders' author lookups are kept on CR (the outermost use owns and ends them)."""
-    owned = AUTHORS_KEY not in cr.cache
+def _kept_on_cursor(cr, key, value):
+    """While inside, VALUE is kept on CR under KEY (the outermost use owns it and drops it)."""
+    owned = key not in cr.cache
     if owned:
-        cr.cache[AUTHORS_KEY] = {}
+        cr.cache[key] = value
     try:
         yield
     finally:
         if owned:
-            cr.cache.pop(AUTHORS_KEY, None)
+            cr.cache.pop(key, None)
 
 
-@contextmanager
+def shared_reminder_authors(cr):
+    """While inside, reminders' author lookups are kept on CR."""
+    return _kept_on_cursor(cr, AUTHORS_KEY, {})
+
+
 def shared_reminder_reply_to(cr, partners):
     """While inside, the reply-to addresses of the reminders to PARTNERS are looked up once for all."""
-    owned = REPLY_TO_KEY not in cr.cache
-    if owned:
-        cr.cache[REPLY_TO_KEY] = {"ids": frozenset(partners.ids), "answers": {}}
-    try:
-        yield
-    finally:
-        if owned:
-            cr.cache.pop(REPLY_TO_KEY, None)
+    return _kept_on_cursor(cr, REPLY_TO_KEY, {"ids": frozenset(partners.ids), "answers": {}})
 
 
 class MailThread(models.AbstractModel):
